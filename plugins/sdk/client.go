@@ -1,0 +1,87 @@
+package sdk
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk/proto"
+)
+
+// MaxFactsBytes bounds the facts one collector may return.
+const MaxFactsBytes = 32 << 20
+
+// ErrInvalidOutput is wrapped by Client errors when a collector answered
+// with something that is not a valid facts document.
+var ErrInvalidOutput = errors.New("invalid collector output")
+
+// Client calls a collector plugin. The agent's plugin host gets one from
+// go-plugin's Dispense.
+type Client struct {
+	rpc proto.CollectorClient
+}
+
+// Output is a validated collector response.
+type Output struct {
+	Namespace     string
+	SchemaVersion int
+	// Facts is a JSON object.
+	Facts    json.RawMessage
+	Warnings []string
+	Partial  bool
+}
+
+// Info asks the collector to describe itself.
+func (c *Client) Info(ctx context.Context) (Info, error) {
+	r, err := c.rpc.Info(ctx, &proto.InfoRequest{})
+	if err != nil {
+		return Info{}, fmt.Errorf("collector info: %w", err)
+	}
+	i := Info{Name: r.GetName(), Version: r.GetVersion(), Namespace: r.GetNamespace(), SchemaVersion: int(r.GetSchemaVersion())}
+	if !ValidNamespace(i.Namespace) {
+		return Info{}, fmt.Errorf("collector info: namespace %q: %w", i.Namespace, ErrInvalidOutput)
+	}
+	return i, nil
+}
+
+// Collect asks the collector to read the host under hostRoot. opts is the
+// collector's options object; nil means none.
+func (c *Client) Collect(ctx context.Context, hostRoot string, opts json.RawMessage) (Output, error) {
+	if opts == nil {
+		opts = json.RawMessage("{}")
+	}
+	r, err := c.rpc.Collect(ctx, &proto.CollectRequest{HostRoot: hostRoot, OptionsJson: opts})
+	if err != nil {
+		return Output{}, fmt.Errorf("collect: %w", err)
+	}
+	out := Output{
+		Namespace:     r.GetNamespace(),
+		SchemaVersion: int(r.GetSchemaVersion()),
+		Facts:         r.GetFactsJson(),
+		Warnings:      r.GetWarnings(),
+		Partial:       r.GetPartial() || len(r.GetWarnings()) > 0,
+	}
+	if err := validate(out); err != nil {
+		return Output{}, fmt.Errorf("collect: %w: %w", ErrInvalidOutput, err)
+	}
+	return out, nil
+}
+
+func validate(o Output) error {
+	if !ValidNamespace(o.Namespace) {
+		return fmt.Errorf("namespace %q is not valid", o.Namespace)
+	}
+	if o.SchemaVersion < 1 {
+		return fmt.Errorf("schema version %d is not valid", o.SchemaVersion)
+	}
+	if len(o.Facts) > MaxFactsBytes {
+		return fmt.Errorf("facts are %d bytes, over the %d byte limit", len(o.Facts), MaxFactsBytes)
+	}
+	trimmed := bytes.TrimSpace(o.Facts)
+	if len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed) {
+		return errors.New("facts are not a JSON object")
+	}
+	return nil
+}

@@ -1,0 +1,58 @@
+package sdk
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+
+	"github.com/auditfleet/auditfleet/hostroot"
+)
+
+// Info describes a collector.
+type Info struct {
+	// Name is the collector's name, as in its manifest.
+	Name string
+	// Version is the collector's own version.
+	Version string
+	// Namespace is the key its facts are stored under in the facts document.
+	Namespace string
+	// SchemaVersion is the version of the facts layout of Namespace.
+	SchemaVersion int
+}
+
+// Request is one collection request.
+type Request struct {
+	// Root is the host root. Every host file must be read through it.
+	Root *hostroot.Root
+	// Options is the collector's options object from the agent
+	// configuration; never nil, "{}" when none are set.
+	Options json.RawMessage
+}
+
+// Response is what a collector observed.
+type Response struct {
+	// Facts is marshalled to JSON and must marshal to a JSON object.
+	Facts any
+	// Warnings name parts that could not be read. A response with warnings
+	// is partial: the facts it has are still true.
+	Warnings []string
+}
+
+// Collector is implemented by every collector plugin.
+//
+// Contract:
+//   - Info is cheap and does not read the host.
+//   - Collect reads only through req.Root, honours ctx, and returns an
+//     error only when it has no facts at all. Missing files are not
+//     errors: "the tool is absent" is a fact.
+//   - Collect must be safe to call more than once.
+type Collector interface {
+	Info() Info
+	Collect(ctx context.Context, req Request) (Response, error)
+}
+
+var namespaceRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+
+// ValidNamespace reports whether ns is a valid facts namespace: lower-case
+// letters, digits and underscores, starting with a letter, at most 64 bytes.
+func ValidNamespace(ns string) bool { return namespaceRE.MatchString(ns) }

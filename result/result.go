@@ -1,0 +1,116 @@
+package result
+
+// Status is the outcome of one control on one host.
+type Status string
+
+// Statuses. Unknown is never a pass: a control whose facts are missing
+// reports NotAssessed, and one whose collector failed reports Error.
+const (
+	Pass        Status = "pass"
+	Fail        Status = "fail"
+	Warn        Status = "warn"
+	NotAssessed Status = "not_assessed"
+	Error       Status = "error"
+)
+
+// Valid reports whether s is one of the known statuses.
+func (s Status) Valid() bool {
+	switch s {
+	case Pass, Fail, Warn, NotAssessed, Error:
+		return true
+	}
+	return false
+}
+
+// Severity ranks how much a failing control matters.
+type Severity string
+
+// Severities, with the weights and ICO priorities of the control catalogue.
+const (
+	Critical Severity = "critical"
+	High     Severity = "high"
+	Medium   Severity = "medium"
+	Low      Severity = "low"
+)
+
+// Weight returns the scoring weight of a severity (critical 10, high 7,
+// medium 4, low 1), or 0 for an unknown severity.
+func (s Severity) Weight() int {
+	switch s {
+	case Critical:
+		return 10
+	case High:
+		return 7
+	case Medium:
+		return 4
+	case Low:
+		return 1
+	}
+	return 0
+}
+
+// Priority returns the ICO recommendation priority a severity maps to.
+func (s Severity) Priority() string {
+	switch s {
+	case Critical:
+		return "Urgent"
+	case High:
+		return "High"
+	case Medium:
+		return "Medium"
+	case Low:
+		return "Low"
+	}
+	return ""
+}
+
+// Valid reports whether s is one of the known severities.
+func (s Severity) Valid() bool { return s.Weight() > 0 }
+
+// Evidence is one observation behind a result.
+type Evidence struct {
+	// Subject is what the observation is about, e.g. a user name or "os".
+	Subject string `json:"subject"`
+	// Detail says what was observed, in words an auditor can read.
+	Detail string `json:"detail"`
+	// Fact names the fact it came from, e.g. "accounts.users[alice].last_login".
+	Fact string `json:"fact,omitempty"`
+}
+
+// Mappings links a control to other frameworks.
+type Mappings struct {
+	CyberEssentials []string `json:"cyber_essentials,omitempty"`
+	CISv8           []string `json:"cis_v8,omitempty"`
+	ISO27001        []string `json:"iso27001,omitempty"`
+}
+
+// Control is a control's metadata, read from its policy's METADATA block.
+type Control struct {
+	ID          string   `json:"control_id"`
+	Title       string   `json:"title"`
+	Description string   `json:"description,omitempty"`
+	Area        string   `json:"area"`
+	Severity    Severity `json:"severity"`
+	Mappings    Mappings `json:"mappings"`
+	Remediation string   `json:"remediation,omitempty"`
+	// Package is the Rego package that implements the control.
+	Package string `json:"package"`
+}
+
+// Result is the outcome of one control on one host.
+type Result struct {
+	ControlID   string     `json:"control_id"`
+	Title       string     `json:"title"`
+	Area        string     `json:"area"`
+	Severity    Severity   `json:"severity"`
+	Priority    string     `json:"priority"`
+	Status      Status     `json:"status"`
+	Evidence    []Evidence `json:"evidence"`
+	Remediation string     `json:"remediation,omitempty"`
+	Mappings    Mappings   `json:"mappings"`
+	// Sources names the data revisions the result depends on, e.g.
+	// {"lifecycle": "endoflife-date/endoflife.date@a70eca3"}.
+	Sources map[string]string `json:"sources,omitempty"`
+	// PolicyRevision identifies the exact policy set that produced it.
+	PolicyRevision string `json:"policy_revision"`
+}
