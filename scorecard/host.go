@@ -1,0 +1,174 @@
+package scorecard
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/auditfleet/auditfleet/facts"
+	"github.com/auditfleet/auditfleet/result"
+)
+
+// Summary counts results by status.
+type Summary struct {
+	Total       int `json:"total"`
+	Pass        int `json:"pass"`
+	Fail        int `json:"fail"`
+	Warn        int `json:"warn"`
+	NotAssessed int `json:"not_assessed"`
+	Error       int `json:"error"`
+}
+
+// Add counts one status.
+func (s *Summary) Add(st result.Status) {
+	s.Total++
+	switch st {
+	case result.Pass:
+		s.Pass++
+	case result.Fail:
+		s.Fail++
+	case result.Warn:
+		s.Warn++
+	case result.NotAssessed:
+		s.NotAssessed++
+	default:
+		s.Error++
+	}
+}
+
+// Host is the scorecard of one host for one evaluation.
+type Host struct {
+	Host            string                 `json:"host"`
+	OS              string                 `json:"os"`
+	ReportID        string                 `json:"report_id"`
+	CollectedAt     time.Time              `json:"collected_at"`
+	EvaluatedAt     time.Time              `json:"evaluated_at"`
+	PolicyRevision  string                 `json:"policy_revision"`
+	Summary         Summary                `json:"summary"`
+	Results         []result.Result        `json:"results"`
+	CollectorErrors []facts.CollectorError `json:"collector_errors"`
+}
+
+// ForHost builds the scorecard of one evaluated facts document.
+func ForHost(doc *facts.Document, results []result.Result, evaluatedAt time.Time, policyRevision string) *Host {
+	h := &Host{
+		ReportID:        doc.ReportID,
+		CollectedAt:     doc.CollectedAt,
+		EvaluatedAt:     evaluatedAt.UTC(),
+		PolicyRevision:  policyRevision,
+		Results:         results,
+		CollectorErrors: doc.CollectorErrors,
+	}
+	if h.Results == nil {
+		h.Results = []result.Result{}
+	}
+	if h.CollectorErrors == nil {
+		h.CollectorErrors = []facts.CollectorError{}
+	}
+	var osf struct {
+		Hostname   string `json:"hostname"`
+		PrettyName string `json:"pretty_name"`
+	}
+	if raw, ok := doc.Facts["os"]; ok {
+		_ = json.Unmarshal(raw, &osf) // best effort: the scorecard still stands without a name
+	}
+	h.Host, h.OS = osf.Hostname, osf.PrettyName
+	for _, r := range results {
+		h.Summary.Add(r.Status)
+	}
+	return h
+}
+
+// Failed reports whether any control failed.
+func (h *Host) Failed() bool { return h.Summary.Fail > 0 }
+
+// WriteJSON writes the scorecard as indented JSON.
+func (h *Host) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(h); err != nil {
+		return fmt.Errorf("write scorecard: %w", err)
+	}
+	return nil
+}
+
+// maxEvidence is how many evidence lines the table shows per control.
+const maxEvidence = 10
+
+// WriteText writes the scorecard as a table for a terminal.
+func (h *Host) WriteText(w io.Writer) error {
+	ew := &errWriter{w: w}
+	name := h.Host
+	if name == "" {
+		name = "(unknown host)"
+	}
+	if h.OS != "" {
+		name += " — " + h.OS
+	}
+	fmt.Fprintf(ew, "Host:     %s\n", name)
+	fmt.Fprintf(ew, "Report:   %s, collected %s, evaluated %s\n", h.ReportID, h.CollectedAt.UTC().Format(time.RFC3339), h.EvaluatedAt.Format(time.RFC3339))
+	fmt.Fprintf(ew, "Policies: %s\n\n", h.PolicyRevision)
+
+	idW, stW, sevW := len("CONTROL"), len("STATUS"), len("SEVERITY")
+	for _, r := range h.Results {
+		idW = max(idW, len(r.ControlID))
+		stW = max(stW, len(r.Status))
+		sevW = max(sevW, len(r.Severity))
+	}
+	row := func(id, st, sev, title string) {
+		fmt.Fprintf(ew, "%-*s  %-*s  %-*s  %s\n", idW, id, stW, st, sevW, sev, title)
+	}
+	row("CONTROL", "STATUS", "SEVERITY", "TITLE")
+	for _, r := range h.Results {
+		row(r.ControlID, strings.ToUpper(string(r.Status)), string(r.Severity), r.Title)
+		for i, e := range r.Evidence {
+			if i == maxEvidence {
+				fmt.Fprintf(ew, "    … and %d more\n", len(r.Evidence)-maxEvidence)
+				break
+			}
+			fmt.Fprintf(ew, "    - %s\n", evidenceLine(e))
+		}
+		if r.Status == result.Fail && r.Remediation != "" {
+			fmt.Fprintf(ew, "    fix: %s\n", oneLine(r.Remediation))
+		}
+	}
+	s := h.Summary
+	fmt.Fprintf(ew, "\n%d controls: %d pass, %d fail, %d warn, %d not assessed, %d error\n", s.Total, s.Pass, s.Fail, s.Warn, s.NotAssessed, s.Error)
+	if len(h.CollectorErrors) > 0 {
+		fmt.Fprintln(ew, "\nCollector errors:")
+		for _, e := range h.CollectorErrors {
+			fmt.Fprintf(ew, "  - %s (%s): %s\n", e.Collector, e.Kind, oneLine(e.Message))
+		}
+	}
+	if ew.err != nil {
+		return fmt.Errorf("write scorecard: %w", ew.err)
+	}
+	return nil
+}
+
+func evidenceLine(e result.Evidence) string {
+	if e.Subject == "" {
+		return oneLine(e.Detail)
+	}
+	return e.Subject + ": " + oneLine(e.Detail)
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// errWriter remembers the first write error so the text writer can check
+// once at the end.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
