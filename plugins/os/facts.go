@@ -27,10 +27,13 @@ type Facts struct {
 	// PointRelease is the full release where the distribution records one
 	// beyond VERSION_ID (e.g. /etc/debian_version "12.7", /etc/alpine-release "3.19.1").
 	PointRelease string `json:"point_release,omitempty"`
-	// ReleaseSource is the host file the identity was read from.
+	// ReleaseSource is the host file the identity was read from, or
+	// "gopsutil" on Windows and macOS, where the running system reports it.
 	ReleaseSource string `json:"release_source"`
 
-	Kernel       Kernel     `json:"kernel"`
+	Kernel Kernel `json:"kernel"`
+	// Architecture is the machine name as uname -m prints it ("x86_64",
+	// "aarch64"); package-manager names such as dpkg's "amd64" are mapped.
 	Architecture string     `json:"architecture"`
 	Hostname     string     `json:"hostname"`
 	MachineID    string     `json:"machine_id"`
