@@ -1,0 +1,236 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/auditfleet/auditfleet/hostroot"
+)
+
+const (
+	// sshdConfigPath is the main sshd configuration file.
+	sshdConfigPath = "/etc/ssh/sshd_config"
+	// sshdReadLimit bounds one sshd configuration file.
+	sshdReadLimit = 1 << 20
+	// maxSSHDIncludeDepth is sshd's own include depth limit.
+	maxSSHDIncludeDepth = 16
+)
+
+// defaultAuthorizedKeysFiles is sshd's default AuthorizedKeysFile.
+var defaultAuthorizedKeysFiles = []string{".ssh/authorized_keys", ".ssh/authorized_keys2"}
+
+// sshdDirective is one keyword line of sshd_config.
+type sshdDirective struct {
+	Line    int
+	Keyword string // lower-cased
+	Args    []string
+}
+
+// parseSSHDConfig splits an sshd_config file into directives. The keyword
+// may be followed by blanks or "="; arguments may be quoted.
+func parseSSHDConfig(data []byte) ([]sshdDirective, []lineError) {
+	var out []sshdDirective
+	var errs []lineError
+	forEachLine(data, func(n int, line string) {
+		t := strings.TrimSpace(line)
+		if t == "" || t[0] == '#' {
+			return
+		}
+		i := strings.IndexAny(t, " \t=")
+		if i < 0 {
+			out = append(out, sshdDirective{Line: n, Keyword: strings.ToLower(t)})
+			return
+		}
+		kw, rest := t[:i], strings.TrimLeft(t[i:], " \t")
+		if strings.HasPrefix(rest, "=") {
+			rest = rest[1:]
+		}
+		args, err := splitSSHDArgs(rest)
+		if err != nil {
+			errs = append(errs, lineError{n, fmt.Sprintf("%s: %v", kw, err)})
+			return
+		}
+		out = append(out, sshdDirective{Line: n, Keyword: strings.ToLower(kw), Args: args})
+	})
+	return out, errs
+}
+
+// splitSSHDArgs splits blank-separated arguments; single or double quotes
+// group, a backslash escapes a quote, a blank or a backslash, and an
+// unquoted "#" starts a comment.
+func splitSSHDArgs(s string) ([]string, error) {
+	var args []string
+	var cur strings.Builder
+	inArg := false
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote == 0 && (c == '"' || c == '\''):
+			quote, inArg = c, true
+		case c == '\\' && i+1 < len(s) && strings.IndexByte("\"' \\", s[i+1]) >= 0:
+			i++
+			cur.WriteByte(s[i])
+			inArg = true
+		case quote == 0 && (c == ' ' || c == '\t'):
+			if inArg {
+				args = append(args, cur.String())
+				cur.Reset()
+				inArg = false
+			}
+		case quote == 0 && c == '#' && !inArg:
+			return args, nil
+		default:
+			cur.WriteByte(c)
+			inArg = true
+		}
+	}
+	if quote != 0 {
+		return nil, errors.New("unterminated quote")
+	}
+	if inArg {
+		args = append(args, cur.String())
+	}
+	return args, nil
+}
+
+// authorizedKeysPatterns returns the global AuthorizedKeysFile patterns
+// of sshd: the first value outside a Match block, following Include, or
+// sshd's default. AuthorizedKeysFile inside Match blocks is not
+// evaluated.
+func authorizedKeysPatterns(ctx context.Context, root *hostroot.Root, w *warnings) []string {
+	if p, ok := sshdKeysFile(ctx, root, w, sshdConfigPath, false, 0); ok {
+		return p
+	}
+	return defaultAuthorizedKeysFiles
+}
+
+// sshdKeysFile scans one configuration file; ok reports whether an
+// AuthorizedKeysFile was found.
+func sshdKeysFile(ctx context.Context, root *hostroot.Root, w *warnings, file string, inMatch bool, depth int) ([]string, bool) {
+	if ctx.Err() != nil {
+		return nil, false
+	}
+	data, err := root.ReadFile(file, sshdReadLimit)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			w.add("sshd_config: %v", err)
+		}
+		return nil, false
+	}
+	dirs, errs := parseSSHDConfig(data)
+	w.lines("sshd_config: "+file, errs)
+	for _, d := range dirs {
+		switch d.Keyword {
+		case "match":
+			inMatch = true
+		case "include":
+			if depth >= maxSSHDIncludeDepth {
+				w.add("sshd_config: %s:%d: includes nested deeper than %d, not read", file, d.Line, maxSSHDIncludeDepth)
+				continue
+			}
+			for _, a := range d.Args {
+				if !path.IsAbs(a) {
+					a = path.Join("/etc/ssh", a)
+				}
+				for _, f := range hostGlob(root, a) {
+					if p, ok := sshdKeysFile(ctx, root, w, f, inMatch, depth+1); ok {
+						return p, true
+					}
+				}
+			}
+		case "authorizedkeysfile":
+			if !inMatch && len(d.Args) > 0 {
+				return d.Args, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// hostGlob expands a slash-separated glob pattern on the host, in lexical
+// order, as glob(3) does: a wildcard does not match a leading dot.
+func hostGlob(root *hostroot.Root, pattern string) []string {
+	pattern = path.Clean(pattern)
+	if !strings.ContainsAny(pattern, "*?[") {
+		if _, err := root.Stat(pattern); err != nil {
+			return nil
+		}
+		return []string{pattern}
+	}
+	paths := []string{"/"}
+	for comp := range strings.SplitSeq(strings.TrimPrefix(pattern, "/"), "/") {
+		var next []string
+		for _, dir := range paths {
+			if !strings.ContainsAny(comp, "*?[") {
+				next = append(next, path.Join(dir, comp))
+				continue
+			}
+			ents, err := root.ReadDir(dir)
+			if err != nil {
+				continue
+			}
+			for _, e := range ents {
+				n := e.Name()
+				if n[0] == '.' && comp[0] != '.' {
+					continue
+				}
+				if ok, err := path.Match(comp, n); err == nil && ok {
+					next = append(next, path.Join(dir, n))
+				}
+			}
+		}
+		paths = next
+	}
+	out := paths[:0]
+	for _, p := range paths {
+		if _, err := root.Stat(p); err == nil {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// expandKeysPath expands the tokens of an AuthorizedKeysFile pattern for
+// one user (%h home, %u name, %U uid, %% a percent sign) and makes a
+// relative result relative to the home directory.
+func expandKeysPath(pattern string, u passwdEntry) (string, error) {
+	var b strings.Builder
+	for i := 0; i < len(pattern); i++ {
+		c := pattern[i]
+		if c != '%' {
+			b.WriteByte(c)
+			continue
+		}
+		if i+1 >= len(pattern) {
+			return "", fmt.Errorf("%q ends in a lone %%", pattern)
+		}
+		i++
+		switch pattern[i] {
+		case '%':
+			b.WriteByte('%')
+		case 'h':
+			b.WriteString(u.Home)
+		case 'u':
+			b.WriteString(u.Name)
+		case 'U':
+			b.WriteString(strconv.Itoa(u.UID))
+		default:
+			return "", fmt.Errorf("%q: unknown token %%%c", pattern, pattern[i])
+		}
+	}
+	p := b.String()
+	if !path.IsAbs(p) {
+		p = path.Join(u.Home, p)
+	}
+	return path.Clean(p), nil
+}
