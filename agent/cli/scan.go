@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/auditfleet/auditfleet/opa"
+	"github.com/auditfleet/auditfleet/policies"
+	"github.com/auditfleet/auditfleet/scorecard"
+)
+
+func newScan(o *options) *cobra.Command {
+	var (
+		format string
+		at     string
+		only   []string
+	)
+	cmd := &cobra.Command{
+		Use:   "scan",
+		Short: "Collect facts, evaluate the controls locally and print the scorecard",
+		Long: `Collect facts, evaluate every control locally and print the scorecard.
+
+Exit status: 2 when at least one control failed; otherwise 1 on an
+operational error (the scan could not run, or a control could not be
+evaluated because its collector failed); otherwise 0.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if format != "table" && format != "json" {
+				return &exitError{ExitError, fmt.Errorf("--format %q: want table or json", format)}
+			}
+			now := time.Now().UTC()
+			if at != "" {
+				t, err := time.Parse(time.RFC3339, at)
+				if err != nil {
+					return &exitError{ExitError, fmt.Errorf("--at %q: want an RFC 3339 time such as 2026-11-20T12:00:00Z: %w", at, err)}
+				}
+				now = t.UTC()
+			}
+			engine, err := opa.New(cmd.Context(), policies.FS, opa.Options{Config: o.cfg.Policy.PolicyData(), Org: o.cfg.Policy.OrgData()})
+			if err != nil {
+				return &exitError{ExitError, fmt.Errorf("load policies: %w", err)}
+			}
+			doc, err := o.collect(cmd, only)
+			if err != nil {
+				return err
+			}
+			input, err := opa.Input(doc)
+			if err != nil {
+				return &exitError{ExitError, fmt.Errorf("prepare facts for evaluation: %w", err)}
+			}
+			results, err := engine.Evaluate(cmd.Context(), input, now)
+			if err != nil {
+				return &exitError{ExitError, fmt.Errorf("evaluate policies: %w", err)}
+			}
+			card := scorecard.ForHost(doc, results, now, engine.Revision())
+			if format == "json" {
+				err = card.WriteJSON(o.stdout)
+			} else {
+				err = card.WriteText(o.stdout)
+			}
+			if err != nil {
+				return &exitError{ExitError, err}
+			}
+			if card.Failed() {
+				return &exitError{ExitFailed, fmt.Errorf("%d controls failed", card.Summary.Fail)}
+			}
+			if card.Summary.Error > 0 {
+				return &exitError{ExitError, fmt.Errorf("%d controls could not be evaluated (see collector errors)", card.Summary.Error)}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+	cmd.Flags().StringVar(&at, "at", "", "evaluate as of this RFC 3339 time instead of now (reproducible audits and tests)")
+	cmd.Flags().StringSliceVar(&only, "collector", nil, "run only these collectors (repeatable)")
+	return cmd
+}

@@ -1,0 +1,208 @@
+package opa
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/loader"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+
+	"github.com/auditfleet/auditfleet/result"
+)
+
+// ControlsPackage is the package under which every control lives, one
+// sub-package per control (e.g. auditfleet.controls.ico_sec_01).
+const ControlsPackage = "auditfleet.controls"
+
+// ResultRule is the rule each control package defines for its outcome.
+const ResultRule = "result"
+
+// Options are the deployment's settings for the policies.
+type Options struct {
+	// Config becomes data.config: thresholds and grants such as
+	// {"os": {"warn_days": 90}, "entitlements": ["ubuntu-pro"]}.
+	// When set it replaces any data.config in the policy tree.
+	Config map[string]any
+	// Org becomes data.org: organisation data such as
+	// {"approved_admins": ["alice"]}. When set it replaces any data.org
+	// in the policy tree.
+	Org map[string]any
+}
+
+// Engine evaluates every control of one policy revision. It is safe for
+// concurrent use.
+type Engine struct {
+	controls []control // sorted by ID
+	revision string
+	query    rego.PreparedEvalQuery
+}
+
+// control is one control's metadata and its own prepared query, used to
+// isolate the failure when the combined query fails.
+type control struct {
+	meta  result.Control
+	query rego.PreparedEvalQuery
+}
+
+// New loads the Rego modules (skipping *_test.rego) and JSON data files
+// of fsys with OPA's loader semantics (lifecycle/data.json becomes
+// data.lifecycle), compiles them in strict mode, reads every control's
+// metadata, and prepares the query for all results. It refuses a tree
+// with a syntax or compile error, or a control without valid metadata or
+// result rule, naming the file and line.
+func New(ctx context.Context, fsys fs.FS, opts Options) (*Engine, error) {
+	loaded, err := loader.NewFileLoader().
+		WithFS(fsys).
+		WithProcessAnnotation(true).
+		WithRegoVersion(ast.RegoV1).
+		Filtered([]string{"."}, skip)
+	if err != nil {
+		return nil, fmt.Errorf("load policies: %w", err)
+	}
+	revision, err := hashTree(fsys)
+	if err != nil {
+		return nil, err
+	}
+
+	compiler := ast.NewCompiler().WithStrict(true)
+	compiler.Compile(loaded.ParsedModules())
+	if compiler.Failed() {
+		return nil, fmt.Errorf("compile policies: %w", compiler.Errors)
+	}
+	metas, err := readControls(compiler)
+	if err != nil {
+		return nil, err
+	}
+
+	docs := loaded.Documents
+	if opts.Config != nil {
+		docs["config"] = opts.Config
+	}
+	if opts.Org != nil {
+		docs["org"] = opts.Org
+	}
+	data, err := ast.InterfaceToValue(docs)
+	if err != nil {
+		return nil, fmt.Errorf("load data: %w", err)
+	}
+	obj, ok := data.(ast.Object)
+	if !ok {
+		return nil, fmt.Errorf("load data: want an object, got %s", ast.ValueName(data))
+	}
+	store := inmem.NewFromASTObject(obj)
+
+	e := &Engine{revision: revision}
+	terms := make([]string, len(metas))
+	for i, m := range metas {
+		terms[i] = fmt.Sprintf("[x | x := data.%s.%s]", m.Package, ResultRule)
+		q, err := prepare(ctx, compiler, store, "results := ["+terms[i]+"]")
+		if err != nil {
+			return nil, fmt.Errorf("prepare query for %s: %w", m.ID, err)
+		}
+		e.controls = append(e.controls, control{meta: m, query: q})
+	}
+	e.query, err = prepare(ctx, compiler, store, "results := ["+strings.Join(terms, ", ")+"]")
+	if err != nil {
+		return nil, fmt.Errorf("prepare query: %w", err)
+	}
+	return e, nil
+}
+
+func prepare(ctx context.Context, compiler *ast.Compiler, store storage.Store, query string) (rego.PreparedEvalQuery, error) {
+	return rego.New(
+		rego.Query(query),
+		rego.Compiler(compiler),
+		rego.Store(store),
+		rego.GenerateJSON(keepAST),
+	).PrepareForEval(ctx)
+}
+
+// keepAST hands results back as AST terms, sparing a conversion to Go
+// values that Evaluate would only undo.
+func keepAST(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }
+
+// Controls returns the metadata of every control, sorted by ID.
+func (e *Engine) Controls() []result.Control {
+	out := make([]result.Control, len(e.controls))
+	for i, c := range e.controls {
+		out[i] = c.meta
+		out[i].Mappings = cloneMappings(c.meta.Mappings)
+	}
+	return out
+}
+
+// Revision identifies the policy tree: "sha256:" and the first 16 hex
+// digits of a hash over the path and content of every loaded module and
+// data file. Options are not part of it.
+func (e *Engine) Revision() string { return e.revision }
+
+// policyFile reports whether New loads the file at name: Rego modules
+// other than tests, and JSON data.
+func policyFile(name string) bool {
+	switch path.Ext(name) {
+	case ".rego":
+		return !strings.HasSuffix(name, "_test.rego")
+	case ".json":
+		return true
+	}
+	return false
+}
+
+// skip is the loader filter: it drops every file New does not load.
+func skip(abspath string, info fs.FileInfo, _ int) bool {
+	return !info.IsDir() && !policyFile(abspath)
+}
+
+// hashTree hashes the path and content of every file New loads, in path
+// order, so the revision changes exactly when the loaded tree does.
+func hashTree(fsys fs.FS) (string, error) {
+	contents := map[string][]byte{}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !policyFile(p) {
+			return nil
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		contents[p] = b
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("hash policies: %w", err)
+	}
+	if len(contents) == 0 {
+		return "", errors.New("load policies: no .rego or .json files")
+	}
+	h := sha256.New()
+	for _, p := range slices.Sorted(maps.Keys(contents)) {
+		for _, part := range [][]byte{[]byte(p), contents[p]} {
+			_ = binary.Write(h, binary.BigEndian, uint64(len(part)))
+			h.Write(part)
+		}
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))[:16], nil
+}
+
+func cloneMappings(m result.Mappings) result.Mappings {
+	return result.Mappings{
+		CyberEssentials: slices.Clone(m.CyberEssentials),
+		CISv8:           slices.Clone(m.CISv8),
+		ISO27001:        slices.Clone(m.ISO27001),
+	}
+}
