@@ -4,19 +4,22 @@ package result
 type Status string
 
 // Statuses. Unknown is never a pass: a control whose facts are missing
-// reports NotAssessed, and one whose collector failed reports Error.
+// reports NotAssessed, and one whose collector failed reports Error. A
+// failure covered by a current waiver becomes Waived and keeps its
+// evidence.
 const (
 	Pass        Status = "pass"
 	Fail        Status = "fail"
 	Warn        Status = "warn"
 	NotAssessed Status = "not_assessed"
 	Error       Status = "error"
+	Waived      Status = "waived"
 )
 
 // Valid reports whether s is one of the known statuses.
 func (s Status) Valid() bool {
 	switch s {
-	case Pass, Fail, Warn, NotAssessed, Error:
+	case Pass, Fail, Warn, NotAssessed, Error, Waived:
 		return true
 	}
 	return false
@@ -113,4 +116,15 @@ type Result struct {
 	Sources map[string]string `json:"sources,omitempty"`
 	// PolicyRevision identifies the exact policy set that produced it.
 	PolicyRevision string `json:"policy_revision"`
+	// Waiver is set when Status is Waived: the waiver that covers the
+	// failure.
+	Waiver *WaiverRef `json:"waiver,omitempty"`
+}
+
+// WaiverRef identifies the waiver that turned a failure into Waived.
+type WaiverRef struct {
+	ID       string `json:"id"`
+	Reason   string `json:"reason"`
+	Approver string `json:"approver"`
+	Expires  string `json:"expires"` // YYYY-MM-DD
 }

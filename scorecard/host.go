@@ -19,6 +19,7 @@ type Summary struct {
 	Warn        int `json:"warn"`
 	NotAssessed int `json:"not_assessed"`
 	Error       int `json:"error"`
+	Waived      int `json:"waived"`
 }
 
 // Add counts one status.
@@ -33,6 +34,8 @@ func (s *Summary) Add(st result.Status) {
 		s.Warn++
 	case result.NotAssessed:
 		s.NotAssessed++
+	case result.Waived:
+		s.Waived++
 	default:
 		s.Error++
 	}
@@ -135,7 +138,7 @@ func (h *Host) WriteText(w io.Writer) error {
 		}
 	}
 	s := h.Summary
-	fmt.Fprintf(ew, "\n%d controls: %d pass, %d fail, %d warn, %d not assessed, %d error\n", s.Total, s.Pass, s.Fail, s.Warn, s.NotAssessed, s.Error)
+	fmt.Fprintf(ew, "\n%d controls: %d pass, %d fail, %d warn, %d waived, %d not assessed, %d error\n", s.Total, s.Pass, s.Fail, s.Warn, s.Waived, s.NotAssessed, s.Error)
 	if len(h.CollectorErrors) > 0 {
 		fmt.Fprintln(ew, "\nCollector errors:")
 		for _, e := range h.CollectorErrors {
