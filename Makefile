@@ -53,9 +53,9 @@ opa-policies: ## Run upstream `opa check` and `opa test` on policies/, as policy
 	$(BIN)/opa test policies/
 	@test -z "$$($(BIN)/opa fmt --list policies/)" || { $(BIN)/opa fmt --list policies/; echo "opa fmt needed"; exit 1; }
 
-bench: build ## Print the speed and memory figures (policy evaluation, a full scan)
+bench: ## Print the speed and memory figures: policy evaluation (hosts/s on one core), collectors, a full scan (wall time, peak RSS per process)
 	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./opa/ ./plugins/accounts/
-	$(GO) run ./internal/scanbench -agent $(BIN)/auditfleet-agent -runs 10
+	$(GO) test -run '^$$' -bench Scan -benchtime 20x ./agent/cli/
 
 lifecycle: ## Regenerate policies/lifecycle/data.json from ../shared/reference/os-lifecycles.json
 	$(GO) generate ./internal/lifecycle/...
