@@ -12,7 +12,7 @@ OPA_VERSION := $(shell $(GO) list -m -f '{{.Version}}' github.com/open-policy-ag
 COLLECTORS := os accounts
 
 .DEFAULT_GOAL := help
-.PHONY: help build demo test check cross opa-policies bench lifecycle proto clean
+.PHONY: help build demo test check cross opa-policies bench docs lifecycle proto clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -56,6 +56,9 @@ opa-policies: ## Run upstream `opa check` and `opa test` on policies/, as policy
 bench: ## Print the speed and memory figures: policy evaluation (hosts/s on one core), collectors, a full scan (wall time, peak RSS per process)
 	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./opa/ ./plugins/accounts/
 	$(GO) test -run '^$$' -bench Scan -benchtime 20x ./agent/cli/
+
+docs: ## Regenerate docs/controls.md from the policies' metadata
+	$(GO) test ./catalogue/ -run TestDocumentUpToDate -update
 
 lifecycle: ## Regenerate policies/lifecycle/data.json from ../shared/reference/os-lifecycles.json
 	$(GO) generate ./internal/lifecycle/...

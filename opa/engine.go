@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"os"
 	"path"
 	"slices"
 	"strings"
@@ -35,6 +36,17 @@ type Options struct {
 	// {"os": {"warn_days": 90}, "entitlements": ["ubuntu-pro"]}.
 	// When set it replaces any data.config in the policy tree.
 	Config map[string]any
+	// CustomDir, when set, is a directory of the organisation's own
+	// controls (Rego modules and JSON data), loaded beside the built-in
+	// ones with the same rules: each control a package
+	// auditfleet.controls.<name> with METADATA and a result rule; helpers
+	// go under auditfleet.custom. A custom module may not add to a
+	// built-in package. Errors name the file and line.
+	CustomDir string
+	// Revision, when set, replaces the computed content hash as the
+	// policy revision recorded in every result (a signed bundle's
+	// revision).
+	Revision string
 	// Org becomes data.org: organisation data such as
 	// {"approved_admins": ["alice"]}. When set it replaces any data.org
 	// in the policy tree.
@@ -63,11 +75,7 @@ type control struct {
 // with a syntax or compile error, or a control without valid metadata or
 // result rule, naming the file and line.
 func New(ctx context.Context, fsys fs.FS, opts Options) (*Engine, error) {
-	loaded, err := loader.NewFileLoader().
-		WithFS(fsys).
-		WithProcessAnnotation(true).
-		WithRegoVersion(ast.RegoV1).
-		Filtered([]string{"."}, skip)
+	loaded, err := load(loader.NewFileLoader().WithFS(fsys), ".")
 	if err != nil {
 		return nil, fmt.Errorf("load policies: %w", err)
 	}
@@ -75,9 +83,37 @@ func New(ctx context.Context, fsys fs.FS, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	modules := loaded.ParsedModules()
+	docs := loaded.Documents
+	if opts.CustomDir != "" {
+		custom, err := load(loader.NewFileLoader(), opts.CustomDir)
+		if err != nil {
+			return nil, fmt.Errorf("load custom controls: %w", err)
+		}
+		if err := checkCustom(modules, custom.ParsedModules()); err != nil {
+			return nil, fmt.Errorf("load custom controls: %w", err)
+		}
+		for name, m := range custom.ParsedModules() {
+			modules[name] = m
+		}
+		for k, v := range custom.Documents {
+			if _, clash := docs[k]; clash {
+				return nil, fmt.Errorf("load custom controls from %s: data document %q clashes with a built-in one", opts.CustomDir, k)
+			}
+			docs[k] = v
+		}
+		customRev, err := hashTree(os.DirFS(opts.CustomDir))
+		if err != nil {
+			return nil, fmt.Errorf("load custom controls: %w", err)
+		}
+		revision += "+custom:" + strings.TrimPrefix(customRev, "sha256:")
+	}
+	if opts.Revision != "" {
+		revision = opts.Revision
+	}
 
 	compiler := ast.NewCompiler().WithStrict(true)
-	compiler.Compile(loaded.ParsedModules())
+	compiler.Compile(modules)
 	if compiler.Failed() {
 		return nil, fmt.Errorf("compile policies: %w", compiler.Errors)
 	}
@@ -86,7 +122,6 @@ func New(ctx context.Context, fsys fs.FS, opts Options) (*Engine, error) {
 		return nil, err
 	}
 
-	docs := loaded.Documents
 	if opts.Config != nil {
 		docs["config"] = opts.Config
 	}
@@ -147,6 +182,39 @@ func (e *Engine) Controls() []result.Control {
 // digits of a hash over the path and content of every loaded module and
 // data file. Options are not part of it.
 func (e *Engine) Revision() string { return e.revision }
+
+// load reads the modules and data under root with the loader l.
+func load(l loader.FileLoader, root string) (*loader.Result, error) {
+	return l.WithProcessAnnotation(true).
+		WithRegoVersion(ast.RegoV1).
+		Filtered([]string{root}, skip)
+}
+
+// customRef is data.auditfleet.custom, where custom helpers live.
+var customRef = ast.MustParseRef("data.auditfleet.custom")
+
+// checkCustom refuses custom modules that would add rules to a built-in
+// package, or that live outside auditfleet.controls.<name> and
+// auditfleet.custom.
+func checkCustom(builtin, custom map[string]*ast.Module) error {
+	taken := map[string]bool{}
+	for _, m := range builtin {
+		taken[m.Package.Path.String()] = true
+	}
+	var errs []error
+	for _, name := range slices.Sorted(maps.Keys(custom)) {
+		m := custom[name]
+		p := m.Package.Path
+		switch {
+		case taken[p.String()]:
+			errs = append(errs, locErr(m.Package.Location, "package %s is built in; a custom control needs a package of its own", strings.TrimPrefix(p.String(), "data.")))
+		case len(p) == len(controlsRef)+1 && p.HasPrefix(controlsRef), p.HasPrefix(customRef):
+		default:
+			errs = append(errs, locErr(m.Package.Location, "package %s: custom modules must be auditfleet.controls.<name> (a control) or under auditfleet.custom (helpers)", strings.TrimPrefix(p.String(), "data.")))
+		}
+	}
+	return errors.Join(errs...)
+}
 
 // policyFile reports whether New loads the file at name: Rego modules
 // other than tests, and JSON data.

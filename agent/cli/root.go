@@ -55,6 +55,7 @@ type options struct {
 	pluginDir        string
 	collectorTimeout time.Duration
 	logLevel         string
+	customDir        string
 
 	stdout, stderr io.Writer
 	cfg            *config.Config
@@ -100,7 +101,7 @@ func newRoot(o *options) *cobra.Command {
 	f.StringVar(&o.pluginDir, "plugin-dir", "", "collector plugin directory (env "+EnvPluginDir+", default <agent dir>/plugins or "+SystemPluginDir+")")
 	f.DurationVar(&o.collectorTimeout, "collector-timeout", 0, "time limit per collector, overriding manifests and config")
 	f.StringVar(&o.logLevel, "log-level", "warn", "log level: debug, info, warn or error (logs go to stderr)")
-	root.AddCommand(newCollect(o), newScan(o), newVersion(o), newPlugins(o))
+	root.AddCommand(newCollect(o), newScan(o), newControls(o), newVersion(o), newPlugins(o))
 	return root
 }
 

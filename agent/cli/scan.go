@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -38,9 +39,9 @@ evaluated because its collector failed); otherwise 0.`,
 				}
 				now = t.UTC()
 			}
-			engine, err := opa.New(cmd.Context(), policies.FS, opa.Options{Config: o.cfg.Policy.PolicyData(), Org: o.cfg.Policy.OrgData()})
+			engine, err := o.engine(cmd.Context())
 			if err != nil {
-				return &exitError{ExitError, fmt.Errorf("load policies: %w", err)}
+				return err
 			}
 			doc, err := o.collect(cmd, only)
 			if err != nil {
@@ -75,5 +76,25 @@ evaluated because its collector failed); otherwise 0.`,
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
 	cmd.Flags().StringVar(&at, "at", "", "evaluate as of this RFC 3339 time instead of now (reproducible audits and tests)")
 	cmd.Flags().StringSliceVar(&only, "collector", nil, "run only these collectors (repeatable)")
+	o.policyFlags(cmd)
 	return cmd
+}
+
+// policyFlags adds the flags that choose the policies.
+func (o *options) policyFlags(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&o.customDir, "custom-policies", "", "directory of the organisation's own controls (Rego), evaluated beside the built-in ones (config policy.custom_dir)")
+}
+
+// engine loads the policies: the built-in controls, plus custom ones.
+func (o *options) engine(ctx context.Context) (*opa.Engine, error) {
+	custom := firstNonEmpty(o.customDir, o.cfg.Policy.CustomDir)
+	engine, err := opa.New(ctx, policies.FS, opa.Options{
+		Config:    o.cfg.Policy.PolicyData(),
+		Org:       o.cfg.Policy.OrgData(),
+		CustomDir: custom,
+	})
+	if err != nil {
+		return nil, &exitError{ExitError, fmt.Errorf("load policies: %w", err)}
+	}
+	return engine, nil
 }

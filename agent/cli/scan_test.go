@@ -215,6 +215,10 @@ func TestScanTableAndExitCodes(t *testing.T) {
 		{"missing plugin dir", []string{"scan", "--plugin-dir", "/does/not/exist"}, ExitError, "", "plugin directory"},
 		{"missing config", []string{"scan", "--config", "/does/not/exist.yaml"}, ExitError, "", "agent config"},
 		{"version", []string{"version"}, ExitOK, "auditfleet-agent", ""},
+		{"controls", []string{"controls"}, ExitOK, "ICO-SEC-01", ""},
+		{"controls with custom", []string{"controls", "--custom-policies", "../../opa/testdata/custom/good"}, ExitOK, "ORG-USB-01", ""},
+		{"custom policy syntax error", []string{"scan", "--custom-policies", "../../opa/testdata/custom/syntax", "--plugin-dir", plugins}, ExitError, "", "broken.rego:"},
+		{"custom policy without metadata", []string{"controls", "--custom-policies", "../../opa/testdata/custom/nometa"}, ExitError, "", "nometa.rego:1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -40,6 +40,9 @@ type Policy struct {
 	Entitlements []string `json:"entitlements,omitempty"`
 	// ApprovedAdmins lists the accounts allowed admin rights.
 	ApprovedAdmins []string `json:"approved_admins,omitempty"`
+	// CustomDir is a directory of the organisation's own controls (Rego),
+	// evaluated beside the built-in ones.
+	CustomDir string `json:"custom_dir,omitempty"`
 }
 
 // Duration is a time.Duration written as "30s" in YAML.

@@ -1,0 +1,3 @@
+package auditfleet.controls.ico_sec_01
+
+extra := true

@@ -1,0 +1,3 @@
+package auditfleet.custom.helpers
+
+message := "usb-storage module is loadable"

@@ -1,0 +1,3 @@
+package auditfleet.tools
+
+today := "1970-01-01"

@@ -1,0 +1,3 @@
+package auditfleet.controls.org_broken_01
+
+result := {"status": "pass" if {
