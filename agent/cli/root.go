@@ -56,6 +56,8 @@ type options struct {
 	collectorTimeout time.Duration
 	logLevel         string
 	customDir        string
+	bundle           string
+	bundleKey        string
 
 	stdout, stderr io.Writer
 	cfg            *config.Config
@@ -101,7 +103,7 @@ func newRoot(o *options) *cobra.Command {
 	f.StringVar(&o.pluginDir, "plugin-dir", "", "collector plugin directory (env "+EnvPluginDir+", default <agent dir>/plugins or "+SystemPluginDir+")")
 	f.DurationVar(&o.collectorTimeout, "collector-timeout", 0, "time limit per collector, overriding manifests and config")
 	f.StringVar(&o.logLevel, "log-level", "warn", "log level: debug, info, warn or error (logs go to stderr)")
-	root.AddCommand(newCollect(o), newScan(o), newControls(o), newVersion(o), newPlugins(o))
+	root.AddCommand(newCollect(o), newScan(o), newControls(o), newBundle(o), newVersion(o), newPlugins(o))
 	return root
 }
 

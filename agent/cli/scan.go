@@ -2,7 +2,10 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -83,18 +86,55 @@ evaluated because its collector failed); otherwise 0.`,
 // policyFlags adds the flags that choose the policies.
 func (o *options) policyFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&o.customDir, "custom-policies", "", "directory of the organisation's own controls (Rego), evaluated beside the built-in ones (config policy.custom_dir)")
+	cmd.Flags().StringVar(&o.bundle, "bundle", "", "signed policy bundle to evaluate instead of the built-in policies (config policy.bundle)")
+	cmd.Flags().StringVar(&o.bundleKey, "bundle-key", "", "PEM public key the bundle must be signed with (config policy.bundle_key)")
 }
 
-// engine loads the policies: the built-in controls, plus custom ones.
+// engine loads the policies: the built-in controls plus custom ones, or a
+// signed bundle, verified before use.
 func (o *options) engine(ctx context.Context) (*opa.Engine, error) {
-	custom := firstNonEmpty(o.customDir, o.cfg.Policy.CustomDir)
-	engine, err := opa.New(ctx, policies.FS, opa.Options{
+	opts := opa.Options{
 		Config:    o.cfg.Policy.PolicyData(),
 		Org:       o.cfg.Policy.OrgData(),
-		CustomDir: custom,
-	})
+		CustomDir: firstNonEmpty(o.customDir, o.cfg.Policy.CustomDir),
+	}
+	fsys := fs.FS(policies.FS)
+	if path := firstNonEmpty(o.bundle, o.cfg.Policy.Bundle); path != "" {
+		if opts.CustomDir != "" {
+			return nil, &exitError{ExitError, errors.New("--bundle and --custom-policies cannot be used together: build the custom controls into the bundle")}
+		}
+		var rev string
+		var err error
+		fsys, rev, err = openBundle(path, firstNonEmpty(o.bundleKey, o.cfg.Policy.BundleKey))
+		if err != nil {
+			return nil, &exitError{ExitError, err}
+		}
+		opts.Revision = "bundle:" + rev
+	}
+	engine, err := opa.New(ctx, fsys, opts)
 	if err != nil {
 		return nil, &exitError{ExitError, fmt.Errorf("load policies: %w", err)}
 	}
 	return engine, nil
+}
+
+// openBundle verifies and opens the signed bundle at path.
+func openBundle(path, keyPath string) (fs.FS, string, error) {
+	if keyPath == "" {
+		return nil, "", fmt.Errorf("policy bundle %s: no --bundle-key to verify it with; unsigned bundles are never used", path)
+	}
+	key, err := os.ReadFile(keyPath)
+	if err != nil {
+		return nil, "", fmt.Errorf("policy bundle key: %w", err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, "", fmt.Errorf("policy bundle: %w", err)
+	}
+	defer f.Close()
+	fsys, rev, err := opa.OpenBundle(f, key)
+	if err != nil {
+		return nil, "", fmt.Errorf("policy bundle %s: %w", path, err)
+	}
+	return fsys, rev, nil
 }

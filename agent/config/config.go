@@ -43,6 +43,10 @@ type Policy struct {
 	// CustomDir is a directory of the organisation's own controls (Rego),
 	// evaluated beside the built-in ones.
 	CustomDir string `json:"custom_dir,omitempty"`
+	// Bundle is a signed policy bundle to evaluate instead of the built-in
+	// policies; BundleKey is the PEM public key that must have signed it.
+	Bundle    string `json:"bundle,omitempty"`
+	BundleKey string `json:"bundle_key,omitempty"`
 }
 
 // Duration is a time.Duration written as "30s" in YAML.
