@@ -9,6 +9,7 @@ import (
 
 	"github.com/auditfleet/auditfleet/facts"
 	"github.com/auditfleet/auditfleet/result"
+	"github.com/auditfleet/auditfleet/scoring"
 )
 
 // Summary counts results by status.
@@ -50,6 +51,7 @@ type Host struct {
 	EvaluatedAt     time.Time              `json:"evaluated_at"`
 	PolicyRevision  string                 `json:"policy_revision"`
 	Summary         Summary                `json:"summary"`
+	Score           scoring.Host           `json:"score"`
 	Results         []result.Result        `json:"results"`
 	CollectorErrors []facts.CollectorError `json:"collector_errors"`
 }
@@ -81,6 +83,7 @@ func ForHost(doc *facts.Document, results []result.Result, evaluatedAt time.Time
 	for _, r := range results {
 		h.Summary.Add(r.Status)
 	}
+	h.Score = scoring.HostScore(h.Results)
 	return h
 }
 
@@ -139,6 +142,7 @@ func (h *Host) WriteText(w io.Writer) error {
 	}
 	s := h.Summary
 	fmt.Fprintf(ew, "\n%d controls: %d pass, %d fail, %d warn, %d waived, %d not assessed, %d error\n", s.Total, s.Pass, s.Fail, s.Warn, s.Waived, s.NotAssessed, s.Error)
+	fmt.Fprintf(ew, "Score: %s (severity-weighted; waived failures counted: %s); coverage %s of controls assessed\n", pct(h.Score.Score, ""), pct(h.Score.RawScore, ""), pct(h.Score.Coverage, "%"))
 	if len(h.CollectorErrors) > 0 {
 		fmt.Fprintln(ew, "\nCollector errors:")
 		for _, e := range h.CollectorErrors {
@@ -149,6 +153,14 @@ func (h *Host) WriteText(w io.Writer) error {
 		return fmt.Errorf("write scorecard: %w", ew.err)
 	}
 	return nil
+}
+
+// pct renders an optional percentage; nil means nothing was assessed.
+func pct(v *float64, unit string) string {
+	if v == nil {
+		return "not rated"
+	}
+	return fmt.Sprintf("%.1f%s", *v, unit)
 }
 
 func evidenceLine(e result.Evidence) string {

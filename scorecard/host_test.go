@@ -52,6 +52,12 @@ func TestForHostSummary(t *testing.T) {
 	if !h.Failed() {
 		t.Error("Failed() = false with two failures")
 	}
+	// Passing weight: SEC-04 medium 4 + ACC-03 warn high 7 = 11; assessed:
+	// that plus the failures ACC-01 high 7 and SEC-01 critical 10 = 28;
+	// 100 × 11 / 28 = 39.29, shown as 39.3.
+	if h.Score.Score == nil || *h.Score.Score != 39.3 {
+		t.Errorf("Score = %v, want 39.3", h.Score.Score)
+	}
 }
 
 func TestWriteTextGolden(t *testing.T) {

@@ -17,7 +17,7 @@ func newControls(o *options) *cobra.Command {
 			if format != "table" && format != "json" {
 				return &exitError{ExitError, fmt.Errorf("--format %q: want table or json", format)}
 			}
-			engine, err := o.engine(cmd.Context())
+			engine, err := o.engine(cmd.Context(), nil)
 			if err != nil {
 				return err
 			}

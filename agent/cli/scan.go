@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,9 +11,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/auditfleet/auditfleet/facts"
 	"github.com/auditfleet/auditfleet/opa"
+	"github.com/auditfleet/auditfleet/orgdata"
 	"github.com/auditfleet/auditfleet/policies"
 	"github.com/auditfleet/auditfleet/scorecard"
+	"github.com/auditfleet/auditfleet/waiver"
 )
 
 func newScan(o *options) *cobra.Command {
@@ -42,7 +46,7 @@ evaluated because its collector failed); otherwise 0.`,
 				}
 				now = t.UTC()
 			}
-			engine, err := o.engine(cmd.Context())
+			engine, org, err := o.policies(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -57,6 +61,10 @@ evaluated because its collector failed); otherwise 0.`,
 			results, err := engine.Evaluate(cmd.Context(), input, now)
 			if err != nil {
 				return &exitError{ExitError, fmt.Errorf("evaluate policies: %w", err)}
+			}
+			if org != nil && len(org.Waivers) > 0 {
+				name := hostname(doc)
+				results, _ = waiver.Apply(results, waiver.Host{Name: name, Tags: org.HostTags.Tags(name, nil)}, org.Waivers, now)
 			}
 			card := scorecard.ForHost(doc, results, now, engine.Revision())
 			if format == "json" {
@@ -88,14 +96,54 @@ func (o *options) policyFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&o.customDir, "custom-policies", "", "directory of the organisation's own controls (Rego), evaluated beside the built-in ones (config policy.custom_dir)")
 	cmd.Flags().StringVar(&o.bundle, "bundle", "", "signed policy bundle to evaluate instead of the built-in policies (config policy.bundle)")
 	cmd.Flags().StringVar(&o.bundleKey, "bundle-key", "", "PEM public key the bundle must be signed with (config policy.bundle_key)")
+	cmd.Flags().StringVar(&o.orgDir, "org-dir", "", "directory of organisation data: thresholds, leavers, approved admins, plans, data stores, host tags, waivers (config policy.org_dir; see docs/org-data.md)")
+}
+
+// policies loads the engine and, when an organisation data directory is
+// configured, the organisation data it was given (validated against the
+// engine's controls).
+func (o *options) policies(ctx context.Context) (*opa.Engine, *orgdata.Set, error) {
+	engine, err := o.engine(ctx, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	dir := firstNonEmpty(o.orgDir, o.cfg.Policy.OrgDir)
+	if dir == "" {
+		return engine, nil, nil
+	}
+	var ids []string
+	for _, c := range engine.Controls() {
+		ids = append(ids, c.ID)
+	}
+	set, err := orgdata.LoadDir(dir, ids)
+	if err != nil {
+		return nil, nil, &exitError{ExitError, fmt.Errorf("organisation data: %w", err)}
+	}
+	engine, err = o.engine(ctx, set.PolicyData())
+	if err != nil {
+		return nil, nil, err
+	}
+	return engine, set, nil
+}
+
+// hostname is the host name the os collector reported, if any.
+func hostname(doc *facts.Document) string {
+	var osf struct {
+		Hostname string `json:"hostname"`
+	}
+	if raw, ok := doc.Facts["os"]; ok {
+		_ = json.Unmarshal(raw, &osf) // no name: host selectors simply do not match
+	}
+	return osf.Hostname
 }
 
 // engine loads the policies: the built-in controls plus custom ones, or a
-// signed bundle, verified before use.
-func (o *options) engine(ctx context.Context) (*opa.Engine, error) {
+// signed bundle, verified before use. org, when not nil, is the
+// organisation data (data.org), merged over the agent configuration's.
+func (o *options) engine(ctx context.Context, org map[string]any) (*opa.Engine, error) {
 	opts := opa.Options{
 		Config:    o.cfg.Policy.PolicyData(),
-		Org:       o.cfg.Policy.OrgData(),
+		Org:       mergeOrg(o.cfg.Policy.OrgData(), org),
 		CustomDir: firstNonEmpty(o.customDir, o.cfg.Policy.CustomDir),
 	}
 	fsys := fs.FS(policies.FS)
@@ -116,6 +164,25 @@ func (o *options) engine(ctx context.Context) (*opa.Engine, error) {
 		return nil, &exitError{ExitError, fmt.Errorf("load policies: %w", err)}
 	}
 	return engine, nil
+}
+
+// mergeOrg overlays organisation data files on what the agent
+// configuration says; the files win.
+func mergeOrg(base, over map[string]any) map[string]any {
+	if base == nil {
+		return over
+	}
+	if over == nil {
+		return base
+	}
+	out := map[string]any{}
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range over {
+		out[k] = v
+	}
+	return out
 }
 
 // openBundle verifies and opens the signed bundle at path.

@@ -217,6 +217,7 @@ func TestScanTableAndExitCodes(t *testing.T) {
 		{"version", []string{"version"}, ExitOK, "auditfleet-agent", ""},
 		{"controls", []string{"controls"}, ExitOK, "ICO-SEC-01", ""},
 		{"controls with custom", []string{"controls", "--custom-policies", "../../opa/testdata/custom/good"}, ExitOK, "ORG-USB-01", ""},
+		{"bad organisation data", []string{"scan", "--org-dir", "testdata/org/bad", "--plugin-dir", plugins}, ExitError, "", "plans.yaml:6: last_review"},
 		{"custom policy syntax error", []string{"scan", "--custom-policies", "../../opa/testdata/custom/syntax", "--plugin-dir", plugins}, ExitError, "", "broken.rego:"},
 		{"custom policy without metadata", []string{"controls", "--custom-policies", "../../opa/testdata/custom/nometa"}, ExitError, "", "nometa.rego:1"},
 	}
@@ -283,6 +284,33 @@ func TestScanSurvivesTamperedPlugin(t *testing.T) {
 			if r.Status != "pass" {
 				t.Errorf("%s = %s, want pass: the accounts facts must still arrive", r.ControlID, r.Status)
 			}
+		}
+	}
+}
+
+// TestScanAppliesWaivers: a current waiver turns the Debian 11 host's
+// ICO-SEC-01 failure into waived, with the waiver's reference, and the scan
+// no longer fails.
+func TestScanAppliesWaivers(t *testing.T) {
+	stdout, stderr, code := agentCmd(t, "scan", "--host-root", "../../testdata/hosts/debian11-eol", "--plugin-dir", filepath.Join(binDir, "plugins"), "--org-dir", "testdata/org/good", "--format", "json", "--at", evalTime)
+	if code != ExitOK {
+		t.Errorf("exit %d, want 0 with the only failure waived; stderr: %s", code, stderr)
+	}
+	var doc struct {
+		Results []struct {
+			ControlID string `json:"control_id"`
+			Status    string `json:"status"`
+			Waiver    *struct {
+				ID string `json:"id"`
+			} `json:"waiver"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range doc.Results {
+		if r.ControlID == "ICO-SEC-01" && (r.Status != "waived" || r.Waiver == nil || r.Waiver.ID != "W-100") {
+			t.Errorf("ICO-SEC-01 = %s, waiver %+v; want waived by W-100", r.Status, r.Waiver)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"time"
 
@@ -27,6 +28,45 @@ type Config struct {
 	// Policy holds the thresholds used when the agent evaluates policies
 	// itself (scan).
 	Policy Policy `json:"policy,omitempty"`
+	// StateDir holds the credentials, the report spool and the last cycle
+	// reported in (default /var/lib/auditfleet/agent).
+	StateDir string `json:"state_dir,omitempty"`
+	// Server says how to reach the auditfleet server (enroll, run).
+	Server Server `json:"server,omitempty"`
+	// Spool bounds the reports kept while the server cannot take them.
+	Spool Spool `json:"spool,omitempty"`
+}
+
+// Server says how the agent reaches the auditfleet server.
+type Server struct {
+	// URL is the server's base URL, used by enroll when --server is not
+	// given; run uses the URL stored at enrollment.
+	URL string `json:"url,omitempty"`
+	// CAFile is a PEM bundle of the CAs trusted for the server's
+	// certificate, replacing the system roots.
+	CAFile string `json:"ca_file,omitempty"`
+	// CertFile and KeyFile are a client certificate and key for mutual TLS.
+	CertFile string `json:"cert_file,omitempty"`
+	KeyFile  string `json:"key_file,omitempty"`
+	// AllowInsecureHTTP permits a plain http:// URL to a host that is not
+	// loopback, for TLS terminated outside the agent (a service mesh
+	// sidecar). Without TLS, tokens and personal data cross the network
+	// in clear.
+	AllowInsecureHTTP bool `json:"allow_insecure_http,omitempty"`
+	// Timeout bounds one request (default 2m).
+	Timeout Duration `json:"timeout,omitempty"`
+	// CheckinInterval is the longest `run` waits between check-ins
+	// (default 1h, at least 1m).
+	CheckinInterval Duration `json:"checkin_interval,omitempty"`
+}
+
+// Spool bounds the reports kept for a later attempt; when full, the
+// oldest are dropped with a warning.
+type Spool struct {
+	// MaxFiles is the most reports kept (default 100).
+	MaxFiles int `json:"max_files,omitempty"`
+	// MaxBytes is the most bytes of reports kept (default 256 MiB).
+	MaxBytes int64 `json:"max_bytes,omitempty"`
 }
 
 // Policy holds organisation thresholds for local evaluation.
@@ -43,6 +83,10 @@ type Policy struct {
 	// CustomDir is a directory of the organisation's own controls (Rego),
 	// evaluated beside the built-in ones.
 	CustomDir string `json:"custom_dir,omitempty"`
+	// OrgDir is a directory of organisation data files (thresholds,
+	// leavers, approved admins, plans, data stores, host tags, baseline,
+	// waivers; see docs/org-data.md) for offline scans.
+	OrgDir string `json:"org_dir,omitempty"`
 	// Bundle is a signed policy bundle to evaluate instead of the built-in
 	// policies; BundleKey is the PEM public key that must have signed it.
 	Bundle    string `json:"bundle,omitempty"`
@@ -93,6 +137,13 @@ func (c *Config) Validate() error {
 	if c.Policy.OSWarnDays < 0 {
 		errs = append(errs, fmt.Errorf("policy.os_warn_days %d must not be negative", c.Policy.OSWarnDays))
 	}
+	errs = append(errs, c.Server.validate()...)
+	if c.Spool.MaxFiles < 0 {
+		errs = append(errs, fmt.Errorf("spool.max_files %d must not be negative", c.Spool.MaxFiles))
+	}
+	if c.Spool.MaxBytes < 0 {
+		errs = append(errs, fmt.Errorf("spool.max_bytes %d must not be negative", c.Spool.MaxBytes))
+	}
 	for name, opts := range c.Collectors {
 		var m map[string]any
 		if err := json.Unmarshal(opts, &m); err != nil || m == nil {
@@ -103,6 +154,23 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("invalid agent config: %w", err)
 	}
 	return nil
+}
+
+func (s Server) validate() []error {
+	var errs []error
+	if s.URL != "" {
+		u, err := url.Parse(s.URL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			errs = append(errs, errors.New("server.url must be an https:// (or http://) URL"))
+		}
+	}
+	if (s.CertFile == "") != (s.KeyFile == "") {
+		errs = append(errs, errors.New("server.cert_file and server.key_file go together"))
+	}
+	if ci := time.Duration(s.CheckinInterval); ci != 0 && ci < time.Minute {
+		errs = append(errs, fmt.Errorf("server.checkin_interval %v must be at least 1m", ci))
+	}
+	return errs
 }
 
 // Load reads the file at path. A missing file at DefaultPath is not an
@@ -126,15 +194,10 @@ func Load(path string) (*Config, error) {
 	return c, nil
 }
 
-// PolicyData returns the document the policies read as data.config.
+// PolicyData returns the document the policies read as data.config: the
+// host's own grants, such as paid extended-support entitlements.
 func (p Policy) PolicyData() map[string]any {
 	cfg := map[string]any{}
-	if p.DormantDays > 0 {
-		cfg["accounts"] = map[string]any{"dormant_days": p.DormantDays}
-	}
-	if p.OSWarnDays > 0 {
-		cfg["os"] = map[string]any{"warn_days": p.OSWarnDays}
-	}
 	if len(p.Entitlements) > 0 {
 		ents := make([]any, len(p.Entitlements))
 		for i, e := range p.Entitlements {
@@ -145,15 +208,30 @@ func (p Policy) PolicyData() map[string]any {
 	return cfg
 }
 
-// OrgData returns the document the policies read as data.org, or nil when
-// no organisation data is configured.
+// OrgData returns the organisation data the configuration sets, in the
+// shape the policies read as data.org (thresholds, approved admins), or
+// nil when it sets none.
 func (p Policy) OrgData() map[string]any {
-	if p.ApprovedAdmins == nil {
+	org := map[string]any{}
+	thresholds := map[string]any{}
+	if p.DormantDays > 0 {
+		thresholds["dormant_days"] = p.DormantDays
+	}
+	if p.OSWarnDays > 0 {
+		thresholds["os_warn_days"] = p.OSWarnDays
+	}
+	if len(thresholds) > 0 {
+		org["thresholds"] = thresholds
+	}
+	if p.ApprovedAdmins != nil {
+		admins := make([]any, len(p.ApprovedAdmins))
+		for i, a := range p.ApprovedAdmins {
+			admins[i] = map[string]any{"user": a}
+		}
+		org["approved_admins"] = admins
+	}
+	if len(org) == 0 {
 		return nil
 	}
-	admins := make([]any, len(p.ApprovedAdmins))
-	for i, a := range p.ApprovedAdmins {
-		admins[i] = a
-	}
-	return map[string]any{"approved_admins": admins}
+	return org
 }

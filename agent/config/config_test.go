@@ -20,16 +20,32 @@ func TestLoadExample(t *testing.T) {
 	if got := string(c.Collectors["accounts"]); got != `{"extra_admin_groups":["ops"]}` {
 		t.Errorf("Collectors[accounts] = %s", got)
 	}
-	want := map[string]any{
-		"accounts":     map[string]any{"dormant_days": 60},
-		"os":           map[string]any{"warn_days": 90},
-		"entitlements": []any{"ubuntu-pro"},
-	}
-	if got := c.Policy.PolicyData(); !reflect.DeepEqual(got, want) {
+	if got, want := c.Policy.PolicyData(), map[string]any{"entitlements": []any{"ubuntu-pro"}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("PolicyData() = %v, want %v", got, want)
 	}
-	if got := c.Policy.OrgData(); !reflect.DeepEqual(got, map[string]any{"approved_admins": []any{"alice", "bob"}}) {
-		t.Errorf("OrgData() = %v", got)
+	wantOrg := map[string]any{
+		"thresholds":      map[string]any{"dormant_days": 60, "os_warn_days": 90},
+		"approved_admins": []any{map[string]any{"user": "alice"}, map[string]any{"user": "bob"}},
+	}
+	if got := c.Policy.OrgData(); !reflect.DeepEqual(got, wantOrg) {
+		t.Errorf("OrgData() = %v, want %v", got, wantOrg)
+	}
+	if c.StateDir != "/var/lib/auditfleet/agent" {
+		t.Errorf("StateDir = %q", c.StateDir)
+	}
+	wantServer := Server{
+		URL:             "https://auditfleet.example.gov.uk",
+		CAFile:          "/etc/auditfleet/server-ca.pem",
+		CertFile:        "/etc/auditfleet/client.pem",
+		KeyFile:         "/etc/auditfleet/client-key.pem",
+		Timeout:         Duration(90 * time.Second),
+		CheckinInterval: Duration(30 * time.Minute),
+	}
+	if c.Server != wantServer {
+		t.Errorf("Server = %+v, want %+v", c.Server, wantServer)
+	}
+	if c.Spool != (Spool{MaxFiles: 50, MaxBytes: 128 << 20}) {
+		t.Errorf("Spool = %+v", c.Spool)
 	}
 }
 
@@ -43,6 +59,14 @@ func TestParseRejects(t *testing.T) {
 		{"negative days", "policy: {dormant_days: -3}\n", "dormant_days"},
 		{"options not a mapping", "collectors: {os: [1, 2]}\n", "collectors.os"},
 		{"not yaml", "{{{", "parse agent config"},
+		{"server url not a url", "server: {url: 'auditfleet'}\n", "server.url"},
+		{"server url scheme", "server: {url: 'ftp://af.example'}\n", "server.url"},
+		{"cert without key", "server: {cert_file: /c.pem}\n", "go together"},
+		{"key without cert", "server: {key_file: /k.pem}\n", "go together"},
+		{"check-in too often", "server: {checkin_interval: 5s}\n", "at least 1m"},
+		{"unknown server key", "server: {insecure: true}\n", "unknown field"},
+		{"negative spool files", "spool: {max_files: -1}\n", "spool.max_files"},
+		{"negative spool bytes", "spool: {max_bytes: -1}\n", "spool.max_bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
