@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/auditfleet/auditfleet/facts"
 	"github.com/auditfleet/auditfleet/plugins/manifest"
@@ -33,7 +32,9 @@ func TestMain(m *testing.M) {
 }
 
 // install copies the test plugin into dir as collector-<mode> and writes
-// its manifest.
+// its manifest. Plugins meant to hang get a short time limit in their
+// manifest; the others keep the default, so a loaded machine cannot make
+// a working plugin time out.
 func install(t *testing.T, dir, mode string) string {
 	t.Helper()
 	b, err := os.ReadFile(testPlugin)
@@ -45,7 +46,11 @@ func install(t *testing.T, dir, mode string) string {
 		t.Fatal(err)
 	}
 	ns := "test_" + strings.ReplaceAll(mode, "-", "_")
-	if _, err := manifest.Write(bin, manifest.Manifest{Name: mode, Namespace: ns}); err != nil {
+	m := manifest.Manifest{Name: mode, Namespace: ns}
+	if mode == "hang" || mode == "slow-start" {
+		m.Timeout = "2s"
+	}
+	if _, err := manifest.Write(bin, m); err != nil {
 		t.Fatal(err)
 	}
 	return bin
@@ -91,7 +96,7 @@ func TestCollectIsolatesMisbehavingPlugins(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	h := New(Config{Dir: dir, Timeout: 3 * time.Second, Parallel: 4, Options: map[string]json.RawMessage{"ok": json.RawMessage(`{"x":1}`)}})
+	h := New(Config{Dir: dir, Parallel: 4, Options: map[string]json.RawMessage{"ok": json.RawMessage(`{"x":1}`)}})
 	outs, err := h.Collect(context.Background(), hostRoot(t))
 	if err != nil {
 		t.Fatalf("Collect: %v", err)
@@ -188,7 +193,7 @@ func TestUnsafePluginDirectoryIsRefused(t *testing.T) {
 			if err := os.Chmod(dir, tt.dirMode); err != nil {
 				t.Fatal(err)
 			}
-			outs, err := New(Config{Dir: dir, Timeout: 10 * time.Second}).Collect(context.Background(), hostRoot(t))
+			outs, err := New(Config{Dir: dir}).Collect(context.Background(), hostRoot(t))
 			if tt.wantErr {
 				if err == nil || !strings.Contains(err.Error(), "writable") {
 					t.Fatalf("Collect = %v, %v; want a writable-directory error", outs, err)
