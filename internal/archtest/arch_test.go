@@ -101,9 +101,10 @@ func TestCollectorsStandAlone(t *testing.T) {
 	}
 }
 
-// TestOnlyPluginHostStartsProcesses confines os/exec to the plugin host.
+// TestOnlyPluginHostStartsProcesses confines os/exec to the plugin host
+// (and to the MinIO harness that tests start).
 func TestOnlyPluginHostStartsProcesses(t *testing.T) {
-	allowed := []string{module + "/agent/pluginhost"}
+	allowed := []string{module + "/agent/pluginhost", module + "/internal/miniotest"}
 	for _, p := range list(t, module+"/...") {
 		if slices.Contains(p.Imports, "os/exec") && !slices.Contains(allowed, p.ImportPath) {
 			t.Errorf("%s imports os/exec; only %v may start processes", p.ImportPath, allowed)

@@ -1,18 +1,20 @@
-// Command auditfleet-server will enroll agents, ingest facts and serve
-// fleet scorecards; for now it only reports its version.
+// Command auditfleet-server enrolls agents, ingests and evaluates their
+// facts, keeps facts and results as evidence in object storage, runs audit
+// cycles and serves scorecards.
 package main
 
 import (
-	"fmt"
+	"context"
 	"os"
+	"os/signal"
+	"syscall"
 
-	"github.com/auditfleet/auditfleet/version"
+	"github.com/auditfleet/auditfleet/server/cli"
 )
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] != "version" {
-		fmt.Fprintln(os.Stderr, "auditfleet-server: not implemented yet; only `version` is available")
-		os.Exit(1)
-	}
-	fmt.Printf("auditfleet-server %s\n", version.String())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }

@@ -1,0 +1,10 @@
+// Package miniotest runs a real MinIO server on 127.0.0.1 for tests of the
+// S3 storage backend. The server binary comes from AUDITFLEET_MINIO_BIN or
+// $HOME/.cache/auditfleet/bin/minio; if neither exists the test fails with
+// the command that installs it (InstallCommand), it is never skipped.
+//
+// Start one server per test package: declare a Shared in the package's
+// tests, take the server with Shared.Server(t) in each test, and stop it
+// in TestMain after m.Run. This package starts a process, so it imports
+// os/exec outside tests, with the plugin host.
+package miniotest

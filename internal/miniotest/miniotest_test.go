@@ -1,0 +1,134 @@
+package miniotest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/minio/minio-go/v7"
+)
+
+var shared Shared
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if err := shared.Stop(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+func TestBinaryFromEnv(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no-minio")
+	t.Setenv(BinEnv, missing)
+	_, err := Binary()
+	if err == nil || !strings.Contains(err.Error(), InstallCommand) || !strings.Contains(err.Error(), BinEnv) {
+		t.Fatalf("Binary() with %s=%s = %v, want an error naming %s and the install command", BinEnv, missing, err, BinEnv)
+	}
+	present := filepath.Join(t.TempDir(), "minio")
+	if err := os.WriteFile(present, nil, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(BinEnv, present)
+	if got, err := Binary(); err != nil || got != present {
+		t.Fatalf("Binary() with %s=%s = %q, %v", BinEnv, present, got, err)
+	}
+}
+
+func TestBinaryFromHome(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv(BinEnv, "")
+	t.Setenv("HOME", home)
+	_, err := Binary()
+	if err == nil || !strings.Contains(err.Error(), InstallCommand) {
+		t.Fatalf("Binary() with an empty HOME = %v, want the install command", err)
+	}
+	want := filepath.Join(home, ".cache", "auditfleet", "bin", "minio")
+	if err := os.MkdirAll(filepath.Dir(want), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(want, nil, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Binary(); err != nil || got != want {
+		t.Fatalf("Binary() = %q, %v; want %q", got, err, want)
+	}
+}
+
+// TestServer runs the shared server through what the storage tests need:
+// buckets with and without versioning and object lock, objects, a policy.
+func TestServer(t *testing.T) {
+	s := shared.Server(t)
+	ctx := context.Background()
+	tests := []struct {
+		versioning, lock bool
+		want             string
+	}{
+		{false, false, ""},
+		{true, false, minio.Enabled},
+		{false, true, minio.Enabled},
+	}
+	for _, tt := range tests {
+		name := s.NewBucket(t, tt.versioning, tt.lock)
+		v, err := s.Client().GetBucketVersioning(ctx, name)
+		if err != nil || v.Status != tt.want {
+			t.Errorf("versioning of bucket (versioning %v, lock %v) = %q, %v; want %q", tt.versioning, tt.lock, v.Status, err, tt.want)
+		}
+		_, _, _, _, err = s.Client().GetObjectLockConfig(ctx, name)
+		if (err == nil) != tt.lock {
+			t.Errorf("object lock config of bucket (lock %v): %v", tt.lock, err)
+		}
+		if _, err := s.Client().PutObject(ctx, name, "k", bytes.NewReader([]byte("v")), 1, minio.PutObjectOptions{}); err != nil {
+			t.Fatalf("put: %v", err)
+		}
+		obj, err := s.Client().GetObject(ctx, name, "k", minio.GetObjectOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(obj)
+		obj.Close()
+		if err != nil || string(got) != "v" {
+			t.Fatalf("get = %q, %v; want %q", got, err, "v")
+		}
+	}
+	name := s.NewBucket(t, false, false)
+	policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::` + name + `/*"}]}`
+	s.SetBucketPolicy(t, name, policy)
+	if got, err := s.Client().GetBucketPolicy(ctx, name); err != nil || got == "" {
+		t.Fatalf("GetBucketPolicy after SetBucketPolicy = %q, %v", got, err)
+	}
+}
+
+// TestStopRemovesEverything starts a second, private server with TLS and
+// checks that Stop ends the process and removes its directory.
+func TestStopRemovesEverything(t *testing.T) {
+	s, err := Start(context.Background(), Options{TLS: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.CAFile == "" {
+		t.Error("a TLS server has no CAFile")
+	}
+	// The client trusts the server's certificate.
+	if _, err := s.Client().ListBuckets(context.Background()); err != nil {
+		t.Errorf("ListBuckets over TLS: %v", err)
+	}
+	if err := s.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-s.done:
+	default:
+		t.Fatal("Stop returned before the process exited")
+	}
+	if _, err := os.Stat(s.dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("data directory %s after Stop: %v, want it removed", s.dir, err)
+	}
+}

@@ -1,0 +1,181 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/auditfleet/auditfleet/server"
+	"github.com/auditfleet/auditfleet/server/auth"
+	"github.com/auditfleet/auditfleet/server/config"
+	"github.com/auditfleet/auditfleet/version"
+)
+
+// Main runs the server command line and returns the exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var (
+		cfgPath, dir, logLevel string
+		cfg                    *config.Config
+		log                    *slog.Logger
+	)
+	root := &cobra.Command{
+		Use:           "auditfleet-server",
+		Short:         "Enroll agents, ingest and evaluate facts, keep the evidence in object storage, serve scorecards",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			var lvl slog.Level
+			if err := lvl.UnmarshalText([]byte(logLevel)); err != nil {
+				return fmt.Errorf("--log-level: %w", err)
+			}
+			log = slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: lvl}))
+			if cmd.Name() == "version" {
+				return nil
+			}
+			switch {
+			case cfgPath != "" && dir != "":
+				return errors.New("--config and --dir cannot be used together")
+			case cfgPath != "":
+				c, err := config.Load(cfgPath)
+				if err != nil {
+					return err
+				}
+				cfg = c
+			case dir != "":
+				cfg = config.Default(dir)
+			default:
+				return errors.New("say where the evidence lives: --config FILE, or --dir DIR for a single-machine directory store")
+			}
+			return nil
+		},
+	}
+	root.PersistentFlags().StringVar(&cfgPath, "config", os.Getenv("AUDITFLEET_SERVER_CONFIG"), "server configuration file (env AUDITFLEET_SERVER_CONFIG)")
+	root.PersistentFlags().StringVar(&dir, "dir", "", "single-machine mode: keep everything in this directory store, serve on 127.0.0.1:8480")
+	root.PersistentFlags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error (JSON logs on stderr)")
+
+	open := func(ctx context.Context) (*server.Server, error) {
+		st, err := server.OpenStore(ctx, cfg.Storage)
+		if err != nil {
+			return nil, err
+		}
+		return server.New(ctx, cfg, st, log)
+	}
+
+	var listen string
+	serve := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the API until interrupted",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if listen != "" {
+				cfg.Listen = listen
+				if err := cfg.Validate(); err != nil {
+					return err
+				}
+			}
+			s, err := open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			path := cfg.BootstrapTokenFile
+			if path == "" && dir != "" {
+				path = dir + "/admin-token"
+			}
+			created, err := s.Bootstrap(cmd.Context(), path)
+			if err != nil {
+				return err
+			}
+			if created {
+				log.Info("created the first admin token", "file", path)
+			}
+			return s.Serve(cmd.Context(), nil)
+		},
+	}
+	serve.Flags().StringVar(&listen, "listen", "", "address to serve on, overriding the configuration")
+
+	var role, name string
+	var ttl time.Duration
+	token := &cobra.Command{
+		Use:   "token-create",
+		Short: "Create an API token for a person (printed once; stored only hashed)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			r := auth.Role(role)
+			if !r.Valid() || r == auth.Agent {
+				return fmt.Errorf("--role %q: want admin, operator or assurance", role)
+			}
+			if name == "" {
+				return errors.New("--name is required")
+			}
+			s, err := open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			var exp *time.Time
+			if ttl > 0 {
+				t := time.Now().Add(ttl).UTC()
+				exp = &t
+			}
+			secret, _, err := s.Tokens.Issue(cmd.Context(), auth.Principal{Kind: "person", ID: name, Role: r}, auth.PersonTokenPrefix, exp)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintln(stdout, secret)
+			return err
+		},
+	}
+	token.Flags().StringVar(&role, "role", "assurance", "admin, operator or assurance")
+	token.Flags().StringVar(&name, "name", "", "who the token is for (recorded in the audit log)")
+	token.Flags().DurationVar(&ttl, "ttl", 0, "expire the token after this long (default: never)")
+
+	var secretName string
+	enroll := &cobra.Command{
+		Use:   "enroll-secret-create",
+		Short: "Create an enroll secret for agents (printed once; stored only hashed)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			var exp *time.Time
+			if ttl > 0 {
+				t := time.Now().Add(ttl).UTC()
+				exp = &t
+			}
+			secret, err := s.Registry.CreateEnrollSecret(cmd.Context(), secretName, exp)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintln(stdout, secret)
+			return err
+		},
+	}
+	enroll.Flags().StringVar(&secretName, "name", "default", "name of the secret (e.g. the estate or team it is for)")
+	enroll.Flags().DurationVar(&ttl, "ttl", 0, "expire the secret after this long (default: never)")
+
+	ver := &cobra.Command{
+		Use:   "version",
+		Short: "Print the server version",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			_, err := fmt.Fprintf(stdout, "auditfleet-server %s\n", version.String())
+			return err
+		},
+	}
+	root.AddCommand(serve, token, enroll, ver)
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	if err := root.ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(stderr, "auditfleet-server:", err)
+		return 1
+	}
+	return 0
+}

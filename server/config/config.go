@@ -1,0 +1,208 @@
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"time"
+
+	"sigs.k8s.io/yaml"
+)
+
+// Config is the server configuration file.
+type Config struct {
+	// Listen is the address to serve on (default 127.0.0.1:8480).
+	Listen string `json:"listen,omitempty"`
+	// TLS, when set, serves HTTPS. Plain HTTP is refused on a non-loopback
+	// address unless AllowInsecureHTTP is set (behind a TLS proxy).
+	TLS               *TLS `json:"tls,omitempty"`
+	AllowInsecureHTTP bool `json:"allow_insecure_http,omitempty"`
+
+	Storage Storage `json:"storage"`
+	Cycle   Cycle   `json:"cycle,omitempty"`
+	Limits  Limits  `json:"limits,omitempty"`
+	Audit   Audit   `json:"audit,omitempty"`
+	// BootstrapTokenFile is where the first admin token is written (0600)
+	// when the store has no people yet.
+	BootstrapTokenFile string `json:"bootstrap_token_file,omitempty"`
+}
+
+// TLS names the server certificate and key.
+type TLS struct {
+	CertFile string `json:"cert_file"`
+	KeyFile  string `json:"key_file"`
+}
+
+// Storage selects and configures the object store.
+type Storage struct {
+	// Type is "dir" (a local directory, the single-machine default) or "s3".
+	Type string `json:"type"`
+	// Dir is the directory of the dir store.
+	Dir string `json:"dir,omitempty"`
+	S3  S3     `json:"s3,omitempty"`
+}
+
+// S3 configures an S3-compatible endpoint. Credentials come from
+// AccessKey/SecretKey, else the standard AWS environment variables
+// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or shared credentials file.
+type S3 struct {
+	Endpoint  string `json:"endpoint"`
+	Bucket    string `json:"bucket"`
+	Region    string `json:"region,omitempty"`
+	UseTLS    *bool  `json:"use_tls,omitempty"`
+	PathStyle bool   `json:"path_style,omitempty"`
+	CAFile    string `json:"ca_file,omitempty"`
+	AccessKey string `json:"access_key,omitempty"`
+	SecretKey string `json:"secret_key,omitempty"`
+	// RetentionMode is "GOVERNANCE" or "COMPLIANCE" for object-lock
+	// buckets; RetentionDays how long evidence is locked.
+	RetentionMode string `json:"retention_mode,omitempty"`
+	RetentionDays int    `json:"retention_days,omitempty"`
+}
+
+// Cycle configures audit cycles.
+type Cycle struct {
+	// Schedule is a cron expression in UTC (default "0 2 * * *": daily at 02:00).
+	Schedule string `json:"schedule,omitempty"`
+	// Jitter spreads agents' submissions over this window (default 15m).
+	Jitter Duration `json:"jitter,omitempty"`
+}
+
+// Limits bound what agents may send.
+type Limits struct {
+	MaxReportBytes   int64 `json:"max_report_bytes,omitempty"`
+	ReportsPerMinute int   `json:"reports_per_minute,omitempty"`
+	ReportBurst      int   `json:"report_burst,omitempty"`
+}
+
+// Audit configures the audit log.
+type Audit struct {
+	// RequireJustification makes a stated reason mandatory for every
+	// audited access (default true; DPA 2018 s.62).
+	RequireJustification *bool `json:"require_justification,omitempty"`
+}
+
+// Duration is a time.Duration written as "15m".
+type Duration time.Duration
+
+// UnmarshalJSON parses a Go duration string.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("duration must be a string such as \"15m\": %w", err)
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	if v < 0 {
+		return fmt.Errorf("duration %q is negative", s)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalJSON writes the duration as a string.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// Default returns the single-machine configuration: a directory store
+// under dir, loopback HTTP, daily cycles.
+func Default(dir string) *Config {
+	c := &Config{Storage: Storage{Type: "dir", Dir: dir}}
+	c.applyDefaults()
+	return c
+}
+
+func (c *Config) applyDefaults() {
+	if c.Listen == "" {
+		c.Listen = "127.0.0.1:8480"
+	}
+	if c.Cycle.Schedule == "" {
+		c.Cycle.Schedule = "0 2 * * *"
+	}
+	if c.Cycle.Jitter == 0 {
+		c.Cycle.Jitter = Duration(15 * time.Minute)
+	}
+	if c.Limits.MaxReportBytes == 0 {
+		c.Limits.MaxReportBytes = 16 << 20
+	}
+	if c.Limits.ReportsPerMinute == 0 {
+		c.Limits.ReportsPerMinute, c.Limits.ReportBurst = 6, 3
+	}
+	if c.Audit.RequireJustification == nil {
+		t := true
+		c.Audit.RequireJustification = &t
+	}
+}
+
+// Parse decodes a configuration document, refusing unknown keys.
+func Parse(b []byte) (*Config, error) {
+	var c Config
+	if err := yaml.UnmarshalStrict(b, &c); err != nil {
+		return nil, fmt.Errorf("parse server config: %w", err)
+	}
+	c.applyDefaults()
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Load reads and parses the file at path.
+func Load(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read server config: %w", err)
+	}
+	c, err := Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Validate checks the configuration is complete and safe.
+func (c *Config) Validate() error {
+	var errs []error
+	host, _, err := net.SplitHostPort(c.Listen)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("listen %q: %v", c.Listen, err))
+	} else if c.TLS == nil && !c.AllowInsecureHTTP && !loopback(host) {
+		errs = append(errs, fmt.Errorf("listen %q: plain HTTP on a non-loopback address; configure tls, or set allow_insecure_http behind a TLS-terminating proxy", c.Listen))
+	}
+	if c.TLS != nil && (c.TLS.CertFile == "" || c.TLS.KeyFile == "") {
+		errs = append(errs, errors.New("tls: cert_file and key_file are both required"))
+	}
+	switch c.Storage.Type {
+	case "dir":
+		if c.Storage.Dir == "" {
+			errs = append(errs, errors.New("storage.dir is required for a dir store"))
+		}
+	case "s3":
+		if c.Storage.S3.Endpoint == "" || c.Storage.S3.Bucket == "" {
+			errs = append(errs, errors.New("storage.s3.endpoint and storage.s3.bucket are required"))
+		}
+		if m := c.Storage.S3.RetentionMode; m != "" && m != "GOVERNANCE" && m != "COMPLIANCE" {
+			errs = append(errs, fmt.Errorf("storage.s3.retention_mode %q: want GOVERNANCE or COMPLIANCE", m))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("storage.type %q: want dir or s3", c.Storage.Type))
+	}
+	if c.Limits.MaxReportBytes < 1024 || c.Limits.MaxReportBytes > 256<<20 {
+		errs = append(errs, fmt.Errorf("limits.max_report_bytes %d: want 1 KiB to 256 MiB", c.Limits.MaxReportBytes))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("invalid server config: %w", err)
+	}
+	return nil
+}
+
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,46 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadExample(t *testing.T) {
+	c, err := Load("testdata/server.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Storage.S3.Bucket != "auditfleet-evidence" || !c.Storage.S3.PathStyle || time.Duration(c.Cycle.Jitter) != 30*time.Minute || !*c.Audit.RequireJustification {
+		t.Errorf("Load = %+v", c)
+	}
+}
+
+func TestDefault(t *testing.T) {
+	c := Default("/var/lib/auditfleet/store")
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "127.0.0.1:8480" || c.Cycle.Schedule != "0 2 * * *" || !*c.Audit.RequireJustification {
+		t.Errorf("Default = %+v", c)
+	}
+}
+
+func TestParseRejects(t *testing.T) {
+	tests := []struct{ name, doc, want string }{
+		{"unknown key", "storage: {type: dir, dir: /x}\nlisen: :80\n", "unknown field"},
+		{"no storage", "listen: 127.0.0.1:1\n", "storage.type"},
+		{"plain http on all interfaces", "listen: 0.0.0.0:80\nstorage: {type: dir, dir: /x}\n", "plain HTTP"},
+		{"s3 without bucket", "storage: {type: s3, s3: {endpoint: x:9000}}\n", "bucket"},
+		{"bad retention mode", "storage: {type: s3, s3: {endpoint: x, bucket: b, retention_mode: forever}}\n", "retention_mode"},
+		{"tiny report limit", "storage: {type: dir, dir: /x}\nlimits: {max_report_bytes: 10}\n", "max_report_bytes"},
+		{"bad jitter", "storage: {type: dir, dir: /x}\ncycle: {jitter: soon}\n", "invalid duration"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := Parse([]byte(tt.doc)); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Parse(%q) error = %v, want it to mention %q", tt.doc, err, tt.want)
+			}
+		})
+	}
+}

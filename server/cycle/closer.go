@@ -1,0 +1,216 @@
+package cycle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"log/slog"
+	"time"
+
+	"github.com/auditfleet/auditfleet/objkey"
+	"github.com/auditfleet/auditfleet/result"
+	"github.com/auditfleet/auditfleet/scoring"
+	"github.com/auditfleet/auditfleet/server/ingest"
+	"github.com/auditfleet/auditfleet/server/objects"
+	"github.com/auditfleet/auditfleet/server/registry"
+	"github.com/auditfleet/auditfleet/store"
+)
+
+// MissedControl is the control for hosts that stop reporting.
+const MissedControl = "ICO-MON-02"
+
+// Hosts lists the enrolled hosts; *registry.Registry implements it.
+type Hosts interface {
+	List(ctx context.Context) iter.Seq2[registry.Host, error]
+}
+
+// Closer writes the fleet scorecard of a cycle once it has ended.
+type Closer struct {
+	Store    objects.Store
+	Hosts    Hosts
+	Schedule *Schedule
+	// Controls is the catalogue, so a control no host reported still
+	// counts.
+	Controls   []result.Control
+	Thresholds scoring.Thresholds
+	// MissedCycles is how many consecutive missed cycles fail ICO-MON-02
+	// (default 2).
+	MissedCycles int
+	Log          *slog.Logger
+	Now          func() time.Time
+}
+
+// Closed is a cycle's fleet scorecard with the difference from the cycle
+// before, as stored at scorecards/<cycle>/fleet.json.
+type Closed struct {
+	scoring.FleetScorecard
+	// Previous is the cycle compared against, if it had a scorecard.
+	Previous string       `json:"previous_cycle,omitempty"`
+	Change   scoring.Diff `json:"change"`
+	// Hosts counts enrolled (active) hosts, those that reported, and those
+	// that missed MissedCycles or more cycles in a row.
+	Enrolled int `json:"enrolled_hosts"`
+	Reported int `json:"reported_hosts"`
+	Silent   int `json:"silent_hosts"`
+}
+
+func (c *Closer) now() time.Time {
+	if c.Now != nil {
+		return c.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// Close computes and stores the fleet scorecard of cycle id. It is safe to
+// call from several replicas: the scorecard is written once, and a replica
+// that finds it written returns the stored one.
+func (c *Closer) Close(ctx context.Context, id objkey.CycleID) (*Closed, error) {
+	key := objkey.FleetScorecard(id)
+	var existing Closed
+	if _, err := objects.GetJSON(ctx, c.Store, key, &existing); err == nil {
+		return &existing, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("close cycle %s: %w", id, err)
+	}
+	fleet, err := scoring.NewFleet(scoring.Options{Thresholds: c.Thresholds, Controls: c.Controls})
+	if err != nil {
+		return nil, fmt.Errorf("close cycle %s: %w", id, err)
+	}
+	missedThreshold := c.MissedCycles
+	if missedThreshold <= 0 {
+		missedThreshold = 2
+	}
+	var mon02 *result.Control
+	for i := range c.Controls {
+		if c.Controls[i].ID == MissedControl {
+			mon02 = &c.Controls[i]
+		}
+	}
+	out := &Closed{}
+	for h, err := range c.Hosts.List(ctx) {
+		if err != nil {
+			return nil, fmt.Errorf("close cycle %s: %w", id, err)
+		}
+		if h.State != registry.Active || h.EnrolledAt.After(id.Time().Add(c.period(id))) {
+			continue
+		}
+		out.Enrolled++
+		name := h.Hostname + " (" + h.ID.String() + ")"
+		rec, found, err := c.latest(ctx, id, h.ID)
+		if err != nil {
+			return nil, fmt.Errorf("close cycle %s: %w", id, err)
+		}
+		if found {
+			out.Reported++
+			fleet.Add(name, rec.Results)
+			continue
+		}
+		missed := c.missed(h, id)
+		if missed >= missedThreshold && mon02 != nil {
+			out.Silent++
+			last := "never"
+			if h.LastReport != nil {
+				last = h.LastReport.Format(time.RFC3339)
+			}
+			fleet.Add(name, []result.Result{{
+				ControlID: mon02.ID, Title: mon02.Title, Area: mon02.Area, Severity: mon02.Severity,
+				Priority: mon02.Severity.Priority(), Status: result.Fail, Remediation: mon02.Remediation, Mappings: mon02.Mappings,
+				Evidence: []result.Evidence{{Subject: h.ID.String(), Detail: fmt.Sprintf("%s missed %d consecutive cycles; last report %s", h.Hostname, missed, last), Fact: "server.missed_cycles"}},
+			}})
+			continue
+		}
+		fleet.AddMissing(name)
+	}
+	card := fleet.Scorecard()
+	card.Cycle, card.GeneratedAt = id.String(), c.now()
+	out.FleetScorecard = *card
+	var prevCard *scoring.FleetScorecard
+	if prev, err := c.Schedule.Previous(id); err == nil {
+		var p Closed
+		if _, err := objects.GetJSON(ctx, c.Store, objkey.FleetScorecard(prev), &p); err == nil {
+			prevCard, out.Previous = &p.FleetScorecard, prev.String()
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("close cycle %s: previous scorecard: %w", id, err)
+		}
+	}
+	out.Change = scoring.Compare(prevCard, card)
+	if _, err := objects.PutJSON(ctx, c.Store, key, out, store.PutOptions{WriteOnce: true}); err != nil {
+		if errors.Is(err, store.ErrExists) {
+			return c.Close(ctx, id) // another replica closed it first
+		}
+		return nil, fmt.Errorf("close cycle %s: %w", id, err)
+	}
+	if c.Log != nil {
+		c.Log.Info("cycle closed", "cycle", id.String(), "rating", card.Overall.Rating, "enrolled", out.Enrolled, "reported", out.Reported, "silent", out.Silent)
+	}
+	return out, nil
+}
+
+// period is the length of cycle id.
+func (c *Closer) period(id objkey.CycleID) time.Duration {
+	_, next, err := c.Schedule.Current(id.Time())
+	if err != nil {
+		return 0
+	}
+	return next.Sub(id.Time())
+}
+
+// latest reads the newest results a host stored in a cycle.
+func (c *Closer) latest(ctx context.Context, id objkey.CycleID, h objkey.HostID) (ingest.Record, bool, error) {
+	key := ""
+	for o, err := range c.Store.List(ctx, objkey.HostResults(id, h)) {
+		if err != nil {
+			return ingest.Record{}, false, err
+		}
+		key = o.Key
+	}
+	if key == "" {
+		return ingest.Record{}, false, nil
+	}
+	var rec ingest.Record
+	if _, err := objects.GetJSON(ctx, c.Store, key, &rec); err != nil {
+		return ingest.Record{}, false, err
+	}
+	return rec, true, nil
+}
+
+// maxLookback bounds how many cycles back missed counts.
+const maxLookback = 1000
+
+// missed counts the consecutive cycles up to and including id in which h
+// did not report, since its last report or its enrollment.
+func (c *Closer) missed(h registry.Host, id objkey.CycleID) int {
+	n := 0
+	for cur := id; n < maxLookback; n++ {
+		if cur.String() == h.LastCycle || cur.Time().Add(c.period(cur)).Before(h.EnrolledAt) {
+			return n
+		}
+		prev, err := c.Schedule.Previous(cur)
+		if err != nil {
+			return n + 1
+		}
+		cur = prev
+	}
+	return n
+}
+
+// Run closes each cycle when the next one starts, until ctx ends.
+func (c *Closer) Run(ctx context.Context) error {
+	for {
+		cur, next, err := c.Schedule.Current(c.now())
+		if err != nil {
+			return err
+		}
+		timer := time.NewTimer(time.Until(next) + time.Second)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil
+		case <-timer.C:
+		}
+		if _, err := c.Close(ctx, cur); err != nil && c.Log != nil {
+			c.Log.Error("close cycle", "cycle", cur.String(), "err", err)
+		}
+	}
+}

@@ -1,0 +1,279 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/auditfleet/auditfleet/internal/miniotest"
+	"github.com/auditfleet/auditfleet/objkey"
+	"github.com/auditfleet/auditfleet/plugins/manifest"
+	"github.com/auditfleet/auditfleet/server"
+	"github.com/auditfleet/auditfleet/server/auth"
+	"github.com/auditfleet/auditfleet/server/config"
+	"github.com/auditfleet/auditfleet/server/objects"
+	"github.com/auditfleet/auditfleet/store/dirstore"
+	"github.com/auditfleet/auditfleet/store/s3store"
+)
+
+var (
+	binDir string           // the agent and its real plugins
+	minio  *miniotest.Server // one MinIO for the package
+)
+
+func TestMain(m *testing.M) {
+	code, err := run(m)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+func run(m *testing.M) (int, error) {
+	dir, err := os.MkdirTemp("", "auditfleet-e2e")
+	if err != nil {
+		return 1, err
+	}
+	defer os.RemoveAll(dir)
+	binDir = dir
+	if err := buildAgent(dir); err != nil {
+		return 1, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if minio, err = miniotest.Start(ctx, miniotest.Options{}); err != nil {
+		return 1, fmt.Errorf("start minio: %w", err)
+	}
+	code := m.Run()
+	if err := minio.Stop(); err != nil {
+		return 1, err
+	}
+	return code, nil
+}
+
+// buildAgent builds the agent and the real collectors with manifests.
+func buildAgent(dir string) error {
+	if err := os.MkdirAll(filepath.Join(dir, "plugins"), 0o755); err != nil {
+		return err
+	}
+	build := func(out, pkg string) error {
+		b, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
+		}
+		return nil
+	}
+	if err := build(filepath.Join(dir, "auditfleet-agent"), "../agent/cmd/auditfleet-agent"); err != nil {
+		return err
+	}
+	for _, c := range []string{"os", "accounts"} {
+		bin := filepath.Join(dir, "plugins", "auditfleet-collector-"+c)
+		if err := build(bin, "../plugins/"+c+"/cmd"); err != nil {
+			return err
+		}
+		if _, err := manifest.Write(bin, manifest.Manifest{Name: c, Namespace: c}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// agent runs the built agent and fails the test on a non-zero exit.
+func agent(t *testing.T, args ...string) {
+	t.Helper()
+	cmd := exec.Command(filepath.Join(binDir, "auditfleet-agent"), args...)
+	cmd.Env = append(os.Environ(), "AUDITFLEET_CONFIG=", "AUDITFLEET_HOST_ROOT=", "AUDITFLEET_PLUGIN_DIR=", "AUDITFLEET_ENROLL_SECRET=")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("auditfleet-agent %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// TestFleetEndToEnd enrolls two real agents (real plugins, fixture host
+// roots) with a real server, runs a cycle and finds the facts, results and
+// fleet scorecard in storage, on the directory store and on MinIO.
+func TestFleetEndToEnd(t *testing.T) {
+	backends := map[string]func(t *testing.T) objects.Store{
+		"dir": func(t *testing.T) objects.Store {
+			st, err := dirstore.Open(filepath.Join(t.TempDir(), "store"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st
+		},
+		"minio": func(t *testing.T) objects.Store {
+			bucket := minio.NewBucket(t, true, false)
+			st, err := s3store.New(s3store.Config{Endpoint: minio.Endpoint, Bucket: bucket, PathStyle: true, AccessKey: minio.AccessKey, SecretKey: minio.SecretKey, CAFile: minio.CAFile, UseTLS: minio.CAFile != ""})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st
+		},
+	}
+	for name, open := range backends {
+		t.Run(name, func(t *testing.T) { fleetEndToEnd(t, open(t)) })
+	}
+}
+
+func fleetEndToEnd(t *testing.T, st objects.Store) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cfg := config.Default(t.TempDir())
+	cfg.Listen = "127.0.0.1:0"
+	s, err := server.New(ctx, cfg, st, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready := make(chan string, 1)
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ctx, ready) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-served; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	url := <-ready
+
+	secret, err := s.Registry.CreateEnrollSecret(ctx, "e2e", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secretFile := filepath.Join(t.TempDir(), "enroll-secret")
+	if err := os.WriteFile(secretFile, []byte(secret), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	admin, _, err := s.Tokens.Issue(ctx, auth.Principal{Kind: "person", ID: "e2e-admin", Role: auth.Admin}, auth.PersonTokenPrefix, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	plugins := filepath.Join(binDir, "plugins")
+	for _, host := range []string{"debian12-lts", "uid0-empty"} {
+		root := filepath.Join("..", "testdata", "hosts", host)
+		stateDir := filepath.Join(t.TempDir(), host)
+		agent(t, "enroll", "--server", url, "--secret-file", secretFile, "--state-dir", stateDir, "--host-root", root, "--plugin-dir", plugins)
+		agent(t, "run", "--once", "--state-dir", stateDir, "--host-root", root, "--plugin-dir", plugins)
+	}
+
+	req, _ := http.NewRequest("POST", url+"/api/v1/cycles/close", bytes.NewReader(nil))
+	req.Header.Set("Authorization", "Bearer "+admin)
+	req.Header.Set("X-Justification", "end-to-end test")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("close cycle: %d %s", resp.StatusCode, body)
+	}
+	var closed struct {
+		Cycle    string `json:"cycle"`
+		Enrolled int    `json:"enrolled_hosts"`
+		Reported int    `json:"reported_hosts"`
+		Overall  struct {
+			Rating string `json:"rating"`
+		} `json:"overall"`
+		Improvements []struct {
+			ControlID string `json:"control_id"`
+		} `json:"improvements"`
+	}
+	if err := json.Unmarshal(body, &closed); err != nil {
+		t.Fatal(err)
+	}
+	if closed.Enrolled != 2 || closed.Reported != 2 || closed.Overall.Rating == "" {
+		t.Errorf("closed cycle: %s", body)
+	}
+	failing := map[string]bool{}
+	for _, f := range closed.Improvements {
+		failing[f.ControlID] = true
+	}
+	if !failing["ICO-ACC-03"] {
+		t.Errorf("fleet scorecard improvements %v lack ICO-ACC-03 (extra UID 0 and an empty password on uid0-empty)", closed.Improvements)
+	}
+
+	cycle, err := objkey.ParseCycleID(closed.Cycle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Stat(ctx, objkey.FleetScorecard(cycle)); err != nil {
+		t.Errorf("fleet scorecard object: %v", err)
+	}
+	statuses := map[string]map[string]string{} // hostname -> control -> status
+	facts := 0
+	for o, err := range st.List(ctx, objkey.CycleFacts(cycle)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		facts++
+		_ = o
+	}
+	for o, err := range st.List(ctx, objkey.CycleResults(cycle)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rec struct {
+			Host    string `json:"host"`
+			Results []struct {
+				ControlID string `json:"control_id"`
+				Status    string `json:"status"`
+			} `json:"results"`
+		}
+		if _, err := objects.GetJSON(ctx, st, o.Key, &rec); err != nil {
+			t.Fatal(err)
+		}
+		statuses[rec.Host] = map[string]string{}
+		for _, r := range rec.Results {
+			statuses[rec.Host][r.ControlID] = r.Status
+		}
+	}
+	if facts != 2 || len(statuses) != 2 {
+		t.Fatalf("cycle %s holds %d facts and results for %v, want 2 and 2", cycle, facts, statuses)
+	}
+	if got := statuses["debian12-lts"]["ICO-SEC-01"]; got != "pass" {
+		t.Errorf("debian12-lts ICO-SEC-01 = %q, want pass (Debian LTS)", got)
+	}
+	if got := statuses["uid0-empty"]["ICO-ACC-03"]; got != "fail" {
+		t.Errorf("uid0-empty ICO-ACC-03 = %q, want fail", got)
+	}
+}
+
+// TestPublicStorageRefusedAtStart: the server will not start on a bucket
+// that anyone can read or list, nor on a world-readable directory store.
+func TestPublicStorageRefusedAtStart(t *testing.T) {
+	ctx := context.Background()
+	bucket := minio.NewBucket(t, true, false)
+	s3cfg := config.S3{Endpoint: minio.Endpoint, Bucket: bucket, PathStyle: true, AccessKey: minio.AccessKey, SecretKey: minio.SecretKey, CAFile: minio.CAFile}
+	useTLS := minio.CAFile != ""
+	s3cfg.UseTLS = &useTLS
+	if _, err := server.OpenStore(ctx, config.Storage{Type: "s3", S3: s3cfg}); err != nil {
+		t.Fatalf("private bucket refused: %v", err)
+	}
+	// The policy `mc anonymous set download` writes: anonymous GetObject.
+	minio.SetBucketPolicy(t, bucket, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["*"]},"Action":["s3:GetObject"],"Resource":["arn:aws:s3:::`+bucket+`/*"]}]}`)
+	if _, err := server.OpenStore(ctx, config.Storage{Type: "s3", S3: s3cfg}); err == nil || !strings.Contains(err.Error(), "refusing to start") {
+		t.Errorf("public bucket: OpenStore error = %v, want a refusal", err)
+	}
+
+	dir := filepath.Join(t.TempDir(), "store")
+	if _, err := server.OpenStore(ctx, config.Storage{Type: "dir", Dir: dir}); err != nil {
+		t.Fatalf("private directory refused: %v", err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := server.OpenStore(ctx, config.Storage{Type: "dir", Dir: dir}); err == nil || !strings.Contains(err.Error(), "refusing to start") {
+		t.Errorf("world-readable directory: OpenStore error = %v, want a refusal", err)
+	}
+}

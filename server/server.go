@@ -1,0 +1,197 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/auditfleet/auditfleet/opa"
+	"github.com/auditfleet/auditfleet/policies"
+	"github.com/auditfleet/auditfleet/server/api"
+	"github.com/auditfleet/auditfleet/server/auditlog"
+	"github.com/auditfleet/auditfleet/server/auth"
+	"github.com/auditfleet/auditfleet/server/config"
+	"github.com/auditfleet/auditfleet/server/cycle"
+	"github.com/auditfleet/auditfleet/server/ingest"
+	"github.com/auditfleet/auditfleet/server/objects"
+	"github.com/auditfleet/auditfleet/server/registry"
+	"github.com/auditfleet/auditfleet/store"
+	"github.com/auditfleet/auditfleet/store/dirstore"
+)
+
+// Server is an assembled auditfleet server.
+type Server struct {
+	Config   *config.Config
+	Store    objects.Store
+	Tokens   *auth.Tokens
+	Registry *registry.Registry
+	Audit    *auditlog.Log
+	API      *api.Server
+	Closer   *cycle.Closer
+	Log      *slog.Logger
+}
+
+// OpenStore opens the configured object store and checks it is safe to
+// use: it exists and nobody anonymous can read or list it.
+func OpenStore(ctx context.Context, c config.Storage) (objects.Store, error) {
+	var (
+		st  objects.Store
+		err error
+	)
+	switch c.Type {
+	case "dir":
+		st, err = dirstore.Open(c.Dir)
+	case "s3":
+		st, err = openS3(ctx, c.S3)
+	default:
+		err = fmt.Errorf("storage type %q: want dir or s3", c.Type)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open storage: %w", err)
+	}
+	state, err := st.Check(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("check storage: %w", err)
+	}
+	if err := state.Usable(); err != nil {
+		return nil, fmt.Errorf("refusing to start: %w", err)
+	}
+	return st, nil
+}
+
+// New assembles a server over an open store.
+func New(ctx context.Context, cfg *config.Config, st objects.Store, log *slog.Logger) (*Server, error) {
+	engine, err := opa.New(ctx, policies.FS, opa.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("load policies: %w", err)
+	}
+	sched, err := cycle.Parse(cfg.Cycle.Schedule)
+	if err != nil {
+		return nil, err
+	}
+	tokens := &auth.Tokens{Store: st}
+	reg := &registry.Registry{Store: st, Tokens: tokens}
+	audit := &auditlog.Log{Store: st}
+	s := &Server{Config: cfg, Store: st, Tokens: tokens, Registry: reg, Audit: audit, Log: log}
+	closer := &cycle.Closer{Store: st, Hosts: reg, Schedule: sched, Controls: engine.Controls(), Log: log}
+	s.Closer = closer
+	s.API = &api.Server{
+		Closer: closer,
+		Store:  st, Tokens: tokens, Registry: reg, Audit: audit, Schedule: sched, Log: log,
+		Ingest: &ingest.Ingester{Store: st, Engine: engine, ValidateFacts: validateFacts,
+			Retain: time.Duration(cfg.Storage.S3.RetentionDays) * 24 * time.Hour},
+		PolicyRevision: engine.Revision(),
+		Config: api.Config{
+			MaxReportBytes:       cfg.Limits.MaxReportBytes,
+			RequireJustification: *cfg.Audit.RequireJustification,
+			JitterSeconds:        int(time.Duration(cfg.Cycle.Jitter).Seconds()),
+			ReportsPerMinute:     cfg.Limits.ReportsPerMinute,
+			ReportBurst:          cfg.Limits.ReportBurst,
+		},
+	}
+	return s, nil
+}
+
+// SetClock makes every part of the server read time from now: for tests
+// and for re-evaluating evidence as of a date.
+func (s *Server) SetClock(now func() time.Time) {
+	s.Tokens.Now, s.Registry.Now, s.Audit.Now = now, now, now
+	s.API.Now, s.API.Ingest.Now, s.Closer.Now = now, now, now
+}
+
+// Bootstrap creates the first admin token when the store has no people's
+// tokens yet, writes it to path (0600) and returns true. Afterwards it does
+// nothing.
+func (s *Server) Bootstrap(ctx context.Context, path string) (bool, error) {
+	marker := "auth/bootstrapped.json"
+	if _, err := s.Store.Stat(ctx, marker); err == nil {
+		return false, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return false, fmt.Errorf("bootstrap: %w", err)
+	}
+	if path == "" {
+		return false, errors.New("bootstrap: no people can sign in yet and bootstrap_token_file is not set")
+	}
+	secret, _, err := s.Tokens.Issue(ctx, auth.Principal{Kind: "person", ID: "bootstrap-admin", Role: auth.Admin}, auth.PersonTokenPrefix, nil)
+	if err != nil {
+		return false, fmt.Errorf("bootstrap: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return false, fmt.Errorf("bootstrap: %w", err)
+	}
+	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+		return false, fmt.Errorf("bootstrap: write admin token: %w", err)
+	}
+	if _, err := objects.PutJSON(ctx, s.Store, marker, map[string]any{"at": time.Now().UTC(), "token_file": path}, store.PutOptions{WriteOnce: true}); err != nil && !errors.Is(err, store.ErrExists) {
+		return false, fmt.Errorf("bootstrap: %w", err)
+	}
+	if err := s.Audit.Append(ctx, auditlog.Entry{Actor: auth.Principal{Kind: "system", ID: "auditfleet-server"}, Action: auditlog.Create, Object: "bootstrap admin token", Outcome: "ok"}); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// Serve serves the API on the configured address until ctx ends, then
+// shuts down gracefully. ready, if not nil, receives the bound address.
+func (s *Server) Serve(ctx context.Context, ready chan<- string) error {
+	ln, err := net.Listen("tcp", s.Config.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           s.API.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() {
+		if s.Config.TLS != nil {
+			errc <- srv.ServeTLS(ln, s.Config.TLS.CertFile, s.Config.TLS.KeyFile)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	scheme := "http"
+	if s.Config.TLS != nil {
+		scheme = "https"
+	}
+	addr := scheme + "://" + ln.Addr().String()
+	s.Log.Info("serving", "addr", addr)
+	if ready != nil {
+		ready <- addr
+	}
+	// The cycle closer runs beside the HTTP server and stops with it.
+	closerCtx, stopCloser := context.WithCancel(ctx)
+	closerDone := make(chan error, 1)
+	go func() { closerDone <- s.Closer.Run(closerCtx) }()
+	defer func() {
+		stopCloser()
+		if err := <-closerDone; err != nil {
+			s.Log.Error("cycle closer", "err", err)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
