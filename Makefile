@@ -35,9 +35,8 @@ build: ## Build auditfleet-agent, auditfleet-server and every collector with its
 	done
 	@chmod 0644 $(BIN)/plugins/*.manifest.json
 
-demo: build ## The main job: scan this machine and a fixture host, print the scorecards
-	-$(BIN)/auditfleet-agent scan
-	-$(BIN)/auditfleet-agent scan --host-root testdata/hosts/debian11-eol --at 2026-11-20T12:00:00Z
+demo: build ## The main job: start a server on a local directory store, enroll agents, run a cycle, print the fleet scorecard
+	BIN=$(BIN) scripts/demo.sh
 
 minio: ## Install the MinIO server the tests use into $(MINIO_DIR) (cached)
 	@test -x $(AUDITFLEET_MINIO_BIN) || { echo "building MinIO into $(MINIO_DIR) (once)"; GOBIN=$(MINIO_DIR) $(GO) install $(MINIO_MODULE); }

@@ -11,8 +11,11 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/open-policy-agent/opa/v1/ast"
+
 	"github.com/auditfleet/auditfleet/opa"
 	"github.com/auditfleet/auditfleet/policies"
+	"github.com/auditfleet/auditfleet/result"
 	"github.com/auditfleet/auditfleet/server/api"
 	"github.com/auditfleet/auditfleet/server/auditlog"
 	"github.com/auditfleet/auditfleet/server/auth"
@@ -20,9 +23,11 @@ import (
 	"github.com/auditfleet/auditfleet/server/cycle"
 	"github.com/auditfleet/auditfleet/server/ingest"
 	"github.com/auditfleet/auditfleet/server/objects"
+	"github.com/auditfleet/auditfleet/server/org"
 	"github.com/auditfleet/auditfleet/server/registry"
 	"github.com/auditfleet/auditfleet/store"
 	"github.com/auditfleet/auditfleet/store/dirstore"
+	"github.com/auditfleet/auditfleet/waiver"
 )
 
 // Server is an assembled auditfleet server.
@@ -33,6 +38,7 @@ type Server struct {
 	Registry *registry.Registry
 	Audit    *auditlog.Log
 	API      *api.Server
+	Org      *org.Org
 	Closer   *cycle.Closer
 	Log      *slog.Logger
 }
@@ -67,10 +73,18 @@ func OpenStore(ctx context.Context, c config.Storage) (objects.Store, error) {
 
 // New assembles a server over an open store.
 func New(ctx context.Context, cfg *config.Config, st objects.Store, log *slog.Logger) (*Server, error) {
-	engine, err := opa.New(ctx, policies.FS, opa.Options{})
+	newEngine := func(ctx context.Context, orgDoc map[string]any) (*opa.Engine, error) {
+		return opa.New(ctx, policies.FS, opa.Options{Org: orgDoc})
+	}
+	engine, err := newEngine(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("load policies: %w", err)
 	}
+	var ids []string
+	for _, c := range engine.Controls() {
+		ids = append(ids, c.ID)
+	}
+	orgs := &org.Org{Store: st, NewEngine: newEngine, Controls: ids}
 	sched, err := cycle.Parse(cfg.Cycle.Schedule)
 	if err != nil {
 		return nil, err
@@ -78,13 +92,14 @@ func New(ctx context.Context, cfg *config.Config, st objects.Store, log *slog.Lo
 	tokens := &auth.Tokens{Store: st}
 	reg := &registry.Registry{Store: st, Tokens: tokens}
 	audit := &auditlog.Log{Store: st}
-	s := &Server{Config: cfg, Store: st, Tokens: tokens, Registry: reg, Audit: audit, Log: log}
+	s := &Server{Config: cfg, Store: st, Tokens: tokens, Registry: reg, Audit: audit, Log: log, Org: orgs}
 	closer := &cycle.Closer{Store: st, Hosts: reg, Schedule: sched, Controls: engine.Controls(), Log: log}
 	s.Closer = closer
 	s.API = &api.Server{
 		Closer: closer,
 		Store:  st, Tokens: tokens, Registry: reg, Audit: audit, Schedule: sched, Log: log,
-		Ingest: &ingest.Ingester{Store: st, Engine: engine, ValidateFacts: validateFacts,
+		Org: orgs,
+		Ingest: &ingest.Ingester{Store: st, Engine: orgEvaluator{orgs}, Post: orgEvaluator{orgs}.waive, ValidateFacts: validateFacts,
 			Retain: time.Duration(cfg.Storage.S3.RetentionDays) * 24 * time.Hour},
 		PolicyRevision: engine.Revision(),
 		Config: api.Config{
@@ -98,11 +113,43 @@ func New(ctx context.Context, cfg *config.Config, st objects.Store, log *slog.Lo
 	return s, nil
 }
 
+// orgEvaluator evaluates with the organisation data in force.
+type orgEvaluator struct{ org *org.Org }
+
+// Evaluate evaluates input with the current engine; each result's policy
+// revision names the organisation data versions too.
+func (e orgEvaluator) Evaluate(ctx context.Context, input ast.Value, now time.Time) ([]result.Result, error) {
+	snap, err := e.org.Current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := snap.Engine.Evaluate(ctx, input, now)
+	if err != nil {
+		return nil, err
+	}
+	if snap.Key != "" {
+		for i := range rs {
+			rs[i].PolicyRevision += "+org:" + snap.Key
+		}
+	}
+	return rs, nil
+}
+
+// waive applies the current waivers to a host's results.
+func (e orgEvaluator) waive(h ingest.Host, rs []result.Result, now time.Time) []result.Result {
+	snap, err := e.org.Current(context.Background())
+	if err != nil || len(snap.Set.Waivers) == 0 {
+		return rs
+	}
+	out, _ := waiver.Apply(rs, waiver.Host{Name: h.Name, Tags: snap.Set.HostTags.Tags(h.Name, h.Tags)}, snap.Set.Waivers, now)
+	return out
+}
+
 // SetClock makes every part of the server read time from now: for tests
 // and for re-evaluating evidence as of a date.
 func (s *Server) SetClock(now func() time.Time) {
 	s.Tokens.Now, s.Registry.Now, s.Audit.Now = now, now, now
-	s.API.Now, s.API.Ingest.Now, s.Closer.Now = now, now, now
+	s.API.Now, s.API.Ingest.Now, s.Closer.Now, s.Org.Now = now, now, now, now
 }
 
 // Bootstrap creates the first admin token when the store has no people's

@@ -21,6 +21,7 @@ import (
 	"github.com/auditfleet/auditfleet/server/cycle"
 	"github.com/auditfleet/auditfleet/server/ingest"
 	"github.com/auditfleet/auditfleet/server/objects"
+	"github.com/auditfleet/auditfleet/server/org"
 	"github.com/auditfleet/auditfleet/server/registry"
 	"github.com/auditfleet/auditfleet/store/dirstore"
 )
@@ -54,13 +55,20 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var ids []string
+	for _, c := range engine.Controls() {
+		ids = append(ids, c.ID)
+	}
+	orgs := &org.Org{Store: st, Now: now, Controls: ids, NewEngine: func(ctx context.Context, doc map[string]any) (*opa.Engine, error) {
+		return opa.New(ctx, policies.FS, opa.Options{Org: doc})
+	}}
 	tokens := &auth.Tokens{Store: st, Now: now}
 	reg := &registry.Registry{Store: st, Tokens: tokens, Now: now}
 	s := &Server{
 		Store: st, Tokens: tokens, Registry: reg,
 		Ingest:   &ingest.Ingester{Store: st, Engine: engine, Now: now},
 		Audit:    &auditlog.Log{Store: st, Now: now},
-		Schedule: sched, Now: now, PolicyRevision: engine.Revision(),
+		Schedule: sched, Now: now, PolicyRevision: engine.Revision(), Org: orgs,
 		Config: Config{MaxReportBytes: 256 << 10, RequireJustification: true, JitterSeconds: 60, ReportsPerMinute: 60, ReportBurst: 20},
 	}
 	e := &env{t: t, store: st, tokens: map[auth.Role]string{}, api: s}

@@ -24,6 +24,7 @@ import (
 	"github.com/auditfleet/auditfleet/server/cycle"
 	"github.com/auditfleet/auditfleet/server/ingest"
 	"github.com/auditfleet/auditfleet/server/objects"
+	"github.com/auditfleet/auditfleet/server/org"
 	"github.com/auditfleet/auditfleet/server/registry"
 	"github.com/auditfleet/auditfleet/store"
 )
@@ -56,6 +57,8 @@ type Server struct {
 	PolicyRevision string
 	// Closer writes fleet scorecards when cycles close.
 	Closer *cycle.Closer
+	// Org keeps the organisation data.
+	Org *org.Org
 
 	limit   *limiter
 	metrics *metrics
@@ -97,6 +100,8 @@ var routes = []route{
 	{"POST", "/api/v1/enroll-secrets", auth.Admin, auditlog.Create, (*Server).createEnrollSecret},
 	{"GET", "/api/v1/audit", auth.Admin, auditlog.Read, (*Server).auditEntries},
 	{"GET", "/api/v1/cycles", auth.Assurance, "", (*Server).listCycles},
+	{"GET", "/api/v1/org/{kind}", auth.Assurance, auditlog.Read, (*Server).getOrg},
+	{"PUT", "/api/v1/org/{kind}", auth.Operator, auditlog.Update, (*Server).putOrg},
 	{"GET", "/api/v1/cycles/{cycle_id}/scorecard", auth.Assurance, auditlog.Read, (*Server).cycleScorecard},
 	{"POST", "/api/v1/cycles/close", auth.Admin, auditlog.Create, (*Server).closeCycle},
 }
@@ -662,5 +667,63 @@ func (s *Server) closeCycle(w http.ResponseWriter, r *http.Request, _ auth.Princ
 		return err
 	}
 	writeJSON(w, http.StatusOK, closed)
+	return nil
+}
+
+func (s *Server) orgKind(r *http.Request) (objkey.OrgKind, error) {
+	k, err := objkey.ParseOrgKind(r.PathValue("kind"))
+	if err != nil {
+		return objkey.OrgKind{}, errorf(http.StatusBadRequest, "bad_request", err.Error())
+	}
+	return k, nil
+}
+
+func (s *Server) getOrg(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
+	k, err := s.orgKind(r)
+	if err != nil {
+		return err
+	}
+	b, p, err := s.Org.Get(r.Context(), k)
+	if errors.Is(err, store.ErrNotFound) {
+		return errorf(http.StatusNotFound, "not_found", "no "+k.String()+" uploaded yet")
+	}
+	if err != nil {
+		return err
+	}
+	ct := "application/yaml"
+	if p.Format == "csv" {
+		ct = "text/csv"
+	}
+	w.Header().Set("Content-Type", ct+"; charset=utf-8")
+	w.Header().Set("X-Org-Version", p.Version)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, err = w.Write(b)
+	return err
+}
+
+func (s *Server) putOrg(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	k, err := s.orgKind(r)
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, org.MaxUploadBytes))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return errorf(http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("document over %d bytes", org.MaxUploadBytes))
+		}
+		return errorf(http.StatusBadRequest, "bad_request", "read body: "+err.Error())
+	}
+	ptr, err := s.Org.Upload(r.Context(), k, r.Header.Get("Content-Type"), body, p.Kind+":"+p.ID)
+	switch {
+	case errors.Is(err, org.ErrMediaType):
+		return errorf(http.StatusUnsupportedMediaType, "unsupported_media_type", err.Error())
+	case errors.Is(err, org.ErrInvalid):
+		return errorf(http.StatusUnprocessableEntity, "invalid_org_data", err.Error())
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ptr)
 	return nil
 }

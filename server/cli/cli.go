@@ -2,16 +2,20 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/auditfleet/auditfleet/objkey"
 	"github.com/auditfleet/auditfleet/server"
+	"github.com/auditfleet/auditfleet/server/auditlog"
 	"github.com/auditfleet/auditfleet/server/auth"
 	"github.com/auditfleet/auditfleet/server/config"
 	"github.com/auditfleet/auditfleet/version"
@@ -160,6 +164,75 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	enroll.Flags().StringVar(&secretName, "name", "default", "name of the secret (e.g. the estate or team it is for)")
 	enroll.Flags().DurationVar(&ttl, "ttl", 0, "expire the secret after this long (default: never)")
 
+	var kind, file string
+	orgUpload := &cobra.Command{
+		Use:   "org-upload",
+		Short: "Validate and upload organisation data (thresholds, leavers, plans, waivers, …); see docs/org-data.md",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			k, err := objkey.ParseOrgKind(kind)
+			if err != nil {
+				return err
+			}
+			data, err := os.ReadFile(file)
+			if err != nil {
+				return err
+			}
+			ct := "application/yaml"
+			if strings.HasSuffix(file, ".csv") {
+				ct = "text/csv"
+			}
+			s, err := open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			who := "cli:" + os.Getenv("USER")
+			p, err := s.Org.Upload(cmd.Context(), k, ct, data, who)
+			if err != nil {
+				return err
+			}
+			if err := s.Audit.Append(cmd.Context(), auditlog.Entry{Actor: auth.Principal{Kind: "cli", ID: who}, Action: auditlog.Update, Object: "org " + k.String() + " version " + p.Version, Outcome: "ok"}); err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(stdout, "%s version %s is now current\n", k, p.Version)
+			return err
+		},
+	}
+	orgUpload.Flags().StringVar(&kind, "kind", "", "thresholds, leavers, approved_admins, plans, data_stores, host_tags, baseline or waivers")
+	orgUpload.Flags().StringVar(&file, "file", "", "the YAML (or, for leavers, CSV) document")
+
+	var asJSON bool
+	closeCycle := &cobra.Command{
+		Use:   "cycle-close",
+		Short: "Close the current audit cycle now and print the fleet scorecard",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			c, _, err := s.API.Schedule.Current(time.Now())
+			if err != nil {
+				return err
+			}
+			closed, err := s.Closer.Close(cmd.Context(), c)
+			if err != nil {
+				return err
+			}
+			if err := s.Audit.Append(cmd.Context(), auditlog.Entry{Actor: auth.Principal{Kind: "cli", ID: "cli:" + os.Getenv("USER")}, Action: auditlog.Read, Object: "fleet scorecard " + c.String(), Outcome: "ok"}); err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(closed)
+			}
+			fmt.Fprintf(stdout, "%d hosts enrolled, %d reported, %d silent for 2 or more cycles\n\n", closed.Enrolled, closed.Reported, closed.Silent)
+			return closed.WriteText(stdout)
+		},
+	}
+	closeCycle.Flags().BoolVar(&asJSON, "json", false, "print the scorecard as JSON")
+
 	ver := &cobra.Command{
 		Use:   "version",
 		Short: "Print the server version",
@@ -169,7 +242,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return err
 		},
 	}
-	root.AddCommand(serve, token, enroll, ver)
+	root.AddCommand(serve, token, enroll, orgUpload, closeCycle, ver)
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)

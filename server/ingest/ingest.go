@@ -21,10 +21,10 @@ import (
 	"github.com/auditfleet/auditfleet/store"
 )
 
-// Evaluator evaluates one host's input; *opa.Engine implements it.
+// Evaluator evaluates one host's input; *opa.Engine implements it. Each
+// result records the policy revision that produced it.
 type Evaluator interface {
 	Evaluate(ctx context.Context, input ast.Value, now time.Time) ([]result.Result, error)
-	Revision() string
 }
 
 // ErrInvalid wraps every reason a report is refused as bad input.
@@ -133,7 +133,11 @@ func (in *Ingester) Ingest(ctx context.Context, h Host, c objkey.CycleID, body [
 	if err != nil {
 		return Receipt{}, fmt.Errorf("ingest report %s of %s: %w", rid, h.ID, err)
 	}
-	card := scorecard.ForHost(doc, results, now, in.Engine.Revision())
+	revision := ""
+	if len(results) > 0 {
+		revision = results[0].PolicyRevision
+	}
+	card := scorecard.ForHost(doc, results, now, revision)
 	rec := Record{HostID: h.ID.String(), CycleID: c.String(), Host: *card}
 	if _, err := objects.PutJSON(ctx, in.Store, resultsKey, rec, in.evidence(now)); err != nil && !errors.Is(err, store.ErrExists) {
 		return Receipt{}, fmt.Errorf("ingest report %s of %s: %w", rid, h.ID, err)
