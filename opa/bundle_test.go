@@ -193,4 +193,3 @@ func TestBundleRefused(t *testing.T) {
 		})
 	}
 }
-
