@@ -52,6 +52,9 @@ type Host struct {
 	PolicyRevision  string                 `json:"policy_revision"`
 	Summary         Summary                `json:"summary"`
 	Score           scoring.Host           `json:"score"`
+	// Assurance rates this host alone, overall and per ICO area, on the
+	// fleet's scale (High, Reasonable, Limited, Very limited).
+	Assurance Assurance `json:"assurance"`
 	Results         []result.Result        `json:"results"`
 	CollectorErrors []facts.CollectorError `json:"collector_errors"`
 }
@@ -84,7 +87,25 @@ func ForHost(doc *facts.Document, results []result.Result, evaluatedAt time.Time
 		h.Summary.Add(r.Status)
 	}
 	h.Score = scoring.HostScore(h.Results)
+	h.Assurance = rate(h.Results)
 	return h
+}
+
+// Assurance is a host's rating overall and per area.
+type Assurance struct {
+	Overall scoring.Assurance   `json:"overall"`
+	Areas   []scoring.AreaScore `json:"areas"`
+}
+
+// rate rates one host's results as a fleet of one.
+func rate(results []result.Result) Assurance {
+	f, err := scoring.NewFleet(scoring.Options{})
+	if err != nil {
+		return Assurance{}
+	}
+	f.Add("host", results)
+	card := f.Scorecard()
+	return Assurance{Overall: card.Overall, Areas: card.Areas}
 }
 
 // Failed reports whether any control failed.
@@ -143,6 +164,11 @@ func (h *Host) WriteText(w io.Writer) error {
 	s := h.Summary
 	fmt.Fprintf(ew, "\n%d controls: %d pass, %d fail, %d warn, %d waived, %d not assessed, %d error\n", s.Total, s.Pass, s.Fail, s.Warn, s.Waived, s.NotAssessed, s.Error)
 	fmt.Fprintf(ew, "Score: %s (severity-weighted; waived failures counted: %s); coverage %s of controls assessed\n", pct(h.Score.Score, ""), pct(h.Score.RawScore, ""), pct(h.Score.Coverage, "%"))
+	fmt.Fprintf(ew, "Assurance: %s", h.Assurance.Overall.Rating)
+	for _, a := range h.Assurance.Areas {
+		fmt.Fprintf(ew, "; %s %s", a.Area, a.Rating)
+	}
+	fmt.Fprintln(ew)
 	if len(h.CollectorErrors) > 0 {
 		fmt.Fprintln(ew, "\nCollector errors:")
 		for _, e := range h.CollectorErrors {

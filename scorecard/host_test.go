@@ -11,6 +11,7 @@ import (
 
 	"github.com/auditfleet/auditfleet/facts"
 	"github.com/auditfleet/auditfleet/result"
+	"github.com/auditfleet/auditfleet/scoring"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -29,12 +30,12 @@ func sample() (*facts.Document, []result.Result) {
 		many[i] = result.Evidence{Subject: "user" + string(rune('a'+i)), Detail: "no login for 90 days"}
 	}
 	results := []result.Result{
-		{ControlID: "ICO-ACC-01", Title: "Dormant accounts disabled", Severity: result.High, Status: result.Fail, Evidence: many, Remediation: "Lock or remove\naccounts nobody uses."},
-		{ControlID: "ICO-ACC-03", Title: "Privileged access restricted", Severity: result.High, Status: result.Warn, Evidence: []result.Evidence{{Subject: "alice", Detail: "admin via group:sudo"}}},
-		{ControlID: "ICO-BKP-01", Title: "Backups are current", Severity: result.High, Status: result.Error, Evidence: []result.Evidence{{Detail: "backups collector failed: timeout"}}},
-		{ControlID: "ICO-SEC-01", Title: "Operating system is supported", Severity: result.Critical, Status: result.Fail, Evidence: []result.Evidence{{Subject: "os", Detail: "Debian 11 (bullseye): Debian LTS ended 2026-08-31"}}},
-		{ControlID: "ICO-SEC-02", Title: "Security updates applied within 14 days", Severity: result.High, Status: result.NotAssessed},
-		{ControlID: "ICO-SEC-04", Title: "Secure baseline", Severity: result.Medium, Status: result.Pass},
+		{ControlID: "ICO-ACC-01", Title: "Dormant accounts disabled", Area: "RMS", Severity: result.High, Status: result.Fail, Evidence: many, Remediation: "Lock or remove\naccounts nobody uses."},
+		{ControlID: "ICO-ACC-03", Title: "Privileged access restricted", Area: "RMS", Severity: result.High, Status: result.Warn, Evidence: []result.Evidence{{Subject: "alice", Detail: "admin via group:sudo"}}},
+		{ControlID: "ICO-BKP-01", Title: "Backups are current", Area: "RMS", Severity: result.High, Status: result.Error, Evidence: []result.Evidence{{Detail: "backups collector failed: timeout"}}},
+		{ControlID: "ICO-SEC-01", Title: "Operating system is supported", Area: "RMS", Severity: result.Critical, Status: result.Fail, Evidence: []result.Evidence{{Subject: "os", Detail: "Debian 11 (bullseye): Debian LTS ended 2026-08-31"}}},
+		{ControlID: "ICO-SEC-02", Title: "Security updates applied within 14 days", Area: "RMS", Severity: result.High, Status: result.NotAssessed},
+		{ControlID: "ICO-SEC-04", Title: "Secure baseline", Area: "RMS", Severity: result.Medium, Status: result.Pass},
 	}
 	return doc, results
 }
@@ -57,6 +58,10 @@ func TestForHostSummary(t *testing.T) {
 	// 100 × 11 / 28 = 39.29, shown as 39.3.
 	if h.Score.Score == nil || *h.Score.Score != 39.3 {
 		t.Errorf("Score = %v, want 39.3", h.Score.Score)
+	}
+	// 39.3% is under 60%: Very limited, whatever the critical failure.
+	if got := h.Assurance.Overall.Rating; got != scoring.VeryLimited {
+		t.Errorf("Assurance.Overall.Rating = %q, want %q", got, scoring.VeryLimited)
 	}
 }
 
