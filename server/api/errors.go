@@ -39,7 +39,7 @@ func toError(err error) *Error {
 		return errorf(http.StatusNotFound, "not_found", err.Error())
 	case errors.Is(err, registry.ErrNotReadmit):
 		return errorf(http.StatusForbidden, "forbidden", err.Error())
-	case errors.Is(err, registry.ErrNotRevocable):
+	case errors.Is(err, registry.ErrNotRevocable), errors.Is(err, registry.ErrActive):
 		return errorf(http.StatusConflict, "conflict", err.Error())
 	case errors.Is(err, registry.ErrLegalHold):
 		return errorf(http.StatusConflict, "conflict", err.Error())

@@ -29,7 +29,7 @@ func TestRBAC(t *testing.T) {
 				// other cases use: probe them with a host that does not
 				// exist (authorised callers then get 404).
 				p := path
-				if rt.method == "DELETE" || strings.HasSuffix(rt.pattern, "/revoke") {
+				if rt.method == "DELETE" || strings.HasSuffix(rt.pattern, "/revoke") || strings.HasSuffix(rt.pattern, "/readmit") {
 					p = strings.ReplaceAll(rt.pattern, "{host_id}", "h_00000000000000000000")
 				}
 				code, m, _ := e.do(req{method: rt.method, path: p, token: token, body: []byte(`{}`), justification: "rbac test"})

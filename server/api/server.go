@@ -96,6 +96,7 @@ var routes = []route{
 	{"GET", "/api/v1/hosts/{host_id}/results", auth.Assurance, auditlog.Read, (*Server).hostResults},
 	{"GET", "/api/v1/hosts/{host_id}/facts", auth.Operator, auditlog.Read, (*Server).hostFacts},
 	{"POST", "/api/v1/hosts/{host_id}/revoke", auth.Operator, auditlog.Update, (*Server).revokeHost},
+	{"POST", "/api/v1/hosts/{host_id}/readmit", auth.Operator, auditlog.Update, (*Server).readmitHost},
 	{"DELETE", "/api/v1/hosts/{host_id}", auth.Admin, auditlog.Delete, (*Server).decommission},
 	{"POST", "/api/v1/enroll-secrets", auth.Admin, auditlog.Create, (*Server).createEnrollSecret},
 	{"GET", "/api/v1/audit", auth.Admin, auditlog.Read, (*Server).auditEntries},
@@ -465,6 +466,20 @@ func (s *Server) revokeHost(w http.ResponseWriter, r *http.Request, _ auth.Princ
 		return err
 	}
 	h, err := s.Registry.Revoke(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	h.TokenHash, h.MachineHash = "", ""
+	writeJSON(w, http.StatusOK, h)
+	return nil
+}
+
+func (s *Server) readmitHost(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
+	id, err := s.hostID(r)
+	if err != nil {
+		return err
+	}
+	h, err := s.Registry.Readmit(r.Context(), id)
 	if err != nil {
 		return err
 	}

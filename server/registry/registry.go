@@ -80,6 +80,7 @@ var (
 	ErrNotReadmit   = errors.New("host was revoked or decommissioned; an operator must re-admit it")
 	ErrLegalHold    = errors.New("host data is under legal hold")
 	ErrNotRevocable = errors.New("host is not active")
+	ErrActive       = errors.New("host is already active")
 )
 
 // Registry manages hosts in object storage.
@@ -273,6 +274,20 @@ func (r *Registry) Revoke(ctx context.Context, id objkey.HostID) (Host, error) {
 		}
 	}
 	h.State, h.TokenHash = Revoked, ""
+	return h, r.put(ctx, h)
+}
+
+// Readmit lets a revoked or decommissioned host enroll again: it becomes
+// active without a token until it re-enrolls with an enroll secret.
+func (r *Registry) Readmit(ctx context.Context, id objkey.HostID) (Host, error) {
+	h, err := r.Get(ctx, id)
+	if err != nil {
+		return Host{}, err
+	}
+	if h.State == Active {
+		return Host{}, fmt.Errorf("readmit %s: %w", id, ErrActive)
+	}
+	h.State, h.TokenHash = Active, ""
 	return h, r.put(ctx, h)
 }
 

@@ -70,6 +70,19 @@ func TestEnrollAndReEnroll(t *testing.T) {
 	if _, err := r.Tokens.Authenticate(ctx, tok2); !errors.Is(err, auth.ErrUnauthenticated) {
 		t.Errorf("token after revoke: %v, want ErrUnauthenticated", err)
 	}
+	if _, err := r.Readmit(ctx, id1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Readmit(ctx, id1); !errors.Is(err, ErrActive) {
+		t.Errorf("readmit an active host: %v, want ErrActive", err)
+	}
+	id3, tok3, err := r.Enroll(ctx, secret, req)
+	if err != nil || id3 != id1 {
+		t.Fatalf("re-enroll after readmit = %s, %v; want host %s again", id3, err, id1)
+	}
+	if _, err := r.Tokens.Authenticate(ctx, tok3); err != nil {
+		t.Errorf("token after readmit and re-enroll: %v", err)
+	}
 }
 
 func TestEnrollSecretExpires(t *testing.T) {
