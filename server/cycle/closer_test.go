@@ -1,0 +1,121 @@
+package cycle
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/auditfleet/auditfleet/objkey"
+	"github.com/auditfleet/auditfleet/result"
+	"github.com/auditfleet/auditfleet/scorecard"
+	"github.com/auditfleet/auditfleet/server/auth"
+	"github.com/auditfleet/auditfleet/server/ingest"
+	"github.com/auditfleet/auditfleet/server/objects"
+	"github.com/auditfleet/auditfleet/server/registry"
+	"github.com/auditfleet/auditfleet/store"
+	"github.com/auditfleet/auditfleet/store/dirstore"
+)
+
+// TestCloseCountsSilentHosts closes three daily cycles of a fleet where
+// "steady" reports every cycle, "flaky" misses only the last one, and
+// "silent" stops after the first: in the third cycle, silent has missed two
+// cycles in a row and fails ICO-MON-02, flaky is only missing.
+func TestCloseCountsSilentHosts(t *testing.T) {
+	ctx := context.Background()
+	st, err := dirstore.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(d int) time.Time { return time.Date(2026, 11, 18+d, 2, 0, 0, 0, time.UTC) }
+	now := day(0).Add(time.Hour)
+	clock := func() time.Time { return now }
+	reg := &registry.Registry{Store: st, Tokens: &auth.Tokens{Store: st, Now: clock}, Now: clock}
+	secret, err := reg.CreateEnrollSecret(ctx, "t", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]objkey.HostID{}
+	for _, name := range []string{"steady", "flaky", "silent"} {
+		id, _, err := reg.Enroll(ctx, secret, registry.EnrollRequest{Hostname: name, MachineID: "m-" + name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[name] = id
+	}
+	sched, err := Parse("0 2 * * *")
+	if err != nil {
+		t.Fatal(err)
+	}
+	controls := []result.Control{
+		{ID: "ICO-ACC-01", Title: "Dormant accounts disabled", Area: "RMS", Severity: result.High},
+		{ID: MissedControl, Title: "Every in-scope host reports", Area: "BRM", Severity: result.Medium},
+	}
+	c := &Closer{Store: st, Hosts: reg, Schedule: sched, Controls: controls, Now: clock}
+	report := func(name string, cycle objkey.CycleID, status result.Status) {
+		t.Helper()
+		h, err := reg.Get(ctx, ids[name])
+		if err != nil {
+			t.Fatal(err)
+		}
+		rid, _ := objkey.ParseReportID(fmt16(cycle.Time().Unix()) + fmt16(int64(len(name))))
+		rs := []result.Result{{ControlID: "ICO-ACC-01", Title: "Dormant accounts disabled", Area: "RMS", Severity: result.High, Status: status}}
+		rec := ingest.Record{HostID: h.ID.String(), CycleID: cycle.String(), Host: scorecard.Host{Host: name, Results: rs}}
+		if _, err := objects.PutJSON(ctx, st, objkey.Results(cycle, h.ID, rid), rec, store.PutOptions{WriteOnce: true}); err != nil {
+			t.Fatal(err)
+		}
+		if err := reg.RecordReport(ctx, h, cycle, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var last *Closed
+	for d, reporters := range [][]string{{"steady", "flaky", "silent"}, {"steady", "flaky"}, {"steady"}} {
+		now = day(d).Add(time.Hour)
+		cycle, _, err := sched.Current(now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range reporters {
+			status := result.Pass
+			if d == 2 {
+				status = result.Fail // steady starts failing in the last cycle
+			}
+			report(name, cycle, status)
+		}
+		now = day(d + 1).Add(time.Minute)
+		if last, err = c.Close(ctx, cycle); err != nil {
+			t.Fatal(err)
+		}
+		again, err := c.Close(ctx, cycle)
+		if err != nil || again.GeneratedAt != last.GeneratedAt {
+			t.Fatalf("closing %s twice gave a different scorecard: %v", cycle, err)
+		}
+	}
+	if last.Enrolled != 3 || last.Reported != 1 || last.Silent != 1 {
+		t.Errorf("last cycle: enrolled %d, reported %d, silent %d; want 3, 1, 1", last.Enrolled, last.Reported, last.Silent)
+	}
+	var mon02 *struct{ fail int }
+	for _, cs := range last.Controls {
+		if cs.ControlID == MissedControl {
+			mon02 = &struct{ fail int }{cs.Counts.Fail}
+		}
+	}
+	if mon02 == nil || mon02.fail != 1 {
+		t.Errorf("ICO-MON-02 failing hosts = %v, want 1 (silent, two cycles missed)", mon02)
+	}
+	if len(last.MissingHosts) != 1 || last.MissingHosts[0] != "flaky ("+ids["flaky"].String()+")" {
+		t.Errorf("missing hosts %v, want only flaky", last.MissingHosts)
+	}
+	if last.Previous == "" || len(last.Change.NewlyFailing) == 0 {
+		t.Errorf("change from the previous cycle %s: %+v; want ICO-ACC-01 newly failing", last.Previous, last.Change.NewlyFailing)
+	}
+}
+
+func fmt16(v int64) string {
+	const hex = "0123456789abcdef"
+	b := make([]byte, 16)
+	for i := 15; i >= 0; i-- {
+		b[i] = hex[v&15]
+		v >>= 4
+	}
+	return string(b)
+}
