@@ -93,3 +93,10 @@ func unwrapAll(err error) error {
 		err = u.Unwrap()
 	}
 }
+
+// TestDeployExample keeps the example IT ops copy valid.
+func TestDeployExample(t *testing.T) {
+	if _, err := Load("../../deploy/config/agent.yaml"); err != nil {
+		t.Fatalf("deploy/config/agent.yaml: %v", err)
+	}
+}

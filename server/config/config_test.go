@@ -44,3 +44,10 @@ func TestParseRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestDeployExample keeps the example IT ops copy valid.
+func TestDeployExample(t *testing.T) {
+	if _, err := Load("../../deploy/config/server.yaml"); err != nil {
+		t.Fatalf("deploy/config/server.yaml: %v", err)
+	}
+}
