@@ -44,17 +44,17 @@ func (s *Summary) Add(st result.Status) {
 
 // Host is the scorecard of one host for one evaluation.
 type Host struct {
-	Host            string                 `json:"host"`
-	OS              string                 `json:"os"`
-	ReportID        string                 `json:"report_id"`
-	CollectedAt     time.Time              `json:"collected_at"`
-	EvaluatedAt     time.Time              `json:"evaluated_at"`
-	PolicyRevision  string                 `json:"policy_revision"`
-	Summary         Summary                `json:"summary"`
-	Score           scoring.Host           `json:"score"`
+	Host           string       `json:"host"`
+	OS             string       `json:"os"`
+	ReportID       string       `json:"report_id"`
+	CollectedAt    time.Time    `json:"collected_at"`
+	EvaluatedAt    time.Time    `json:"evaluated_at"`
+	PolicyRevision string       `json:"policy_revision"`
+	Summary        Summary      `json:"summary"`
+	Score          scoring.Host `json:"score"`
 	// Assurance rates this host alone, overall and per ICO area, on the
 	// fleet's scale (High, Reasonable, Limited, Very limited).
-	Assurance Assurance `json:"assurance"`
+	Assurance       Assurance              `json:"assurance"`
 	Results         []result.Result        `json:"results"`
 	CollectorErrors []facts.CollectorError `json:"collector_errors"`
 }

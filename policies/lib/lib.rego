@@ -41,6 +41,20 @@ today := time.format([time.now_ns(), "UTC", "2006-01-02"])
 # negative n), "YYYY-MM-DD" (UTC).
 day_after(n) := time.format([time.add_date(time.now_ns(), 0, 0, n), "UTC", "2006-01-02"])
 
+# ts_days_ago(n) is the evaluation time minus n days as an RFC 3339 UTC
+# timestamp, "2006-01-02T15:04:05Z". The facts namespaces after os and
+# accounts give timestamps in UTC ending in "Z" (their schemas say so), so
+# the policies compare them with such cutoffs as strings, exact to the
+# second, instead of parsing every timestamp.
+ts_days_ago(n) := time.format([time.add_date(time.now_ns(), 0, 0, 0 - n), "UTC", "2006-01-02T15:04:05Z07:00"])
+
+# ts_hours_ago(n) is the evaluation time minus n hours, like ts_days_ago.
+ts_hours_ago(n) := time.format([time.now_ns() - (n * 3600000000000), "UTC", "2006-01-02T15:04:05Z07:00"])
+
+# days_ago(ts) is the number of whole days from RFC 3339 timestamp ts to
+# the evaluation time. Undefined when ts is not a timestamp.
+days_ago(ts) := floor((time.now_ns() - time.parse_rfc3339_ns(ts)) / day_ns)
+
 # failed is the set of namespaces whose collector failed (has an entry in
 # input.collector_errors). A set rather than a function: every control
 # asks, and a rule is evaluated once per query.

@@ -77,3 +77,17 @@ test_plural if {
 	lib.plural(0, "day") == "0 days"
 	lib.plural(3, "day") == "3 days"
 }
+
+test_timestamp_cutoffs if {
+	lib.ts_days_ago(14) == "2026-08-18T00:00:00Z" with time.now_ns as now
+	lib.ts_days_ago(0) == "2026-09-01T00:00:00Z" with time.now_ns as now
+	lib.ts_hours_ago(24) == "2026-08-31T00:00:00Z" with time.now_ns as now
+	lib.ts_hours_ago(36) == "2026-08-30T12:00:00Z" with time.now_ns as now
+	lib.days_ago("2026-08-18T00:00:00Z") == 14 with time.now_ns as now
+	lib.days_ago("2026-08-18T00:00:01Z") == 13 with time.now_ns as now
+	not lib.days_ago("last week")
+
+	# String order agrees with time order for UTC timestamps to the second.
+	"2026-08-17T23:59:59Z" < lib.ts_days_ago(14) with time.now_ns as now
+	"2026-08-18T00:00:01Z" > lib.ts_days_ago(14) with time.now_ns as now
+}

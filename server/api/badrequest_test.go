@@ -75,6 +75,10 @@ func TestBadRequests(t *testing.T) {
 		{"report from the future", req{method: "POST", path: "/api/v1/reports", token: token, body: withField("collected_at", testNow.Add(48*time.Hour).Format(time.RFC3339))}, 400, "invalid_report"},
 		{"unknown top-level field", req{method: "POST", path: "/api/v1/reports", token: token, body: withField("extra", true)}, 400, "invalid_report"},
 		{"bad namespace", req{method: "POST", path: "/api/v1/reports", token: token, body: withFacts("../os", map[string]any{})}, 400, "invalid_report"},
+		{"facts failing the schema", req{method: "POST", path: "/api/v1/reports", token: token, body: withFacts("os", map[string]any{"id": 42})}, 422, "schema_violation"},
+		{"accounts facts failing the schema", req{method: "POST", path: "/api/v1/reports", token: token, body: report(t, "debian12-lts", func(m map[string]any) {
+			m["facts"].(map[string]any)["accounts"].(map[string]any)["users"] = "everyone"
+		})}, 422, "schema_violation"},
 		{"facts not an object", req{method: "POST", path: "/api/v1/reports", token: token, body: withFacts("os", []any{1})}, 400, "invalid_report"},
 		{"trailing data", req{method: "POST", path: "/api/v1/reports", token: token, body: append(append([]byte{}, good...), []byte(` {}`)...)}, 400, "invalid_report"},
 		{"hostile host ID in path", req{method: "GET", path: "/api/v1/hosts/..%2F..%2Fauth/results", token: assuranceReading, justification: "x"}, 400, "bad_request"},

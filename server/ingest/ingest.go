@@ -228,6 +228,11 @@ func (in *Ingester) evaluate(ctx context.Context, h Host, body []byte, now time.
 	for k, val := range h.Tags {
 		tags.Insert(ast.StringTerm(k), ast.StringTerm(val))
 	}
+	// The host reported in this cycle, so it has missed none in a row
+	// (ICO-MON-02); hosts that stay silent are counted when the cycle closes.
+	obj.Insert(ast.StringTerm("server"), ast.ObjectTerm(
+		ast.Item(ast.StringTerm("missed_cycles"), ast.IntNumberTerm(0)),
+	))
 	obj.Insert(ast.StringTerm("host"), ast.ObjectTerm(
 		ast.Item(ast.StringTerm("id"), ast.StringTerm(h.ID.String())),
 		ast.Item(ast.StringTerm("name"), ast.StringTerm(h.Name)),

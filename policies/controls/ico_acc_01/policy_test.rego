@@ -1,6 +1,7 @@
 package auditfleet.controls.ico_acc_01_test
 
 import data.auditfleet.controls.ico_acc_01
+import data.auditfleet.lib
 
 # 2026-09-01T00:00:00Z
 now := 1788220800000000000
@@ -36,7 +37,7 @@ host(users) := {
 }
 
 eval(users) := r if {
-	r := ico_acc_01.result with input as host(users) with data.config as {} with time.now_ns as now
+	r := ico_acc_01.result with input as host(users) with data.org as {} with time.now_ns as now
 }
 
 subjects(r) := [e.subject | some e in r.evidence]
@@ -157,9 +158,9 @@ test_fail_wins_over_unknown if {
 
 test_dormant_days_configurable if {
 	users := [user("rob", "2026-07-01T00:00:00Z", {})] # 62 days
-	r := ico_acc_01.result with input as host(users) with data.config as {"accounts": {"dormant_days": 90}} with time.now_ns as now
+	r := ico_acc_01.result with input as host(users) with data.org as {"thresholds": {"dormant_days": 90}} with time.now_ns as now
 	r.status == "pass"
-	r30 := ico_acc_01.result with input as host(users) with data.config as {"accounts": {"dormant_days": 30}} with time.now_ns as now
+	r30 := ico_acc_01.result with input as host(users) with data.org as {"thresholds": {"dormant_days": 30}} with time.now_ns as now
 	r30.status == "fail"
 	r30.evidence[0].detail == "last login 62 days ago, on 2026-07-01 (wtmp); dormant after 30 days"
 }
@@ -183,4 +184,8 @@ test_sparse_dormant_account_still_fails if {
 	r := eval([sparse])
 	r.status == "fail"
 	r.evidence[0].detail == "last login 243 days ago, on 2026-01-01 (source not recorded); dormant after 45 days"
+}
+
+test_absent_result_matches_lib if {
+	ico_acc_01.absent == lib.absent_result("accounts")
 }

@@ -1,6 +1,7 @@
 package auditfleet.controls.ico_acc_03_test
 
 import data.auditfleet.controls.ico_acc_03
+import data.auditfleet.lib
 
 # 2026-09-01T00:00:00Z
 now := 1788220800000000000
@@ -40,7 +41,7 @@ eval(users, org) := r if {
 subjects(r) := [e.subject | some e in r.evidence]
 
 test_approved_admins_pass if {
-	r := eval([root, alice, bob, carol], {"approved_admins": ["alice", "bob"]})
+	r := eval([root, alice, bob, carol], {"approved_admins": [{"user": "alice"}, {"user": "bob"}]})
 	r.status == "pass"
 	r.evidence[0] == {
 		"subject": "accounts",
@@ -71,11 +72,11 @@ test_admins_without_list_warn if {
 }
 
 test_unapproved_admin_fails if {
-	r := eval([root, alice, bob], {"approved_admins": ["alice"]})
+	r := eval([root, alice, bob], {"approved_admins": [{"user": "alice"}]})
 	r.status == "fail"
 	r.evidence[0] == {
 		"subject": "bob",
-		"detail": "admin via sudoers:/etc/sudoers.d/ops:3; NOT on the approved-admin list; may run sudo without a password (NOPASSWD)",
+		"detail": "admin via sudoers:/etc/sudoers.d/ops:3; NOT on the approved-admin list for this host; may run sudo without a password (NOPASSWD)",
 		"fact": "accounts.users[bob].admin",
 	}
 	subjects(r) == ["bob", "alice"]
@@ -89,7 +90,7 @@ test_empty_approved_list_fails_every_admin if {
 
 test_extra_uid0_fails if {
 	toor := user("toor", 0, {"admin": true, "admin_via": ["uid0"], "shell": "/bin/sh"})
-	r := eval([root, toor], {"approved_admins": ["toor"]})
+	r := eval([root, toor], {"approved_admins": [{"user": "toor"}]})
 	r.status == "fail"
 	r.evidence[0] == {"subject": "toor", "detail": "UID 0 account other than root (shell /bin/sh)", "fact": "accounts.users[toor].uid"}
 }
@@ -112,7 +113,7 @@ test_empty_password_fails if {
 
 test_unreadable_shadow_not_assessed if {
 	inp := json.patch(host([root, alice]), [{"op": "replace", "path": "/facts/accounts/shadow_readable", "value": false}])
-	r := ico_acc_03.result with input as inp with data.org as {"approved_admins": ["alice"]} with time.now_ns as now
+	r := ico_acc_03.result with input as inp with data.org as {"approved_admins": [{"user": "alice"}]} with time.now_ns as now
 	r.status == "not_assessed"
 	r.evidence[0].fact == "accounts.shadow_readable"
 	subjects(r) == ["accounts", "alice"]
@@ -152,5 +153,47 @@ test_sparse_accounts_still_fail if {
 	r.status == "fail"
 	subjects(r) == ["toor", "nobody", "toor", "eve"]
 	r.evidence[0].detail == "UID 0 account other than root (shell )"
-	r.evidence[3].detail == "admin via an unrecorded route; NOT on the approved-admin list"
+	r.evidence[3].detail == "admin via an unrecorded route; NOT on the approved-admin list for this host"
+}
+
+named(users, name) := object.union(host(users), {"host": {"id": "h-1", "name": name, "tags": {}}})
+
+eval_on(name, org) := r if {
+	r := ico_acc_03.result with input as named([root, alice, bob], name) with data.org as org with time.now_ns as now
+}
+
+test_approval_limited_to_hosts if {
+	org := {"approved_admins": [{"user": "alice", "hosts": ["db-*", "files-01"]}, {"user": "bob", "hosts": ["*"]}]}
+	eval_on("db-07", org).status == "pass"
+	eval_on("files-01", org).status == "pass"
+	r := eval_on("web-01", org)
+	r.status == "fail"
+	r.evidence[0] == {
+		"subject": "alice",
+		"detail": "admin via group:sudo; NOT on the approved-admin list for this host",
+		"fact": "accounts.users[alice].admin",
+	}
+	subjects(r) == ["alice", "bob"]
+}
+
+test_approval_without_hosts_covers_every_host if {
+	eval_on("anything", {"approved_admins": [{"user": "alice"}, {"user": "bob", "hosts": ["anything"]}]}).status == "pass"
+}
+
+test_approval_globs_need_a_host_name if {
+	# No input.host and no os facts: only entries without hosts approve.
+	org := {"approved_admins": [{"user": "alice"}, {"user": "bob", "hosts": ["*"]}]}
+	r := eval([root, alice, bob], org)
+	r.status == "fail"
+	subjects(r) == ["bob", "alice"]
+}
+
+test_approval_uses_os_hostname_without_input_host if {
+	inp := object.union(host([root, alice]), {"facts": {"os": {"hostname": "db-02"}}})
+	org := {"approved_admins": [{"user": "alice", "hosts": ["db-??"]}]}
+	ico_acc_03.result.status == "pass" with input as inp with data.org as org with time.now_ns as now
+}
+
+test_absent_result_matches_lib if {
+	ico_acc_03.absent == lib.absent_result("accounts")
 }

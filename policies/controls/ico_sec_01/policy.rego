@@ -116,10 +116,9 @@ extended_kind(ext, eoes) := "none" if {
 	ext.entitlement in data.config.entitlements
 } else := "missing"
 
-warn_days := x if {
-	x := data.config.os.warn_days
-	is_number(x)
-} else := 180
+# warn_days is how long before the effective end of support the control
+# warns: data.org.thresholds.os_warn_days, default 180.
+warn_days := lib.thresholds.os_warn_days
 
 # label_format is keyed by "no codename known".
 label_format := {true: "%v %v%v", false: "%v %v (%v)"}

@@ -92,6 +92,10 @@ eval(inp, now) := r if {
 	r := ico_sec_01.result with input as inp with data.lifecycle as lifecycle with data.config as {} with time.now_ns as now
 }
 
+eval_org(inp, org, now) := r if {
+	r := ico_sec_01.result with input as inp with data.lifecycle as lifecycle with data.org as org with time.now_ns as now
+}
+
 eval_config(inp, config, now) := r if {
 	r := ico_sec_01.result with input as inp with data.lifecycle as lifecycle with data.config as config with time.now_ns as now
 }
@@ -125,8 +129,11 @@ test_warns_before_effective_end if {
 }
 
 test_warn_days_configurable if {
-	eval_config(host(debian("12")), {"os": {"warn_days": 90}}, mar_2028).status == "pass"
-	eval_config(host(debian("12")), {"os": {"warn_days": 121}}, mar_2028).status == "warn"
+	eval_org(host(debian("12")), {"thresholds": {"os_warn_days": 90}}, mar_2028).status == "pass"
+	eval_org(host(debian("12")), {"thresholds": {"os_warn_days": 121}}, mar_2028).status == "warn"
+
+	# A threshold of the wrong type is ignored: the default applies.
+	eval_org(host(debian("12")), {"thresholds": {"os_warn_days": "90"}}, mar_2028).status == "warn"
 }
 
 test_fails_after_extended_support_ends if {

@@ -1,0 +1,56 @@
+package services
+
+import "time"
+
+// Namespace is where the service facts appear in the facts document.
+const Namespace = "services"
+
+// SchemaVersion is the version of the Facts layout.
+const SchemaVersion = 1
+
+// Facts is the "services" namespace: scheduled jobs and services that are
+// failing, and since when. Every timestamp is UTC.
+type Facts struct {
+	// Systemd is true when systemd is the init system, so failed units can
+	// be listed.
+	Systemd bool `json:"systemd"`
+	// FailedUnits are the systemd units in the failed state, timers and
+	// the services they start included; empty when none.
+	FailedUnits []FailedUnit `json:"failed_units"`
+	// FailedCron are the cron jobs whose latest runs failed, from the cron
+	// logs; empty when none.
+	FailedCron []CronFailure `json:"failed_cron"`
+}
+
+// FailedUnit is one systemd unit in the failed state.
+type FailedUnit struct {
+	// Unit is the unit name, e.g. "backup-db.service".
+	Unit string `json:"unit"`
+	// Type is the unit type: "service", "timer", "mount", "socket", ...
+	Type string `json:"type"`
+	// Since is when it entered the failed state.
+	Since time.Time `json:"since"`
+	// Result is systemd's Result for it: "exit-code", "signal",
+	// "timeout", "core-dump", "start-limit-hit", ...
+	Result string `json:"result"`
+}
+
+// CronFailure is one cron job whose latest runs failed.
+type CronFailure struct {
+	// Job identifies the job as "<crontab file>:<line>", e.g.
+	// "/etc/cron.d/reports:4".
+	Job string `json:"job"`
+	// User is the user the job runs as.
+	User string `json:"user"`
+	// Command is the command line as written in the crontab.
+	Command string `json:"command"`
+	// FailingSince is the time of the first failure in the current run of
+	// consecutive failures.
+	FailingSince time.Time `json:"failing_since"`
+	// LastFailure is the time of the latest failure.
+	LastFailure time.Time `json:"last_failure"`
+	// Failures is how many consecutive runs failed.
+	Failures int `json:"failures"`
+	// Log is the log file the failures were read from.
+	Log string `json:"log"`
+}

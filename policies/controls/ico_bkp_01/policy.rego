@@ -1,0 +1,96 @@
+# METADATA
+# title: Backups are current
+# description: >-
+#   The host has at least one backup job (restic, borg, rsnapshot, a
+#   backup timer or a declared job), and every job found has succeeded
+#   within the maximum backup age (7 days by default). No job at all, or a
+#   job without a recent success, is a failure.
+# custom:
+#   id: ICO-BKP-01
+#   area: RMS
+#   severity: high
+#   mappings:
+#     cis_v8: ["11.2"]
+#     iso27001: ["8.13"]
+#   remediation: >-
+#     Set up an automated backup of the host's data (restic or borg to an
+#     off-host repository, on a timer), or fix the failing job named in the
+#     evidence and run it now. Alert on backup failures so that a stale
+#     backup is noticed within days. Retire jobs that are no longer used
+#     so they do not hide the live ones.
+package auditfleet.controls.ico_bkp_01
+
+import data.auditfleet.lib
+
+# result is the control's outcome for this host.
+result := absent if {
+	not has_facts
+	not "backups" in lib.failed
+} else := lib.error_result("backups") if {
+	not has_facts
+} else := {"status": "fail", "evidence": [no_job]} if {
+	count(jobs) == 0
+} else := {"status": "fail", "evidence": stale} if {
+	count(stale) > 0
+} else := {"status": "pass", "evidence": [summary]}
+
+# has_facts is a rule of its own: "not is_object(...)" would be undefined,
+# not true, when input.facts.backups is undefined.
+has_facts if is_object(input.facts.backups)
+
+jobs := j if {
+	j := input.facts.backups.jobs
+	is_array(j)
+} else := []
+
+max_age := lib.thresholds.backup_max_age_days
+
+# stale has one evidence item per job whose last success is older than
+# the maximum age, or that never succeeded. UTC timestamps compare as
+# strings (see lib.ts_days_ago); a null last success is not a string and
+# fails the test.
+stale := [lib.evidence(object.get(j, "id", "unnamed job"), stale_wording(j), sprintf("backups.jobs[%v].last_success", [object.get(j, "id", "")])) |
+	some j in jobs
+	not recent(object.get(j, "last_success", null), cutoff)
+] if {
+	cutoff := lib.ts_days_ago(max_age)
+}
+
+recent(t, cutoff) if {
+	is_string(t)
+	t >= cutoff
+}
+
+stale_wording(j) := sprintf("last successful backup %v days ago, on %v; %v; backups must succeed every %v", [
+	lib.days_ago(j.last_success),
+	substring(j.last_success, 0, 10),
+	last_run(j),
+	lib.plural(max_age, "day"),
+]) if {
+	is_string(j.last_success)
+} else := sprintf("no successful backup found; %v; backups must succeed every %v", [last_run(j), lib.plural(max_age, "day")])
+
+last_run(j) := sprintf("last run %v: %v", [substring(j.last_run, 0, 10), object.get(j, "last_result", "unknown")]) if {
+	is_string(j.last_run)
+} else := "last run unknown"
+
+no_job := {"subject": "backups", "detail": "no backup job found (restic, borg, rsnapshot, backup timers or declared jobs), so this host's data is not backed up", "fact": "backups.jobs"}
+
+summary := lib.evidence(
+	"backups", sprintf("%v, all succeeded within %v (latest %v)", [
+		lib.plural(count(jobs), "backup job"),
+		lib.plural(max_age, "day"),
+		max({j.last_success | some j in jobs; is_string(j.last_success)}),
+	]),
+	"backups.jobs",
+)
+
+# absent is lib.absent_result("backups") written out. Hosts lack a namespace
+# until its collector is deployed, and a literal costs nothing to
+# evaluate, where the function calls would cost more than the rest of
+# this path (a test keeps the two equal).
+absent := {"status": "not_assessed", "evidence": [{
+	"subject": "backups",
+	"detail": "no backups facts in this report, so the control could not be assessed",
+	"fact": "backups",
+}]}

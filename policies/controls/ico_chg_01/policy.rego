@@ -1,0 +1,130 @@
+# METADATA
+# title: No test data or unreviewed code in production
+# description: >-
+#   On a production host (environment tag production, prod or live, from
+#   the organisation's host tags or the host's own declaration), every
+#   application's current deployment was reviewed by someone and built
+#   from a protected branch (data.org.baseline.protected_branches), and no
+#   test-data canary is found in the declared production data. Hosts in
+#   other environments are not assessed (the control does not apply), nor
+#   are hosts whose environment is unknown, or with nothing to check.
+# custom:
+#   id: ICO-CHG-01
+#   area: RMS
+#   severity: high
+#   mappings:
+#     cis_v8: ["16.8"]
+#     iso27001: ["8.31", "8.32", "8.33"]
+#   remediation: >-
+#     Remove test data from production and find how it got there (test
+#     fixtures in a release, a copy in the wrong direction). Redeploy from a
+#     protected branch through the reviewed release pipeline, and make the
+#     pipeline refuse unreviewed changes and branches that are not
+#     protected. Keep production and test environments separate.
+package auditfleet.controls.ico_chg_01
+
+import data.auditfleet.lib
+
+# result is the control's outcome for this host.
+result := absent if {
+	not has_facts
+	not "change" in lib.failed
+} else := lib.error_result("change") if {
+	not has_facts
+} else := {"status": "not_assessed", "evidence": [unknown_environment]} if {
+	environment == ""
+} else := {"status": "not_assessed", "evidence": [not_production]} if {
+	not lower(environment) in production
+} else := {"status": "fail", "evidence": failures} if {
+	count(failures) > 0
+} else := {"status": "not_assessed", "evidence": [nothing_to_check]} if {
+	count(deployments) + count(canary_paths) == 0
+} else := {"status": "not_assessed", "evidence": [no_branch_list, summary]} if {
+	not has_branch_list
+	count(deployments) > 0
+} else := {"status": "pass", "evidence": [summary]}
+
+# has_facts is a rule of its own: "not is_object(...)" would be undefined,
+# not true, when input.facts.change is undefined.
+has_facts if is_object(input.facts.change)
+
+production := {"production", "prod", "live"}
+
+# environment is the host's env tag (see lib.host_tags), else the
+# environment the host declares; "" when neither says.
+environment := e if {
+	e := lib.host_tags.env
+	is_string(e)
+	e != ""
+} else := e if {
+	e := input.facts.change.environment
+	is_string(e)
+} else := ""
+
+deployments := list("deployments")
+
+canary_paths := list("canary_paths")
+
+# list(key) is input.facts.change[key] when it is an array, else [].
+list(key) := l if {
+	l := input.facts.change[key]
+	is_array(l)
+} else := []
+
+default has_branch_list := false
+
+has_branch_list if is_array(data.org.baseline.protected_branches)
+
+protected := {b | some b in data.org.baseline.protected_branches}
+
+failures := array.concat(array.concat(canaries, unreviewed), unprotected)
+
+canaries := [lib.evidence(object.get(c, "path", "unknown file"), sprintf("test-data canary %v found in production data", [object.get(c, "marker", "(marker not recorded)")]), "change.canaries") |
+	some c in list("canaries")
+]
+
+unreviewed := [lib.evidence(object.get(d, "application", "unnamed application"), sprintf("%v; no review recorded", [deployment(d)]), sprintf("change.deployments[%v].reviewed_by", [object.get(d, "application", "")])) |
+	some d in deployments
+	count(object.get(d, "reviewed_by", [])) == 0
+]
+
+unprotected := [lib.evidence(object.get(d, "application", "unnamed application"), sprintf("%v: %v is not a protected branch (%v)", [deployment(d), object.get(d, "branch", "(no branch)"), concat(", ", sort(protected))]), sprintf("change.deployments[%v].branch", [object.get(d, "application", "")])) |
+	has_branch_list
+	some d in deployments
+	not object.get(d, "branch", "") in protected
+]
+
+deployment(d) := sprintf("commit %v from branch %v, deployed %v", [object.get(d, "commit", "(unknown)"), object.get(d, "branch", "(unknown)"), substring(object.get(d, "deployed_at", "unknown"), 0, 10)])
+
+# summary is the evidence of a host with nothing wrong: one item, built
+# with few operations since most production hosts get it.
+summary := lib.evidence("change", sprintf("%v; %v", [deployments_note, canary_note]), "change")
+
+deployments_note := sprintf("current deployments reviewed%v: %v", [
+	{true: " and from protected branches", false: ""}[has_branch_list],
+	concat(", ", [a | a := deployments[_].application]),
+]) if {
+	count(deployments) > 0
+} else := "no deployment records"
+
+canary_note := sprintf("no test-data canary in %v", [concat(", ", canary_paths)]) if {
+	count(canary_paths) > 0
+} else := "no production data path declared for a canary search"
+
+unknown_environment := {"subject": "environment", "detail": "the host's environment is unknown (no env tag and no declaration), so whether it is production is unknown", "fact": "change.environment"}
+
+not_production := lib.evidence("environment", sprintf("environment %v is not production, so the control does not apply here", [environment]), "change.environment")
+
+nothing_to_check := {"subject": "change", "detail": "no deployment record and no declared production data path to search for canaries, so there is nothing to check", "fact": "change"}
+
+no_branch_list := {"subject": "protected-branches", "detail": "no protected-branch list in the organisation data (data.org.baseline.protected_branches), so deployment branches could not be checked", "fact": "data.org.baseline.protected_branches"}
+
+# absent is lib.absent_result("change") written out. Hosts lack a namespace
+# until its collector is deployed, and a literal costs nothing to
+# evaluate, where the function calls would cost more than the rest of
+# this path (a test keeps the two equal).
+absent := {"status": "not_assessed", "evidence": [{
+	"subject": "change",
+	"detail": "no change facts in this report, so the control could not be assessed",
+	"fact": "change",
+}]}

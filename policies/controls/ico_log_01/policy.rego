@@ -1,0 +1,144 @@
+# METADATA
+# title: Audit logging on and retained
+# description: >-
+#   The host keeps audit logs and keeps them long enough: auditd or
+#   journald is running, at least one of them writes to disk (auditd with
+#   write_logs, or a persistent journal), and logs go back at least the
+#   retention period (90 days) or are forwarded to another machine. A
+#   journal configured to discard entries sooner (MaxRetentionSec), with
+#   nothing else keeping them, fails too. A clock that is not kept in
+#   sync gives a warning, as log times cannot then be trusted.
+# custom:
+#   id: ICO-LOG-01
+#   area: BRM
+#   severity: high
+#   mappings:
+#     cis_v8: ["8.2", "8.10"]
+#     iso27001: ["8.15", "8.17"]
+#   remediation: >-
+#     Run auditd (with write_logs = yes) or make the journal persistent
+#     (Storage=persistent in journald.conf), size rotation so that at least
+#     90 days are kept (auditd num_logs and max_log_file, journald
+#     SystemMaxUse, no MaxRetentionSec below 90 days), and forward logs to
+#     the central log service. Run chrony or systemd-timesyncd so that log
+#     times are accurate.
+package auditfleet.controls.ico_log_01
+
+import data.auditfleet.lib
+
+# result is the control's outcome for this host.
+result := absent if {
+	not has_facts
+	not "logging" in lib.failed
+} else := lib.error_result("logging") if {
+	not has_facts
+} else := {"status": "fail", "evidence": [off]} if {
+	not auditd_writing
+	not journald_running
+} else := {"status": "fail", "evidence": [not_persistent]} if {
+	not auditd_writing
+	not journald_persistent
+} else := {"status": "fail", "evidence": array.concat(retention.fail, clock)} if {
+	count(retention.fail) > 0
+} else := {"status": "not_assessed", "evidence": array.concat(retention.unknown, clock)} if {
+	count(retention.unknown) > 0
+} else := {"status": "warn", "evidence": array.concat(clock, retention.ok)} if {
+	count(clock) > 0
+} else := {"status": "pass", "evidence": retention.ok}
+
+# has_facts is a rule of its own: "not is_object(...)" would be undefined,
+# not true, when input.facts.logging is undefined.
+has_facts if is_object(input.facts.logging)
+
+logging := input.facts.logging
+
+auditd_writing if {
+	logging.auditd.running == true
+	logging.auditd.write_logs == true
+}
+
+journald_running if logging.journald.running == true
+
+journald_persistent if {
+	journald_running
+	logging.journald.persistent == true
+}
+
+forwarded if count(logging.forwarding) > 0
+
+retention_days := lib.thresholds.log_retention_days
+
+# retention judges how far back the persistent logs go: the oldest entry
+# of auditd's log or the persistent journal, whichever is older. Forwarding
+# to another machine keeps the logs there, so a short local history is
+# then no failure.
+retention := {"fail": fail, "unknown": unknown, "ok": ok} if {
+	cutoff := lib.ts_days_ago(retention_days)
+	entries := {t |
+		some source in sources
+		t := logging[source].oldest_entry
+		is_string(t)
+	}
+	oldest := [min(entries) | count(entries) > 0]
+	discards := [sprintf("journald keeps entries for %v only (MaxRetentionSec)", [lib.plural(floor(logging.journald.max_retention_sec / 86400), "day")]) |
+		sources == {"journald"}
+		logging.journald.max_retention_sec > 0
+		logging.journald.max_retention_sec < retention_days * 86400
+	]
+	short := [sprintf("the oldest log entry is from %v, %v days ago", [substring(o, 0, 10), lib.days_ago(o)]) | some o in oldest; o > cutoff]
+	problems := array.concat(discards, short)
+	fail := [lib.evidence("retention", sprintf("%v: under the %v to be kept, and logs are not forwarded to another machine", [concat("; ", problems), lib.plural(retention_days, "day")]), "logging") |
+		count(problems) > 0
+		not forwarded
+	]
+	unknown := [lib.evidence("retention", "the oldest log entry could not be read, so how long logs are kept is unknown, and logs are not forwarded to another machine", "logging") |
+		count(oldest) == 0
+		count(problems) == 0
+		not forwarded
+	]
+	ok := [lib.evidence("logging", sprintf("logs written to disk by %v; %v; %v", [concat(" and ", sort(sources)), kept_wording(oldest, discards), forwarding_wording]), "logging") |
+		count(fail) + count(unknown) == 0
+	]
+}
+
+# sources are the logs written to disk.
+sources := {"auditd" | auditd_writing} | {"journald" | journald_persistent}
+
+# kept_wording(oldest, notes) says how far back the logs go; oldest is
+# [] when unknown, else [timestamp].
+kept_wording(oldest, notes) := concat("; ", array.concat([since(oldest)], notes))
+
+since(oldest) := sprintf("kept since %v (%v days)", [substring(oldest[0], 0, 10), lib.days_ago(oldest[0])]) if {
+	count(oldest) > 0
+} else := "how far back they go is unknown"
+
+forwarding_wording := sprintf("forwarded to %v", [concat(", ", sort({f.target | some f in logging.forwarding}))]) if {
+	forwarded
+} else := "not forwarded"
+
+# clock warns when time is not kept in sync.
+clock := [lib.evidence("time-sync", detail, "logging.time_sync") |
+	detail := clock_problem
+]
+
+clock_problem := "no time synchronisation daemon (chrony, systemd-timesyncd, ntpd) is installed, so log times cannot be trusted" if {
+	object.get(logging, ["time_sync", "daemon"], "") == ""
+} else := sprintf("%v is not running, so log times cannot be trusted", [logging.time_sync.daemon]) if {
+	logging.time_sync.running != true
+} else := sprintf("%v reports the clock is not synchronised, so log times cannot be trusted", [logging.time_sync.daemon]) if {
+	logging.time_sync.synchronised == false
+}
+
+off := {"subject": "logging", "detail": "neither auditd nor journald is running, so no audit log is kept", "fact": "logging"}
+
+not_persistent := {"subject": "logging", "detail": "journald keeps the journal in memory only (not persistent) and auditd is not writing logs, so logs are lost at every reboot", "fact": "logging.journald.persistent"}
+
+# absent is lib.absent_result("logging") written out. Hosts lack a namespace
+# until its collector is deployed, and a literal costs nothing to
+# evaluate, where the function calls would cost more than the rest of
+# this path (a test keeps the two equal).
+absent := {"status": "not_assessed", "evidence": [{
+	"subject": "logging",
+	"detail": "no logging facts in this report, so the control could not be assessed",
+	"fact": "logging",
+}]}

@@ -1,0 +1,134 @@
+# METADATA
+# title: Security updates applied within the patch window
+# description: >-
+#   Security updates are installed within the organisation's patch window
+#   (14 days by default): a security update that has been available for
+#   longer without being installed is a failure. When none is overdue, a
+#   package index that has not been refreshed within the window (so newer
+#   updates would not show) or the absence of automatic security updates
+#   gives a warning.
+# custom:
+#   id: ICO-SEC-02
+#   area: RMS
+#   severity: high
+#   mappings:
+#     cyber_essentials: ["SUM"]
+#     cis_v8: ["7.3", "7.4"]
+#     iso27001: ["8.8"]
+#   remediation: >-
+#     Install the pending security updates listed in the evidence (apt-get
+#     upgrade, dnf upgrade --security) and restart the affected services.
+#     Enable automatic security updates (unattended-upgrades, dnf-automatic)
+#     and make sure the package index refreshes daily, so that updates are
+#     applied within the patch window without anyone having to act.
+package auditfleet.controls.ico_sec_02
+
+import data.auditfleet.lib
+
+# result is the control's outcome for this host.
+result := absent if {
+	not has_facts
+	not "patching" in lib.failed
+} else := lib.error_result("patching") if {
+	not has_facts
+} else := {"status": "fail", "evidence": overdue} if {
+	count(overdue) > 0
+} else := {"status": "warn", "evidence": array.concat(concerns, [summary])} if {
+	count(concerns) > 0
+} else := {"status": "pass", "evidence": [summary]}
+
+# has_facts is a rule of its own: "not is_object(...)" would be undefined,
+# not true, when input.facts.patching is undefined.
+has_facts if is_object(input.facts.patching)
+
+patch_days := lib.thresholds.patch_days
+
+# cutoff is the latest time an update can have become pending and be
+# within the window; timestamps compare as UTC strings (see
+# lib.ts_days_ago).
+cutoff := lib.ts_days_ago(patch_days)
+
+# pending are the pending security updates; [] when the facts lack them
+# (a schema violation), so that the summary still counts.
+pending := p if {
+	p := input.facts.patching.pending
+	is_array(p)
+} else := []
+
+# overdue has one evidence item per security update pending for longer
+# than the patch window. Timestamps compare as UTC strings (see
+# lib.ts_days_ago); only the overdue ones are parsed, for the wording,
+# by a function that always answers, so that a malformed fact cannot drop
+# a failure.
+overdue := [{
+	"subject": object.get(u, "package", "unnamed package"),
+	"detail": overdue_wording(u, lib.plural(patch_days, "day")),
+	"fact": sprintf("patching.pending[%v].pending_since", [object.get(u, "package", "")]),
+} |
+	updates[i].pending_since < c
+	u := updates[i]
+] if {
+	updates := pending
+	c := cutoff
+}
+
+overdue_wording(u, window) := sprintf("security update to %v (%v) pending %v days, since %v; the patch window is %v", [
+	object.get(u, "candidate_version", "a newer version"),
+	concat(", ", array.concat(object.get(u, "advisories", []), [sprintf("from %v", [object.get(u, "origin", "an unrecorded origin")])])),
+	lib.days_ago(u.pending_since),
+	substring(u.pending_since, 0, 10),
+	window,
+]) if {
+	is_string(u.pending_since)
+} else := sprintf("security update pending since %v, which is not a timestamp; the patch window is %v", [u.pending_since, window])
+
+# concerns are the warnings of a host with nothing overdue: an index too
+# old to show recent updates, and no automatic security updates.
+concerns := array.concat(stale_index, manual_updates)
+
+stale_index := [lib.evidence("package-index", detail, "patching.index_refreshed") |
+	refreshed := object.get(input.facts.patching, "index_refreshed", null)
+	not fresh(refreshed)
+	detail := index_wording(refreshed)
+]
+
+fresh(t) if {
+	is_string(t)
+	t >= cutoff
+}
+
+index_wording(t) := sprintf("package index last refreshed %v days ago, on %v: updates published since then are not listed, so overdue updates may be missed", [lib.days_ago(t), substring(t, 0, 10)]) if {
+	is_string(t)
+} else := "when the package index was last refreshed is unknown, so the pending updates may be incomplete"
+
+manual_updates := [lib.evidence("automatic-updates", "no automatic security updates are enabled (unattended-upgrades, dnf-automatic): updates wait for someone to install them", "patching.automatic_updates.enabled") |
+	object.get(input.facts.patching, ["automatic_updates", "enabled"], false) != true
+]
+
+summary := lib.evidence(
+	"patching", sprintf("%v pending, none for over %v; %v; %v", [
+		lib.plural(count(pending), "security update"),
+		lib.plural(patch_days, "day"),
+		refresh_note,
+		auto_note,
+	]),
+	"patching.pending",
+)
+
+refresh_note := sprintf("package index refreshed %v", [substring(input.facts.patching.index_refreshed, 0, 10)]) if {
+	is_string(input.facts.patching.index_refreshed)
+} else := "package index refresh time unknown"
+
+auto_note := sprintf("automatic updates by %v", [input.facts.patching.automatic_updates.mechanism]) if {
+	input.facts.patching.automatic_updates.enabled == true
+} else := "no automatic updates"
+
+# absent is lib.absent_result("patching") written out. Hosts lack a namespace
+# until its collector is deployed, and a literal costs nothing to
+# evaluate, where the function calls would cost more than the rest of
+# this path (a test keeps the two equal).
+absent := {"status": "not_assessed", "evidence": [{
+	"subject": "patching",
+	"detail": "no patching facts in this report, so the control could not be assessed",
+	"fact": "patching",
+}]}

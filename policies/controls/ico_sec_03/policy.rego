@@ -1,0 +1,116 @@
+# METADATA
+# title: Installed software is supported
+# description: >-
+#   Every installed package comes from a configured repository, so that it
+#   receives updates, and no language runtime (Python, Node.js, PHP, Java,
+#   ...) is past the end of life of its release cycle. A package no
+#   configured repository provides, or a runtime past end of life, is a
+#   failure unless the assurance team waives it; a runtime whose end of
+#   life is unknown is not assessed.
+# custom:
+#   id: ICO-SEC-03
+#   area: RMS
+#   severity: high
+#   mappings:
+#     cyber_essentials: ["SUM"]
+#     cis_v8: ["2.2"]
+#     iso27001: ["8.8"]
+#   remediation: >-
+#     Remove packages that no configured repository provides, or replace
+#     them with supported versions from a maintained repository (add the
+#     vendor's repository if the software is still needed). Upgrade language
+#     runtimes past end of life to a supported release cycle and retest the
+#     applications that use them. Ask the assurance team for a time-limited
+#     waiver, naming the package or runtime path, where that must wait.
+package auditfleet.controls.ico_sec_03
+
+import data.auditfleet.lib
+
+# result is the control's outcome for this host.
+result := absent if {
+	not has_facts
+	not "packages" in lib.failed
+} else := lib.error_result("packages") if {
+	not has_facts
+} else := {"status": "fail", "evidence": unsupported} if {
+	count(unsupported) > 0
+} else := {"status": "not_assessed", "evidence": array.concat(unknown_eol, [summary])} if {
+	count(unknown_eol) > 0
+} else := {"status": "pass", "evidence": [summary]}
+
+# has_facts is a rule of its own: "not is_object(...)" would be undefined,
+# not true, when input.facts.packages is undefined.
+has_facts if is_object(input.facts.packages)
+
+foreign := list("foreign")
+
+runtimes := list("runtimes")
+
+# list(key) is input.facts.packages[key] when it is an array, else [].
+list(key) := l if {
+	l := input.facts.packages[key]
+	is_array(l)
+} else := []
+
+# unsupported has one evidence item per package no repository provides
+# and per runtime whose end of life has passed (a "YYYY-MM-DD" date on or
+# before today, compared as strings; see lib.today).
+unsupported := array.concat(
+	[{
+		"subject": object.get(p, "name", "unnamed package"),
+		"detail": sprintf("package %v %v (%v) is installed but no configured repository provides it, so nothing will update it", [
+			object.get(p, "name", "unnamed package"),
+			object.get(p, "version", ""),
+			object.get(p, "architecture", ""),
+		]),
+		"fact": sprintf("packages.foreign[%v]", [object.get(p, "name", "")]),
+	} |
+		some p in foreign
+	],
+	[{
+		"subject": object.get(r, "path", "runtime"),
+		"detail": sprintf("%v %v (cycle %v, %v) reached end of life on %v", [object.get(r, "name", "runtime"), object.get(r, "version", ""), object.get(r, "cycle", ""), installed_by(r), r.eol]),
+		"fact": sprintf("packages.runtimes[%v].eol", [object.get(r, "path", "")]),
+	} |
+		runtimes[i].eol <= today
+		r := runtimes[i]
+		is_string(r.eol)
+	],
+) if {
+	today := lib.today
+}
+
+installed_by(r) := sprintf("package %v", [r.package]) if {
+	is_string(r.package)
+	r.package != ""
+} else := "not from a package"
+
+# unknown_eol lists runtimes whose end of life the lifecycle data does not
+# give: their support cannot be judged.
+unknown_eol := [{
+	"subject": object.get(r, "path", object.get(r, "name", "runtime")),
+	"detail": sprintf("%v %v: end of life unknown (not in the lifecycle data), so whether it is supported is unknown", [object.get(r, "name", "runtime"), object.get(r, "version", "")]),
+	"fact": sprintf("packages.runtimes[%v].eol", [object.get(r, "path", "")]),
+} |
+	some r in runtimes
+	not is_string(object.get(r, "eol", null))
+]
+
+summary := lib.evidence(
+	"packages", sprintf("%v installed, all provided by the configured repositories (%v); %v, none past end of life", [
+		lib.plural(object.get(input.facts.packages, "installed", 0), "package"),
+		count(list("repositories")),
+		lib.plural(count(runtimes), "language runtime"),
+	]),
+	"packages",
+)
+
+# absent is lib.absent_result("packages") written out. Hosts lack a namespace
+# until its collector is deployed, and a literal costs nothing to
+# evaluate, where the function calls would cost more than the rest of
+# this path (a test keeps the two equal).
+absent := {"status": "not_assessed", "evidence": [{
+	"subject": "packages",
+	"detail": "no packages facts in this report, so the control could not be assessed",
+	"fact": "packages",
+}]}

@@ -1,0 +1,187 @@
+package schemas_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/auditfleet/auditfleet/schemas"
+)
+
+// wantNamespaces is every facts namespace: the two collectors that exist
+// and the ones whose contract is defined ahead of them.
+var wantNamespaces = []string{
+	"accounts", "backups", "baseline", "change", "continuity", "exposure",
+	"logging", "os", "packages", "patching", "retention", "services",
+}
+
+func TestNamespaces(t *testing.T) {
+	if got := schemas.Namespaces(); !slices.Equal(got, wantNamespaces) {
+		t.Errorf("Namespaces() = %v, want %v", got, wantNamespaces)
+	}
+}
+
+// TestSchemasWellFormed checks every schema's header, and that it compiles
+// (Validate compiles them all, against the draft 2020-12 metaschema, on
+// first use).
+func TestSchemasWellFormed(t *testing.T) {
+	for _, ns := range schemas.Namespaces() {
+		t.Run(ns, func(t *testing.T) {
+			src, err := schemas.Source(ns)
+			if err != nil {
+				t.Fatalf("Source(%s) error: %v", ns, err)
+			}
+			var doc map[string]any
+			if err := json.Unmarshal(src, &doc); err != nil {
+				t.Fatalf("%s.schema.json is not JSON: %v", ns, err)
+			}
+			checks := map[string]any{
+				"$schema":              "https://json-schema.org/draft/2020-12/schema",
+				"$id":                  "https://github.com/auditfleet/auditfleet/schemas/" + ns + ".schema.json",
+				"type":                 "object",
+				"additionalProperties": false,
+			}
+			for key, want := range checks {
+				if doc[key] != want {
+					t.Errorf("%s.schema.json %s = %v, want %v", ns, key, doc[key], want)
+				}
+			}
+			for _, key := range []string{"title", "description"} {
+				if s, _ := doc[key].(string); s == "" {
+					t.Errorf("%s.schema.json has no %s", ns, key)
+				}
+			}
+			// Any error but a validation error means the schema itself failed.
+			if err := schemas.Validate(ns, []byte(`{}`)); err == nil || !strings.Contains(err.Error(), ns+" facts: /: missing propert") {
+				t.Errorf("Validate(%s, {}) = %v, want missing properties", ns, err)
+			}
+		})
+	}
+}
+
+func TestValidateUnknownNamespace(t *testing.T) {
+	for _, ns := range []string{"", "nope", "../schemas/os", "OS"} {
+		err := schemas.Validate(ns, []byte(`{}`))
+		if !errors.Is(err, schemas.ErrUnknownNamespace) {
+			t.Errorf("Validate(%q) = %v, want ErrUnknownNamespace", ns, err)
+		}
+		if _, err := schemas.Source(ns); !errors.Is(err, schemas.ErrUnknownNamespace) {
+			t.Errorf("Source(%q) error = %v, want ErrUnknownNamespace", ns, err)
+		}
+	}
+}
+
+func TestValidateNotJSON(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string
+	}{
+		{`{`, "os facts: not JSON"},
+		{`{} {}`, "os facts: not JSON"},
+		{``, "os facts: not JSON"},
+		{`[]`, "os facts: /: got array, want object"},
+		{`null`, "os facts: /: got null, want object"},
+	}
+	for _, tt := range tests {
+		err := schemas.Validate("os", []byte(tt.in))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Validate(os, %q) = %v, want an error containing %q", tt.in, err, tt.want)
+		}
+	}
+}
+
+// badCase is a testdata/<namespace>/bad-*.json file.
+type badCase struct {
+	// WantError is text the error must contain: the JSON pointer and why.
+	WantError string          `json:"want_error"`
+	Facts     json.RawMessage `json:"facts"`
+}
+
+// TestExamples validates testdata/<namespace>/good-*.json (realistic facts
+// that must conform) and bad-*.json (facts that must not, with the error
+// naming what was wrong).
+func TestExamples(t *testing.T) {
+	for _, ns := range schemas.Namespaces() {
+		good, _ := filepath.Glob(filepath.Join("testdata", ns, "good-*.json"))
+		bad, _ := filepath.Glob(filepath.Join("testdata", ns, "bad-*.json"))
+		if len(good) == 0 || len(bad) < 3 {
+			t.Errorf("testdata/%s has %d good and %d bad examples, want at least 1 and 3", ns, len(good), len(bad))
+		}
+		for _, f := range good {
+			t.Run(filepath.Base(f), func(t *testing.T) {
+				if err := schemas.Validate(ns, readFile(t, f)); err != nil {
+					t.Errorf("Validate(%s, %s) = %v, want nil", ns, f, err)
+				}
+			})
+		}
+		for _, f := range bad {
+			t.Run(filepath.Base(f), func(t *testing.T) {
+				var c badCase
+				dec := json.NewDecoder(bytes.NewReader(readFile(t, f)))
+				dec.DisallowUnknownFields()
+				if err := dec.Decode(&c); err != nil || c.WantError == "" || len(c.Facts) == 0 {
+					t.Fatalf("%s: want {\"want_error\": \"...\", \"facts\": {...}}: %v", f, err)
+				}
+				err := schemas.Validate(ns, c.Facts)
+				if err == nil || !strings.Contains(err.Error(), c.WantError) {
+					t.Errorf("Validate(%s, %s) = %v, want an error containing %q", ns, f, err, c.WantError)
+				}
+			})
+		}
+	}
+}
+
+// TestCollectorGoldens validates the facts in the real collectors' golden
+// outputs ({"facts": ..., "warnings": [...]}).
+func TestCollectorGoldens(t *testing.T) {
+	for _, ns := range []string{"os", "accounts"} {
+		files, _ := filepath.Glob(filepath.Join("..", "plugins", ns, "testdata", "golden", "*.json"))
+		if len(files) == 0 {
+			t.Fatalf("no golden outputs for the %s collector", ns)
+		}
+		for _, f := range files {
+			t.Run(ns+"/"+filepath.Base(f), func(t *testing.T) {
+				var out struct {
+					Facts json.RawMessage `json:"facts"`
+				}
+				if err := json.Unmarshal(readFile(t, f), &out); err != nil || len(out.Facts) == 0 {
+					t.Fatalf("%s: want {\"facts\": ...}: %v", f, err)
+				}
+				if err := schemas.Validate(ns, out.Facts); err != nil {
+					t.Errorf("Validate(%s, %s) = %v, want nil", ns, f, err)
+				}
+			})
+		}
+	}
+}
+
+// TestGoodExamplesDecodeStrictly decodes every good example into the Go
+// Facts type with unknown fields refused: the examples are what the Go
+// types produce and read.
+func TestGoodExamplesDecodeStrictly(t *testing.T) {
+	for ns, typ := range factsTypes {
+		files, _ := filepath.Glob(filepath.Join("testdata", ns, "good-*.json"))
+		for _, f := range files {
+			dec := json.NewDecoder(bytes.NewReader(readFile(t, f)))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(reflect.New(typ).Interface()); err != nil {
+				t.Errorf("decode %s into %s: %v", f, typ, err)
+			}
+		}
+	}
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
