@@ -13,9 +13,10 @@ export AUDITFLEET_MINIO_BIN ?= $(MINIO_DIR)/minio
 # The upstream OPA CLI, at the version of the SDK in go.mod.
 OPA_VERSION := $(shell $(GO) list -m -f '{{.Version}}' github.com/open-policy-agent/opa)
 
-# Collector plugins: one folder under plugins/ each (plugins/<name>/cmd is
-# its main). Adding a collector = its folder + its name on this line.
-COLLECTORS := os accounts
+# Collector plugins: every plugins/<name> folder with a cmd/main.go. Adding
+# a collector touches only its folder (internal/testbin finds them the
+# same way for the tests).
+COLLECTORS := $(sort $(patsubst plugins/%/cmd/main.go,%,$(wildcard plugins/*/cmd/main.go)))
 
 .DEFAULT_GOAL := help
 .PHONY: help build demo minio test check cross opa-policies bench docs lifecycle proto clean

@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/internal/miniotest"
+	"github.com/auditfleet/auditfleet/internal/testbin"
 	"github.com/auditfleet/auditfleet/objkey"
-	"github.com/auditfleet/auditfleet/plugins/manifest"
 	"github.com/auditfleet/auditfleet/server"
 	"github.com/auditfleet/auditfleet/server/auth"
 	"github.com/auditfleet/auditfleet/server/config"
@@ -47,7 +47,7 @@ func run(m *testing.M) (int, error) {
 	}
 	defer os.RemoveAll(dir)
 	binDir = dir
-	if err := buildAgent(dir); err != nil {
+	if err := testbin.Build("..", dir); err != nil {
 		return 1, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -60,33 +60,6 @@ func run(m *testing.M) (int, error) {
 		return 1, err
 	}
 	return code, nil
-}
-
-// buildAgent builds the agent and the real collectors with manifests.
-func buildAgent(dir string) error {
-	if err := os.MkdirAll(filepath.Join(dir, "plugins"), 0o755); err != nil {
-		return err
-	}
-	build := func(out, pkg string) error {
-		b, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
-		}
-		return nil
-	}
-	if err := build(filepath.Join(dir, "auditfleet-agent"), "../agent/cmd/auditfleet-agent"); err != nil {
-		return err
-	}
-	for _, c := range []string{"os", "accounts"} {
-		bin := filepath.Join(dir, "plugins", "auditfleet-collector-"+c)
-		if err := build(bin, "../plugins/"+c+"/cmd"); err != nil {
-			return err
-		}
-		if _, err := manifest.Write(bin, manifest.Manifest{Name: c, Namespace: c}); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // agent runs the built agent and fails the test on a non-zero exit.

@@ -12,14 +12,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/auditfleet/auditfleet/plugins/manifest"
+	"github.com/auditfleet/auditfleet/internal/testbin"
 )
 
 // binDir holds the agent and the real collector plugins, built once.
 var binDir string
-
-// collectors mirrors COLLECTORS in the Makefile.
-var collectors = []string{"os", "accounts"}
 
 func TestMain(m *testing.M) {
 	if os.Getenv("AUDITFLEET_RUSAGE_LAUNCHER") != "" {
@@ -31,7 +28,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binDir = dir
-	if err := buildAll(dir); err != nil {
+	if err := testbin.Build(filepath.Join("..", ".."), dir); err != nil {
 		os.RemoveAll(dir)
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -39,33 +36,6 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
-}
-
-// buildAll builds what `make build` builds into dir.
-func buildAll(dir string) error {
-	if err := os.MkdirAll(filepath.Join(dir, "plugins"), 0o755); err != nil {
-		return err
-	}
-	build := func(out, pkg string) error {
-		b, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
-		}
-		return nil
-	}
-	if err := build(filepath.Join(dir, "auditfleet-agent"), "../cmd/auditfleet-agent"); err != nil {
-		return err
-	}
-	for _, c := range collectors {
-		bin := filepath.Join(dir, "plugins", "auditfleet-collector-"+c)
-		if err := build(bin, "../../plugins/"+c+"/cmd"); err != nil {
-			return err
-		}
-		if _, err := manifest.Write(bin, manifest.Manifest{Name: c, Namespace: c}); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // agentCmd runs the built agent with args and returns stdout, stderr and

@@ -102,9 +102,9 @@ func TestCollectorsStandAlone(t *testing.T) {
 }
 
 // TestOnlyPluginHostStartsProcesses confines os/exec to the plugin host
-// (and to the MinIO harness that tests start).
+// (and to the test harnesses that start MinIO and build binaries).
 func TestOnlyPluginHostStartsProcesses(t *testing.T) {
-	allowed := []string{module + "/agent/pluginhost", module + "/internal/miniotest"}
+	allowed := []string{module + "/agent/pluginhost", module + "/internal/miniotest", module + "/internal/testbin"}
 	for _, p := range list(t, module+"/...") {
 		if slices.Contains(p.Imports, "os/exec") && !slices.Contains(allowed, p.ImportPath) {
 			t.Errorf("%s imports os/exec; only %v may start processes", p.ImportPath, allowed)

@@ -380,8 +380,7 @@ func (s *Server) listHosts(w http.ResponseWriter, r *http.Request, _ auth.Princi
 		if err != nil {
 			return err
 		}
-		h.TokenHash, h.MachineHash = "", ""
-		hosts = append(hosts, h)
+		hosts = append(hosts, public(h))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"hosts": hosts})
 	return nil
@@ -396,8 +395,7 @@ func (s *Server) getHost(w http.ResponseWriter, r *http.Request, _ auth.Principa
 	if err != nil {
 		return err
 	}
-	h.TokenHash, h.MachineHash = "", ""
-	writeJSON(w, http.StatusOK, h)
+	writeJSON(w, http.StatusOK, public(h))
 	return nil
 }
 
@@ -460,32 +458,33 @@ func (s *Server) hostFacts(w http.ResponseWriter, r *http.Request, _ auth.Princi
 	return s.hostDoc(w, r, objkey.HostFacts)
 }
 
-func (s *Server) revokeHost(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
+// hostChange applies a registry change to the host named in the path and
+// answers with the updated entry.
+func (s *Server) hostChange(w http.ResponseWriter, r *http.Request, change func(context.Context, objkey.HostID) (registry.Host, error)) error {
 	id, err := s.hostID(r)
 	if err != nil {
 		return err
 	}
-	h, err := s.Registry.Revoke(r.Context(), id)
+	h, err := change(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	h.TokenHash, h.MachineHash = "", ""
-	writeJSON(w, http.StatusOK, h)
+	writeJSON(w, http.StatusOK, public(h))
 	return nil
 }
 
-func (s *Server) readmitHost(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
-	id, err := s.hostID(r)
-	if err != nil {
-		return err
-	}
-	h, err := s.Registry.Readmit(r.Context(), id)
-	if err != nil {
-		return err
-	}
+// public hides a registry entry's hashes from API answers.
+func public(h registry.Host) registry.Host {
 	h.TokenHash, h.MachineHash = "", ""
-	writeJSON(w, http.StatusOK, h)
-	return nil
+	return h
+}
+
+func (s *Server) revokeHost(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
+	return s.hostChange(w, r, s.Registry.Revoke)
+}
+
+func (s *Server) readmitHost(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
+	return s.hostChange(w, r, s.Registry.Readmit)
 }
 
 func (s *Server) decommission(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
