@@ -238,23 +238,23 @@ func TestPublicStorageRefusedAtStart(t *testing.T) {
 	s3cfg := config.S3{Endpoint: minio.Endpoint, Bucket: bucket, PathStyle: true, AccessKey: minio.AccessKey, SecretKey: minio.SecretKey, CAFile: minio.CAFile}
 	useTLS := minio.CAFile != ""
 	s3cfg.UseTLS = &useTLS
-	if _, err := server.OpenStore(ctx, config.Storage{Type: "s3", S3: s3cfg}); err != nil {
+	if _, err := server.OpenStore(ctx, config.Storage{Type: "s3", S3: s3cfg}, nil); err != nil {
 		t.Fatalf("private bucket refused: %v", err)
 	}
 	// The policy `mc anonymous set download` writes: anonymous GetObject.
 	minio.SetBucketPolicy(t, bucket, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["*"]},"Action":["s3:GetObject"],"Resource":["arn:aws:s3:::`+bucket+`/*"]}]}`)
-	if _, err := server.OpenStore(ctx, config.Storage{Type: "s3", S3: s3cfg}); err == nil || !strings.Contains(err.Error(), "refusing to start") {
+	if _, err := server.OpenStore(ctx, config.Storage{Type: "s3", S3: s3cfg}, nil); err == nil || !strings.Contains(err.Error(), "refusing to start") {
 		t.Errorf("public bucket: OpenStore error = %v, want a refusal", err)
 	}
 
 	dir := filepath.Join(t.TempDir(), "store")
-	if _, err := server.OpenStore(ctx, config.Storage{Type: "dir", Dir: dir}); err != nil {
+	if _, err := server.OpenStore(ctx, config.Storage{Type: "dir", Dir: dir}, nil); err != nil {
 		t.Fatalf("private directory refused: %v", err)
 	}
 	if err := os.Chmod(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := server.OpenStore(ctx, config.Storage{Type: "dir", Dir: dir}); err == nil || !strings.Contains(err.Error(), "refusing to start") {
+	if _, err := server.OpenStore(ctx, config.Storage{Type: "dir", Dir: dir}, nil); err == nil || !strings.Contains(err.Error(), "refusing to start") {
 		t.Errorf("world-readable directory: OpenStore error = %v, want a refusal", err)
 	}
 }

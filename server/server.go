@@ -44,8 +44,10 @@ type Server struct {
 }
 
 // OpenStore opens the configured object store and checks it is safe to
-// use: it exists and nobody anonymous can read or list it.
-func OpenStore(ctx context.Context, c config.Storage) (objects.Store, error) {
+// use: it exists and nobody anonymous can read or list it. It logs the
+// bucket's versioning and object-lock state, and a warning when neither
+// protects evidence from being overwritten or deleted.
+func OpenStore(ctx context.Context, c config.Storage, log *slog.Logger) (objects.Store, error) {
 	var (
 		st  objects.Store
 		err error
@@ -67,6 +69,12 @@ func OpenStore(ctx context.Context, c config.Storage) (objects.Store, error) {
 	}
 	if err := state.Usable(); err != nil {
 		return nil, fmt.Errorf("refusing to start: %w", err)
+	}
+	if log != nil {
+		log.Info("storage checked", "type", c.Type, "versioning", state.Versioning, "object_lock", state.ObjectLock)
+		for _, w := range state.Warnings() {
+			log.Warn("storage", "warning", w)
+		}
 	}
 	return st, nil
 }

@@ -64,7 +64,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root.PersistentFlags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error (JSON logs on stderr)")
 
 	open := func(ctx context.Context) (*server.Server, error) {
-		st, err := server.OpenStore(ctx, cfg.Storage)
+		st, err := server.OpenStore(ctx, cfg.Storage, log)
 		if err != nil {
 			return nil, err
 		}
