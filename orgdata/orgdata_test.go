@@ -465,11 +465,15 @@ func TestParseAccepts(t *testing.T) {
 		{
 			"leavers CSV with BOM, reordered header, spaces and CRLF", KindLeavers, "leavers.csv",
 			"\ufeffLeft_On, User\r\n2026-01-02, jb\r\n",
-			map[string]any{"leavers": []any{map[string]any{"user": "jb", "left_on": "2026-01-02"}}},
+			map[string]any{
+				"leavers":          []any{map[string]any{"user": "jb", "left_on": "2026-01-02"}},
+				"leavers_by_user":  map[string]any{"jb": map[string]any{"user": "jb", "left_on": "2026-01-02"}},
+				"leavers_by_email": map[string]any{},
+			},
 		},
 		{
 			"leavers CSV header only", KindLeavers, "leavers.csv", "user,email,left_on\n",
-			map[string]any{"leavers": []any{}},
+			map[string]any{"leavers": []any{}, "leavers_by_user": map[string]any{}, "leavers_by_email": map[string]any{}},
 		},
 		{
 			"tag values that look like numbers", KindHostTags, "host_tags.yaml",

@@ -164,6 +164,17 @@ func (s *Set) PolicyData() map[string]any {
 	}
 	if s.Leavers != nil {
 		out[string(KindLeavers)] = items(s.Leavers, Leaver.policyData)
+		// Indexes built once per upload, so the policies look a host's
+		// names up instead of indexing the whole list on every host.
+		byUser, byEmail := map[string]any{}, map[string]any{}
+		for _, l := range s.Leavers {
+			pd := l.policyData()
+			byUser[l.User] = pd
+			if l.Email != "" {
+				byEmail[l.Email] = pd
+			}
+		}
+		out["leavers_by_user"], out["leavers_by_email"] = byUser, byEmail
 	}
 	if s.ApprovedAdmins != nil {
 		out[string(KindApprovedAdmins)] = items(s.ApprovedAdmins, Admin.policyData)

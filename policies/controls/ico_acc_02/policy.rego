@@ -61,14 +61,25 @@ items := {level: [i.evidence | some i in assessed; i.level == level] | some leve
 	]
 }
 
-by_user := {l.user: l | l := data.org.leavers[_]}
+# by_user indexes the leavers by user name. The server and orgdata
+# provide the index ready made (data.org.leavers_by_user, built once per
+# upload); without it, it is built here, on every evaluation.
+by_user := x if {
+	x := data.org.leavers_by_user
+	is_object(x)
+} else := {l.user: l | l := data.org.leavers[_]}
+
+# leaver_emails indexes the leavers by email address, likewise.
+leaver_emails := x if {
+	x := data.org.leavers_by_email
+	is_object(x)
+} else := {l.email: l | l := data.org.leavers[_]; is_string(l.email)}
 
 # by_email are the leavers whose email address is a key comment here,
 # keyed by user name.
 by_email := {l.user: l |
 	count(locals - accounts) > 0
-	emails := {l.email: l | l := data.org.leavers[_]; is_string(l.email)}
-	some l in object.filter(emails, comments)
+	some l in object.filter(leaver_emails, comments)
 }
 
 users := input.facts.accounts.users

@@ -142,3 +142,24 @@ test_collector_error if {
 test_absent_result_matches_lib if {
 	ico_acc_02.absent == lib.absent_result("accounts")
 }
+
+# indexed is the organisation data as orgdata provides it: the list plus
+# ready-made indexes by user and email.
+indexed := {
+	"leavers": leavers,
+	"leavers_by_user": {l.user: l | some l in leavers},
+	"leavers_by_email": {l.email: l | some l in leavers; l.email},
+}
+
+test_indexes_give_the_same_results if {
+	deploy := user("deploy", object.union(locked, {"authorized_keys": [key("ci@runner"), key("j.bloggs@example.gov.uk")]}))
+	hosts := [
+		[alice, user("asmith", {})],
+		[alice, user("jbloggs", {})],
+		[alice, deploy],
+		[user("jbloggs", object.union(locked, {"authorized_keys": [key("jb@desk")]}))],
+	]
+	every users in hosts {
+		eval(users, [], indexed) == eval(users, [], {"leavers": leavers})
+	}
+}
