@@ -121,12 +121,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			if err != nil {
 				return err
 			}
-			var exp *time.Time
-			if ttl > 0 {
-				t := time.Now().Add(ttl).UTC()
-				exp = &t
-			}
-			secret, _, err := s.Tokens.Issue(cmd.Context(), auth.Principal{Kind: "person", ID: name, Role: r}, auth.PersonTokenPrefix, exp)
+			secret, _, err := s.Tokens.Issue(cmd.Context(), auth.Principal{Kind: "person", ID: name, Role: r}, auth.PersonTokenPrefix, expiry(ttl))
 			if err != nil {
 				return err
 			}
@@ -148,12 +143,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			if err != nil {
 				return err
 			}
-			var exp *time.Time
-			if ttl > 0 {
-				t := time.Now().Add(ttl).UTC()
-				exp = &t
-			}
-			secret, err := s.Registry.CreateEnrollSecret(cmd.Context(), secretName, exp)
+			secret, err := s.Registry.CreateEnrollSecret(cmd.Context(), secretName, expiry(ttl))
 			if err != nil {
 				return err
 			}
@@ -251,4 +241,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// expiry is the end of a validity of ttl from now; nil when ttl is 0.
+func expiry(ttl time.Duration) *time.Time {
+	if ttl <= 0 {
+		return nil
+	}
+	t := time.Now().Add(ttl).UTC()
+	return &t
 }
