@@ -1,0 +1,105 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/auditfleet/auditfleet/objkey"
+	"github.com/auditfleet/auditfleet/server/auditlog"
+	"github.com/auditfleet/auditfleet/server/auth"
+	"github.com/auditfleet/auditfleet/server/ingest"
+	"github.com/auditfleet/auditfleet/server/registry"
+)
+
+func (s *Server) enroll(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
+	secret, ok := bearer(r)
+	if !ok {
+		return errorf(http.StatusUnauthorized, "unauthenticated", "enrolling needs an enroll secret as the bearer token")
+	}
+	var req registry.EnrollRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := req.Validate(); err != nil {
+		return errorf(http.StatusBadRequest, "bad_request", err.Error())
+	}
+	id, token, err := s.Registry.Enroll(r.Context(), secret, req)
+	if err != nil {
+		return err
+	}
+	if err := s.Audit.Append(r.Context(), auditlog.Entry{
+		Actor: auth.Principal{Kind: "host", ID: id.String(), Role: auth.Agent}, Action: auditlog.Create,
+		Object: objkey.Host(id), Outcome: "ok", Detail: "enrolled " + req.Hostname, Remote: r.RemoteAddr,
+	}); err != nil {
+		return fmt.Errorf("record enrollment: %w", err)
+	}
+	writeJSON(w, http.StatusCreated, map[string]string{"host_id": id.String(), "token": token})
+	return nil
+}
+
+func (s *Server) checkin(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	c, deadline, err := s.Schedule.Current(s.now())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"host_id": p.ID, "cycle_id": c.String(), "deadline": deadline, "jitter_seconds": s.Config.JitterSeconds,
+		"policy_revision": s.PolicyRevision, "max_report_bytes": s.Config.MaxReportBytes,
+	})
+	return nil
+}
+
+func (s *Server) report(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	if err := requireJSON(r); err != nil {
+		return err
+	}
+	if ok, wait := s.limit.allow(p.ID); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		return errorf(http.StatusTooManyRequests, "rate_limited", "too many reports from this host; retry later")
+	}
+	if r.ContentLength > s.Config.MaxReportBytes {
+		return errorf(http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("report is %d bytes, over the %d byte limit", r.ContentLength, s.Config.MaxReportBytes))
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.Config.MaxReportBytes))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return errorf(http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("report over the %d byte limit", s.Config.MaxReportBytes))
+		}
+		return errorf(http.StatusBadRequest, "bad_request", "read body: "+err.Error())
+	}
+	id, err := objkey.ParseHostID(p.ID)
+	if err != nil {
+		return auth.ErrUnauthenticated
+	}
+	h, err := s.Registry.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	c, _, err := s.Schedule.Current(s.now())
+	if err != nil {
+		return err
+	}
+	rc, err := s.Ingest.Ingest(r.Context(), ingest.Host{ID: id, Name: h.Hostname}, c, body)
+	if err != nil {
+		return err
+	}
+	if !rc.Duplicate {
+		if err := s.Registry.RecordReport(r.Context(), h, c, s.now()); err != nil {
+			return err
+		}
+		if err := s.Audit.Append(r.Context(), auditlog.Entry{Actor: p, Action: auditlog.Create, Object: "report " + rc.ReportID + " cycle " + rc.CycleID, Outcome: "ok", Remote: r.RemoteAddr}); err != nil {
+			return fmt.Errorf("record report: %w", err)
+		}
+		s.metrics.reports.Inc()
+	}
+	status := http.StatusCreated
+	if rc.Duplicate {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, rc)
+	return nil
+}

@@ -1,0 +1,175 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/auditfleet/auditfleet/objkey"
+	"github.com/auditfleet/auditfleet/server/auditlog"
+	"github.com/auditfleet/auditfleet/server/auth"
+	"github.com/auditfleet/auditfleet/server/objects"
+	"github.com/auditfleet/auditfleet/server/registry"
+)
+
+func (s *Server) hostID(r *http.Request) (objkey.HostID, error) {
+	id, err := objkey.ParseHostID(r.PathValue("host_id"))
+	if err != nil {
+		return objkey.HostID{}, errorf(http.StatusBadRequest, "bad_request", err.Error())
+	}
+	return id, nil
+}
+
+func (s *Server) listHosts(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
+	hosts := []registry.Host{}
+	for h, err := range s.Registry.List(r.Context()) {
+		if err != nil {
+			return err
+		}
+		hosts = append(hosts, public(h))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"hosts": hosts})
+	return nil
+}
+
+func (s *Server) getHost(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
+	id, err := s.hostID(r)
+	if err != nil {
+		return err
+	}
+	h, err := s.Registry.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, public(h))
+	return nil
+}
+
+// latest returns the key of the newest object under prefix.
+func (s *Server) latest(ctx context.Context, prefix string) (string, error) {
+	key := ""
+	for o, err := range s.Store.List(ctx, prefix) {
+		if err != nil {
+			return "", err
+		}
+		key = o.Key // keys of one host and cycle differ only by report ID
+	}
+	if key == "" {
+		return "", errorf(http.StatusNotFound, "not_found", "nothing stored for that host and cycle")
+	}
+	return key, nil
+}
+
+func (s *Server) hostDoc(w http.ResponseWriter, r *http.Request, prefix func(objkey.CycleID, objkey.HostID) string) error {
+	id, err := s.hostID(r)
+	if err != nil {
+		return err
+	}
+	var c objkey.CycleID
+	if q := r.URL.Query().Get("cycle"); q != "" {
+		if c, err = objkey.ParseCycleID(q); err != nil {
+			return errorf(http.StatusBadRequest, "bad_request", err.Error())
+		}
+	} else {
+		h, err := s.Registry.Get(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		if h.LastCycle == "" {
+			return errorf(http.StatusNotFound, "not_found", "host has not reported")
+		}
+		if c, err = objkey.ParseCycleID(h.LastCycle); err != nil {
+			return err
+		}
+	}
+	key, err := s.latest(r.Context(), prefix(c, id))
+	if err != nil {
+		return err
+	}
+	b, _, err := objects.GetBytes(r.Context(), s.Store, key)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, err = w.Write(b)
+	return err
+}
+
+func (s *Server) hostResults(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
+	return s.hostDoc(w, r, objkey.HostResults)
+}
+
+func (s *Server) hostFacts(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
+	return s.hostDoc(w, r, objkey.HostFacts)
+}
+
+// hostChange applies a registry change to the host named in the path and
+// answers with the updated entry.
+func (s *Server) hostChange(w http.ResponseWriter, r *http.Request, change func(context.Context, objkey.HostID) (registry.Host, error)) error {
+	id, err := s.hostID(r)
+	if err != nil {
+		return err
+	}
+	h, err := change(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, public(h))
+	return nil
+}
+
+// public hides a registry entry's hashes from API answers.
+func public(h registry.Host) registry.Host {
+	h.TokenHash, h.MachineHash = "", ""
+	return h
+}
+
+func (s *Server) revokeHost(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
+	return s.hostChange(w, r, s.Registry.Revoke)
+}
+
+func (s *Server) readmitHost(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
+	return s.hostChange(w, r, s.Registry.Readmit)
+}
+
+func (s *Server) decommission(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	id, err := s.hostID(r)
+	if err != nil {
+		return err
+	}
+	n, err := s.Registry.Decommission(r.Context(), id)
+	outcome, detail := "ok", fmt.Sprintf("erased %d objects", n)
+	if err != nil {
+		outcome, detail = "error", fmt.Sprintf("erased %d objects; %v", n, err)
+	}
+	if aerr := s.Audit.Append(r.Context(), auditlog.Entry{Actor: p, Action: auditlog.Delete, Object: "host " + id.String() + " facts and results", Justification: justification(r), Outcome: outcome, Detail: detail, Remote: r.RemoteAddr}); aerr != nil {
+		return fmt.Errorf("record erasure: %w", aerr)
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"host_id": id.String(), "state": registry.Decommissioned, "objects_deleted": n})
+	return nil
+}
+
+func (s *Server) createEnrollSecret(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
+	var req struct {
+		Name    string     `json:"name"`
+		Expires *time.Time `json:"expires"`
+	}
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if strings.TrimSpace(req.Name) == "" || len(req.Name) > 128 {
+		return errorf(http.StatusBadRequest, "bad_request", "name is required (at most 128 bytes)")
+	}
+	secret, err := s.Registry.CreateEnrollSecret(r.Context(), req.Name, req.Expires)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]string{"name": req.Name, "secret": secret})
+	return nil
+}
