@@ -36,12 +36,15 @@ type Store struct {
 	// SoftDeleted is how many items carry the store's soft-delete marker.
 	SoftDeleted int `json:"soft_deleted"`
 	// OldestSoftDeleted is when the longest-deleted item was marked
-	// deleted (the marker's modification time); null when there are none.
+	// deleted (the marker file's modification time, or a renamed item's
+	// change time; see the package documentation); null when there are
+	// none.
 	OldestSoftDeleted *time.Time `json:"oldest_soft_deleted"`
 	// SoftDeletedPastPurge is how many soft-deleted items were marked
 	// longer ago than the purge window the collector was configured with.
 	SoftDeletedPastPurge int `json:"soft_deleted_past_purge"`
-	// Truncated is true when the walk stopped at its entry limit, so the
-	// counts are lower bounds and OldestItem may not be the oldest.
+	// Truncated is true when the walk stopped at its entry limit, or a
+	// directory of the store could not be listed, so the counts are lower
+	// bounds and OldestItem may not be the oldest.
 	Truncated bool `json:"truncated"`
 }
