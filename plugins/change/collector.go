@@ -1,0 +1,124 @@
+package change
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+	"syscall"
+
+	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/continuity"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
+)
+
+// Version is the collector's own version.
+const Version = "0.1.0"
+
+// maxTagsFile bounds the tags file read for the env tag.
+const maxTagsFile = 64 << 10
+
+// Collector is the "change" collector.
+type Collector struct {
+	// open opens a host file or directory; the host root's Open when nil.
+	// Tests use it to make one fail, which running as root cannot do
+	// with file modes.
+	open func(root *hostroot.Root, name string) (*os.File, error)
+}
+
+// New returns the "change" collector.
+func New() *Collector { return &Collector{} }
+
+var _ sdk.Collector = (*Collector)(nil)
+
+// Info describes the collector; it does not read the host.
+func (*Collector) Info() sdk.Info {
+	return sdk.Info{Name: "change", Version: Version, Namespace: Namespace, SchemaVersion: SchemaVersion}
+}
+
+// Collect reads the declared environment, the deployment record file and
+// searches the declared canary paths, all under req.Root. Missing files
+// are not warnings; unreadable ones, bad records, bad options and partial
+// searches are. It fails only without a host root or when ctx ends.
+func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, error) {
+	if req.Root == nil {
+		return sdk.Response{}, errors.New("collect change: no host root")
+	}
+	if err := ctx.Err(); err != nil {
+		return sdk.Response{}, fmt.Errorf("collect change: %w", err)
+	}
+	opts, warns := parseOptions(req.Options)
+	f := Facts{Deployments: []Deployment{}, CanaryPaths: []string{}, Canaries: []Canary{}}
+
+	f.Environment = opts.Environment
+	if f.Environment == "" && opts.TagsFile != "" {
+		b, err := readRegular(req.Root, opts.TagsFile, maxTagsFile)
+		switch {
+		case missing(err):
+		case err != nil:
+			warns = append(warns, fmt.Sprintf("tags file: %v; environment not read", err))
+		default:
+			// Its other lines are the continuity collector's to report.
+			d, _ := continuity.ParseTagsFile(opts.TagsFile, b)
+			f.Environment = d.Tags["env"]
+		}
+	}
+
+	if opts.DeploymentsFile != "" {
+		b, err := readRegular(req.Root, opts.DeploymentsFile, maxDeploymentsFile)
+		switch {
+		case missing(err):
+		case err != nil:
+			warns = append(warns, fmt.Sprintf("deployment records: %v; not read", err))
+		default:
+			var w []string
+			f.Deployments, w = ParseDeployments(opts.DeploymentsFile, b)
+			warns = append(warns, w...)
+		}
+	}
+
+	open := c.open
+	if open == nil {
+		open = (*hostroot.Root).Open
+	}
+	s := &searcher{root: req.Root, markers: opts.Canaries, readMax: opts.MaxReadBytes, budget: opts.MaxFiles, maxFiles: opts.MaxFiles, open: open}
+	for _, p := range opts.CanaryPaths {
+		ok, err := s.search(ctx, p, &warns)
+		if err != nil {
+			return sdk.Response{}, fmt.Errorf("collect change: %w", err)
+		}
+		if ok {
+			f.CanaryPaths = append(f.CanaryPaths, p)
+		}
+	}
+	if s.found != nil {
+		f.Canaries = s.found
+		slices.SortStableFunc(f.Canaries, func(a, b Canary) int { return strings.Compare(a.Path, b.Path) })
+	}
+	return sdk.Response{Facts: f, Warnings: warns}, nil
+}
+
+// missing reports whether err says the file is absent.
+func missing(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)
+}
+
+// readRegular reads the host file name, which must be a regular file
+// (following symbolic links inside the host root) of at most limit bytes.
+func readRegular(root *hostroot.Root, name string, limit int64) ([]byte, error) {
+	fi, err := root.Stat(name)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("read %s: not a regular file", name)
+	}
+	b, err := root.ReadFile(name, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return b, nil
+}

@@ -1,0 +1,72 @@
+package continuity
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"path"
+	"slices"
+)
+
+// options are the collector's options.
+type options struct {
+	// TagsFile is the declaration file to read; "" reads none.
+	TagsFile string
+	// Declared is the declaration given in the options themselves.
+	Declared Declaration
+}
+
+// rawOptions is the options object as written in the agent configuration.
+type rawOptions struct {
+	Tags             map[string]string `json:"tags"`
+	ContinuitySystem *bool             `json:"continuity_system"`
+	PlanRefs         []string          `json:"plan_refs"`
+	TagsFile         *string           `json:"tags_file"`
+}
+
+// parseOptions decodes the options object. Problems are warnings: an
+// invalid tag or plan reference is left out, an invalid tags_file falls
+// back to DefaultTagsFile, and options that do not decode at all are
+// ignored as a whole.
+func parseOptions(raw json.RawMessage) (options, []string) {
+	o := options{TagsFile: DefaultTagsFile, Declared: Declaration{Tags: map[string]string{}}}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return o, nil
+	}
+	var r rawOptions
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&r); err != nil {
+		return o, []string{fmt.Sprintf("options: decode: %v; options ignored", err)}
+	}
+	var warns []string
+	if r.TagsFile != nil {
+		switch f := *r.TagsFile; {
+		case f == "":
+			o.TagsFile = ""
+		case !path.IsAbs(f) || path.Clean(f) != f:
+			warns = append(warns, fmt.Sprintf("options: tags_file %q is not a clean absolute path; using %s", f, DefaultTagsFile))
+		default:
+			o.TagsFile = f
+		}
+	}
+	keys := make([]string, 0, len(r.Tags))
+	for k := range r.Tags {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if err := checkTag(k, r.Tags[k]); err != nil {
+			warns = append(warns, fmt.Sprintf("options: tags: %v; tag ignored", err))
+			continue
+		}
+		o.Declared.Tags[k] = r.Tags[k]
+	}
+	for i, ref := range r.PlanRefs {
+		if err := o.Declared.addPlanRef(ref); err != nil {
+			warns = append(warns, fmt.Sprintf("options: plan_refs[%d]: %v; ignored", i, err))
+		}
+	}
+	o.Declared.ContinuitySystem = r.ContinuitySystem
+	return o, warns
+}
