@@ -114,10 +114,10 @@ func catalogueHost(tb testing.TB) *facts.Document {
 		},
 		continuity.Namespace: continuity.Facts{Tags: map[string]string{"service": "casework"}, PlanRefs: []string{"BCP-IT-01"}, Source: "/etc/auditfleet/tags"},
 		logging.Namespace: logging.Facts{
-			Auditd:     logging.Auditd{Installed: true, Running: true, WriteLogs: true, LogFile: "/var/log/audit/audit.log", MaxLogFileMB: 50, NumLogs: 20, MaxLogFileAction: "rotate", Rules: 42, OldestEntry: ptr(at(150 * day))},
-			Journald:   logging.Journald{Running: true, Storage: "persistent", Persistent: true, OldestEntry: ptr(at(200 * day))},
+			Auditd:     logging.Auditd{Installed: true, Running: &yes, WriteLogs: true, LogFile: "/var/log/audit/audit.log", MaxLogFileMB: 50, NumLogs: 20, MaxLogFileAction: "rotate", Rules: 42, OldestEntry: ptr(at(150 * day))},
+			Journald:   logging.Journald{Running: &yes, Storage: "persistent", Persistent: true, OldestEntry: ptr(at(200 * day))},
 			Forwarding: []logging.Forwarder{{Daemon: "rsyslog", Target: "tcp://logs.example.gov.uk:6514", File: "/etc/rsyslog.d/90-forward.conf", Line: 3}},
-			TimeSync:   logging.TimeSync{Daemon: "chronyd", Running: true, Synchronised: &yes},
+			TimeSync:   logging.TimeSync{Daemon: "chronyd", Running: &yes, Synchronised: &yes},
 			AppLogs: []logging.AppLog{{
 				ID: "casework-audit", Path: "/var/log/casework/audit.jsonl", Format: "jsonl", Readable: true, Entries: 48211, From: ptr(at(92 * day)), To: ptr(at(time.Hour)),
 				Operations: map[string]logging.Operation{"collection": op(5120), "alteration": op(9630), "consultation": op(31044), "disclosure": op(812), "combination": op(1203), "erasure": op(402)},

@@ -1,18 +1,59 @@
-// Package logging defines the "logging" facts namespace, the contract
-// between a future logging collector and the ICO-LOG-01 and ICO-LOG-02
-// policies (audit logging on and retained; DPA 2018 s.62 operation
-// logging).
+// Package logging is the "logging" collector and its facts namespace, the
+// contract with the ICO-LOG-01 and ICO-LOG-02 policies (audit logging on
+// and retained; DPA 2018 s.62 operation logging). Its JSON Schema is
+// schemas/logging.schema.json; cmd/ is the plugin binary.
 //
-// The collector is not implemented yet. It will read, through the host
-// root: auditd's configuration, rules and log files (running, persistent,
-// retention settings, oldest record); journald's configuration and journal
-// directory (storage, retention, oldest entry); rsyslog, syslog-ng,
-// journal-upload and audisp-remote configuration for forwarding; chrony,
-// systemd-timesyncd or ntpd state for time synchronisation; and the
-// application audit logs declared in its configuration, checked for the six
-// s.62 operation types (collection, alteration, consultation, disclosure
-// including transfers, combination, erasure) and for the required fields
-// (time, user, justification, and the recipient of a disclosure).
+// Everything is read through the host root:
+//   - auditd: /etc/audit/auditd.conf (write_logs, log_file, max_log_file,
+//     num_logs, max_log_file_action, with auditd's defaults), the rules in
+//     /etc/audit/audit.rules or else /etc/audit/rules.d/*.rules, and the
+//     oldest record's time from the head of the highest-numbered rotated
+//     log file;
+//   - journald: journald.conf and journald.conf.d drop-ins (Storage=,
+//     MaxRetentionSec=, SystemMaxUse=), whether /var/log/journal exists,
+//     and the oldest entry from the archived journal files' names (the
+//     journal format itself is not parsed; with only an active file the
+//     oldest entry is null);
+//   - forwarding: rsyslog ("@"/"@@", ":omrelp:", action(type="omfwd"/
+//     "omrelp")), systemd-journal-upload URL= and audisp-remote; counted
+//     only when the daemon's unit is enabled (audisp-remote: its plugin is
+//     active), otherwise a warning;
+//   - time sync: chrony, systemd-timesyncd or ntpd, by their files and
+//     enabled units; systemd-timesyncd's /run/systemd/timesync/synchronized
+//     sets synchronised to true, which otherwise stays null (unknown).
 //
-// Its JSON Schema is schemas/logging.schema.json.
+// Enabled units are the entries of the *.wants directories under
+// /etc/systemd/system, /usr/lib/systemd/system and /lib/systemd/system.
+// Running daemons are the command names in the host root's /proc
+// (/proc/<pid>/comm). A root without a process table (a copied or
+// offline root) cannot say: the facts have no "unknown" for running, so
+// it is reported false with a warning naming it, never guessed true.
+//
+// # Options
+//
+//	{"app_logs": [{
+//	  "id": "case-db",                         // required, unique
+//	  "path": "/var/log/casedb/audit.jsonl",   // required, absolute, a file
+//	  "format": "jsonl",                       // jsonl (default); csv, syslog: declared but not read yet
+//	  "fields": {"operation": "op", "time": "ts", "user": "actor",
+//	             "justification": "reason", "recipient": "to"},
+//	  "operations": {"ACCESS_RECORD": "consultation"},
+//	  "max_lines": 100000                      // newest lines examined, 1..10000000
+//	}]}
+//
+// Field names default to operation, time, user, justification and
+// recipient, and may be dotted paths into nested objects ("actor.id").
+// A time is an RFC 3339 string or epoch seconds (milliseconds above
+// 1e11). Operation values are matched without regard to case against
+// the six s.62 names themselves and these defaults, which "operations"
+// adds to and overrides: create, insert, collect → collection; update,
+// modify, edit, alter → alteration; read, view, access, consult, search
+// → consultation; disclose, transfer, share, export → disclosure;
+// combine, merge, link → combination; delete, erase, purge → erasure.
+//
+// At most the last 64 MiB of a log are read. Lines that are not JSON
+// objects, operations that map to nothing and unparseable times are
+// counted and warned about; a log with lines but none parseable, a
+// missing file or an unread format is reported readable: false. Invalid
+// declarations are left out with a warning.
 package logging

@@ -35,8 +35,9 @@ type Facts struct {
 type Auditd struct {
 	// Installed is true when auditd is installed.
 	Installed bool `json:"installed"`
-	// Running is true when auditd is running.
-	Running bool `json:"running"`
+	// Running is true when auditd is running, false when it is not, and
+	// null when that cannot be told (no process table under the host root).
+	Running *bool `json:"running"`
 	// WriteLogs is auditd.conf write_logs: false when it writes nothing to
 	// disk.
 	WriteLogs bool `json:"write_logs"`
@@ -58,8 +59,9 @@ type Auditd struct {
 
 // Journald is the state of systemd-journald.
 type Journald struct {
-	// Running is true when journald is running.
-	Running bool `json:"running"`
+	// Running is true when journald is running, false when it is not, and
+	// null when that cannot be told (no process table under the host root).
+	Running *bool `json:"running"`
 	// Storage is journald.conf Storage=: "persistent", "auto", "volatile"
 	// or "none" ("auto" when unset).
 	Storage string `json:"storage"`
@@ -96,8 +98,10 @@ type TimeSync struct {
 	// Daemon is "chronyd", "systemd-timesyncd" or "ntpd"; empty when none
 	// is installed.
 	Daemon string `json:"daemon"`
-	// Running is true when the daemon is running.
-	Running bool `json:"running"`
+	// Running is true when the daemon is running, false when it is not,
+	// and null when that cannot be told (no process table under the host
+	// root).
+	Running *bool `json:"running"`
 	// Synchronised is true when the daemon reports the clock synchronised;
 	// null when unknown.
 	Synchronised *bool `json:"synchronised"`

@@ -32,6 +32,10 @@ result := absent if {
 	not "logging" in lib.failed
 } else := lib.error_result("logging") if {
 	not has_facts
+} else := {"status": "not_assessed", "evidence": [cannot_tell]} if {
+	not auditd_writing
+	not journald_running
+	running_unknown
 } else := {"status": "fail", "evidence": [off]} if {
 	not auditd_writing
 	not journald_running
@@ -58,6 +62,13 @@ auditd_writing if {
 }
 
 journald_running if logging.journald.running == true
+
+# running_unknown holds when the collector could not tell whether auditd
+# or journald runs (no process table under the host root): unknown is
+# never taken as off.
+running_unknown if logging.auditd.running == null
+
+running_unknown if logging.journald.running == null
 
 journald_persistent if {
 	journald_running
@@ -124,10 +135,14 @@ clock := [lib.evidence("time-sync", detail, "logging.time_sync") |
 clock_problem := "no time synchronisation daemon (chrony, systemd-timesyncd, ntpd) is installed, so log times cannot be trusted" if {
 	object.get(logging, ["time_sync", "daemon"], "") == ""
 } else := sprintf("%v is not running, so log times cannot be trusted", [logging.time_sync.daemon]) if {
-	logging.time_sync.running != true
+	logging.time_sync.running == false
+} else := sprintf("whether %v is running cannot be told (no process table under the host root)", [logging.time_sync.daemon]) if {
+	logging.time_sync.running == null
 } else := sprintf("%v reports the clock is not synchronised, so log times cannot be trusted", [logging.time_sync.daemon]) if {
 	logging.time_sync.synchronised == false
 }
+
+cannot_tell := {"subject": "logging", "detail": "whether auditd or journald is running cannot be told (no process table under the host root), so audit logging could not be assessed", "fact": "logging"}
 
 off := {"subject": "logging", "detail": "neither auditd nor journald is running, so no audit log is kept", "fact": "logging"}
 

@@ -121,3 +121,20 @@ test_collector_error if {
 test_absent_result_matches_lib if {
 	ico_log_01.absent == lib.absent_result("logging")
 }
+
+test_unknown_running_not_assessed if {
+	r := eval(logging(object.union(auditd, {"running": null}), object.union(journald, {"running": null}), [], object.union(chrony, {"running": null})))
+	r.status == "not_assessed"
+	r.evidence[0].detail == "whether auditd or journald is running cannot be told (no process table under the host root), so audit logging could not be assessed"
+}
+
+test_unknown_journald_but_auditd_writing_is_assessed if {
+	r := eval(logging(auditd, object.union(journald, {"running": null}), [forward], chrony))
+	r.status == "pass"
+}
+
+test_unknown_clock_daemon_warns_honestly if {
+	r := eval(logging(auditd, journald, [forward], object.union(chrony, {"running": null})))
+	r.status == "warn"
+	r.evidence[0].detail == "whether chronyd is running cannot be told (no process table under the host root)"
+}
