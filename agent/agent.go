@@ -64,6 +64,8 @@ func Assemble(outs []pluginhost.Outcome, ag facts.Agent, collectedAt time.Time) 
 		case o.Output != nil:
 			doc.Facts[o.Output.Namespace] = o.Output.Facts
 			doc.Collectors[o.Name] = o.Run
+		case o.Run.NotApplicable != "":
+			doc.Collectors[o.Name] = o.Run
 		}
 	}
 	return doc

@@ -41,6 +41,9 @@ type Run struct {
 	DurationMS    int64    `json:"duration_ms"`
 	Partial       bool     `json:"partial"`
 	Warnings      []string `json:"warnings"`
+	// NotApplicable, when set, says why the collector had nothing to read
+	// on this host (it then has no facts, and that is not a failure).
+	NotApplicable string `json:"not_applicable,omitempty"`
 }
 
 // ErrorKind classifies why a collector produced no facts.

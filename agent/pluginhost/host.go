@@ -65,8 +65,9 @@ func New(cfg Config) *Host {
 	return &Host{cfg: cfg, log: log}
 }
 
-// Outcome is the result of running one collector: either Output and Run are
-// set, or Err is.
+// Outcome is the result of running one collector: Output and Run are set,
+// or Err is, or only Run is (with Run.NotApplicable saying why the
+// collector had nothing to read on this host).
 type Outcome struct {
 	Name   string
 	Output *sdk.Output
@@ -261,6 +262,13 @@ func (h *Host) run(ctx context.Context, m *manifest.Manifest, hostRoot string) (
 		return fail(facts.ErrInvalidOutput, fmt.Errorf("collector %s: plugin says namespace %q, manifest pins %q", m.Name, info.Namespace, m.Namespace))
 	}
 	o, err := c.Collect(ctx, hostRoot, h.cfg.Options[m.Name])
+	if errors.Is(err, sdk.ErrNotApplicable) {
+		log.Debug("collector not applicable", "reason", err)
+		return Outcome{Name: m.Name, Run: facts.Run{
+			Collector: m.Name, Version: info.Version, Namespace: m.Namespace, SchemaVersion: info.SchemaVersion,
+			DurationMS: time.Since(start).Milliseconds(), Warnings: []string{}, NotApplicable: err.Error(),
+		}}
+	}
 	if err != nil {
 		return classify(err)
 	}

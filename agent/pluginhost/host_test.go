@@ -80,7 +80,7 @@ func hostRoot(t *testing.T) string {
 func TestCollectIsolatesMisbehavingPlugins(t *testing.T) {
 	t.Setenv("AUDITFLEET_TEST_HOST_ENV", "must-not-leak")
 	dir := pluginDir(t)
-	modes := []string{"ok", "crash", "exit", "hang", "slow-start", "noise", "garbage", "wrong-namespace", "fail", "tampered", "second-ok"}
+	modes := []string{"ok", "crash", "exit", "hang", "slow-start", "noise", "garbage", "wrong-namespace", "fail", "tampered", "second-ok", "not-applicable"}
 	for _, m := range modes {
 		install(t, dir, m)
 	}
@@ -114,6 +114,7 @@ func TestCollectIsolatesMisbehavingPlugins(t *testing.T) {
 		"fail":            facts.ErrCollector,
 		"tampered":        facts.ErrRefused,
 		"broken":          facts.ErrRefused,
+		"not-applicable":  "",
 	}
 	got := map[string]Outcome{}
 	for _, o := range outs {
@@ -131,6 +132,10 @@ func TestCollectIsolatesMisbehavingPlugins(t *testing.T) {
 		switch {
 		case kind == "" && o.Err != nil:
 			t.Errorf("%s: error %+v, want facts", name, o.Err)
+		case kind == "" && name == "not-applicable":
+			if o.Output != nil || !strings.Contains(o.Run.NotApplicable, "no such package manager here") {
+				t.Errorf("%s: output %v, run %+v; want no facts and the reason recorded", name, o.Output, o.Run)
+			}
 		case kind == "" && o.Output == nil:
 			t.Errorf("%s: no output", name)
 		case kind != "" && o.Err == nil:

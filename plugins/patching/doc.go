@@ -1,15 +1,94 @@
-// Package patching defines the "patching" facts namespace, the contract
-// between a future patching collector and the ICO-SEC-02 policy (security
-// updates applied within the organisation's patch window).
+// Package patching is the "patching" collector and its facts namespace,
+// the contract with the ICO-SEC-02 policy (security updates applied
+// within the organisation's patch window). Its JSON Schema is
+// schemas/patching.schema.json.
 //
-// The collector is not implemented yet. It will read, through the host
-// root: on Debian and Ubuntu, the apt lists and dpkg status to find pending
-// updates from security origins, the timestamps of /var/lib/apt/lists for
-// the last index refresh, and /etc/apt/apt.conf.d (20auto-upgrades,
-// 50unattended-upgrades) with the unattended-upgrades log; on the RHEL
-// family, the dnf or yum metadata cache and updateinfo, and dnf-automatic
-// or yum-cron configuration. It records when it first saw each pending
-// update, so that how long an update has waited survives between runs.
+// The collector supports Debian and Ubuntu (apt and dpkg). Everything is
+// read from files under the host root; nothing touches the network or
+// runs apt.
 //
-// Its JSON Schema is schemas/patching.schema.json.
+// # Pending security updates
+//
+// Installed packages come from /var/lib/dpkg/status: every stanza whose
+// Status ends in a state with the package's files on disk (installed,
+// half-configured, unpacked, half-installed, triggers-awaited,
+// triggers-pending); held packages count, packages with only
+// configuration files left do not. Available versions come from the
+// Packages lists in /var/lib/apt/lists, plain or .gz (other compressions
+// are skipped with a warning).
+//
+// A list is a security list when its file name contains "security" in
+// any case. apt names lists after the archive URL and suite, so this
+// covers Debian's debian-security archive and *-security suites, Ubuntu's
+// *-security suites and security.ubuntu.com, and Ubuntu Pro's
+// *-apps-security and *-infra-security; it does not cover a local mirror
+// whose URL and suite do not say "security" (use the security_lists
+// option) and it would count a non-security list whose URL happens to
+// contain the word.
+//
+// An update is pending when the installed version of a package is older
+// than the newest version of the same package and architecture in a
+// security list, compared with dpkg's algorithm (epochs, the "~" rule,
+// revisions). When one package name is installed for several
+// architectures, each pending one is named "name:arch".
+//
+// Origin is taken from the list's InRelease or Release file, as
+// "Label:Version/Suite" (e.g. "Debian-Security:12/oldstable-security"),
+// else from the list's file name. The Packages lists say nothing about
+// advisories, so Advisories is always empty.
+//
+// # Pending since
+//
+// The collector keeps no state between runs yet, so PendingSince is the
+// earliest time the files themselves prove the update was offered: the
+// earlier of the security list's modification time (apt sets it to the
+// server's Last-Modified time) and the Date of its InRelease or Release
+// file. The update was published at or before that time, so the wait is
+// never overstated, but it is understated: each security release
+// re-signs the suite, so an update pending across several security
+// releases appears to have waited only since the latest. A failure is
+// therefore always real; a pass can miss an old update on a host that
+// refreshes its index often. Recording when each update was first seen
+// (as the Facts contract allows) needs a writable state file and is not
+// implemented.
+//
+// # Index refresh
+//
+// IndexRefreshed is the newest of the modification times of
+// /var/lib/apt/periodic/update-success-stamp and of the Packages and
+// Release files in /var/lib/apt/lists. As apt keeps the server's times
+// on the lists, it is a lower bound on the last successful refresh. When
+// there is no security list at all it is null, with a warning: no
+// security update can show, so the policy must not pass.
+//
+// # Automatic updates
+//
+// Automatic updates are enabled when the unattended-upgrades package is
+// installed and APT::Periodic::Unattended-Upgrade is "always" or a
+// positive interval, reading the apt configuration as apt does: the
+// files of /etc/apt/apt.conf.d in name order (only names apt reads, so
+// *.ucf-dist, *.dpkg-old and the like are ignored), then
+// /etc/apt/apt.conf, the last setting winning. Source is the file of that
+// setting. LastRun is the modification time of
+// /var/lib/apt/periodic/unattended-upgrades-stamp, which apt's daily job
+// touches after running unattended-upgrade. A masked apt-daily-upgrade
+// timer is not detected.
+//
+// # Other systems
+//
+// On a host without /var/lib/dpkg/status the collector answers "not
+// applicable" (an error wrapping sdk.ErrNotApplicable), naming the RHEL
+// family (dnf, yum) when its files are present: that family is not
+// supported yet. Facts with an empty pending list would read as "nothing
+// pending", so no facts are produced: the agent records the collector as
+// not applicable, with the reason, and ICO-SEC-02 reports not_assessed.
+// An unreadable dpkg status is an error (ICO-SEC-02 then reports error).
+//
+// # Options
+//
+//	{"security_lists": ["mirror.example.org_debian-patches_*_Packages"]}
+//
+// security_lists are extra path.Match patterns against the file names in
+// /var/lib/apt/lists; a Packages list matching one is a security list as
+// well. Invalid patterns and unknown shapes are warnings and ignored.
 package patching

@@ -6,6 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/auditfleet/auditfleet/plugins/sdk/proto"
 )
@@ -53,6 +57,9 @@ func (c *Client) Collect(ctx context.Context, hostRoot string, opts json.RawMess
 		opts = json.RawMessage("{}")
 	}
 	r, err := c.rpc.Collect(ctx, &proto.CollectRequest{HostRoot: hostRoot, OptionsJson: opts})
+	if st, ok := status.FromError(err); ok && st.Code() == codes.FailedPrecondition {
+		return Output{}, fmt.Errorf("%w: %s", ErrNotApplicable, strings.TrimSuffix(st.Message(), ": "+ErrNotApplicable.Error()))
+	}
 	if err != nil {
 		return Output{}, fmt.Errorf("collect: %w", err)
 	}

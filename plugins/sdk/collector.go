@@ -3,6 +3,7 @@ package sdk
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"regexp"
 
 	"github.com/auditfleet/auditfleet/hostroot"
@@ -46,10 +47,19 @@ type Response struct {
 //     error only when it has no facts at all. Missing files are not
 //     errors: "the tool is absent" is a fact.
 //   - Collect must be safe to call more than once.
+//   - Collect returns an error wrapping ErrNotApplicable when the host has
+//     nothing for it to read (not a failure).
 type Collector interface {
 	Info() Info
 	Collect(ctx context.Context, req Request) (Response, error)
 }
+
+// ErrNotApplicable is returned (wrapped) by Collect when the collector has
+// nothing to say about this host — e.g. a package-manager collector on a
+// host without that package manager. The agent then records the
+// collector as not applicable, with the reason, instead of as failed; the
+// controls that need its facts report not_assessed.
+var ErrNotApplicable = errors.New("not applicable to this host")
 
 var namespaceRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
 

@@ -3,10 +3,13 @@ package sdk
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/auditfleet/auditfleet/hostroot"
 	"github.com/auditfleet/auditfleet/plugins/sdk/proto"
@@ -52,6 +55,9 @@ func (s *server) Collect(ctx context.Context, req *proto.CollectRequest) (*proto
 		opts = json.RawMessage("{}")
 	}
 	resp, err := s.impl.Collect(ctx, Request{Root: root, Options: opts})
+	if errors.Is(err, ErrNotApplicable) {
+		return nil, status.Error(codes.FailedPrecondition, err.Error())
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,8 @@ import "github.com/hashicorp/go-plugin"
 // ProtocolVersion is the collector plugin protocol version.
 //
 // History:
-//   - 1: Info and Collect over gRPC (auditfleet.collector.v1).
+//   - 1: Info and Collect over gRPC (auditfleet.collector.v1). A Collect
+//     answering FailedPrecondition means "not applicable to this host".
 const ProtocolVersion = 1
 
 // PluginName is the key of the collector in go-plugin's plugin set.

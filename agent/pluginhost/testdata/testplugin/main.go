@@ -38,6 +38,8 @@ func (c collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, 
 		time.Sleep(time.Hour)
 	case "fail":
 		return sdk.Response{}, fmt.Errorf("cannot read the host")
+	case "not-applicable":
+		return sdk.Response{}, fmt.Errorf("no such package manager here: %w", sdk.ErrNotApplicable)
 	}
 	b, err := req.Root.ReadFile("/etc/hostname", 0)
 	if err != nil {

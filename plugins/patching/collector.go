@@ -1,0 +1,445 @@
+package patching
+
+import (
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
+)
+
+// Version is the collector's own version.
+const Version = "0.1.0"
+
+// Host paths read by the collector.
+const (
+	dpkgStatus    = "/var/lib/dpkg/status"
+	listsDir      = "/var/lib/apt/lists"
+	aptConf       = "/etc/apt/apt.conf"
+	aptConfDir    = "/etc/apt/apt.conf.d"
+	updateStamp   = "/var/lib/apt/periodic/update-success-stamp"
+	upgradesStamp = "/var/lib/apt/periodic/unattended-upgrades-stamp"
+)
+
+// rpmMarkers are files whose presence shows a RHEL-family host.
+var rpmMarkers = []string{
+	"/etc/redhat-release", "/etc/dnf/dnf.conf", "/etc/yum.conf",
+	"/var/lib/rpm", "/usr/lib/sysimage/rpm",
+}
+
+// Read limits: a dpkg status or Packages list over these is refused.
+const (
+	statusLimit = 64 << 20
+	listLimit   = 256 << 20
+	confLimit   = 1 << 20
+)
+
+// maxVersionWarnings caps the per-package warnings for unreadable
+// versions; the rest are counted in one more warning.
+const maxVersionWarnings = 10
+
+// Collector is the patching collector. The zero value is ready to use.
+type Collector struct{}
+
+// New returns a patching collector.
+func New() *Collector { return &Collector{} }
+
+// Info describes the collector; it does not read the host.
+func (c *Collector) Info() sdk.Info {
+	return sdk.Info{Name: "patching", Version: Version, Namespace: Namespace, SchemaVersion: SchemaVersion}
+}
+
+// Collect reads the dpkg status, the apt lists and the apt configuration
+// under req.Root. It fails when ctx ends, when there is no host root, and
+// when the host has no readable dpkg status: then the pending updates are
+// unknown, and the error (wrapping sdk.ErrNotApplicable on hosts without
+// dpkg, including the RHEL family, not supported yet) makes the agent
+// record the collector as not applicable, so ICO-SEC-02 reports
+// not_assessed rather than pass or error. Unreadable lists and configuration are warnings.
+func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, error) {
+	if req.Root == nil {
+		return sdk.Response{}, errors.New("collect patching: no host root")
+	}
+	opts, optWarns := parseOptions(req.Options)
+	w := warnings(optWarns)
+	f, err := collectApt(ctx, req.Root, opts, &w)
+	if err != nil {
+		return sdk.Response{}, fmt.Errorf("collect patching: %w", err)
+	}
+	return sdk.Response{Facts: f, Warnings: w}, nil
+}
+
+// collectApt builds the facts of a Debian or Ubuntu host.
+func collectApt(ctx context.Context, root *hostroot.Root, opts options, w *warnings) (Facts, error) {
+	data, err := root.ReadFile(dpkgStatus, statusLimit)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Facts{}, noDpkg(root)
+	}
+	if err != nil {
+		return Facts{}, fmt.Errorf("installed packages unknown: %w", err)
+	}
+	pkgs := parseStatus(data)
+	f := Facts{Manager: "apt", Pending: []Update{}}
+	lists, err := readListsDir(root)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		w.add("%v; no security updates can be seen", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return Facts{}, err
+	}
+	cands, err := securityCandidates(ctx, root, lists, opts, w)
+	if err != nil {
+		return Facts{}, err
+	}
+	if len(lists.security(opts)) == 0 {
+		// Without a security list no security update can show, so an
+		// empty pending list would be an unfounded pass: leave the
+		// refresh time unknown, which the policy cannot pass.
+		w.add("no security package lists in %s (is a -security suite in the apt sources?); index refresh time left unknown", listsDir)
+	} else {
+		f.IndexRefreshed = lastRefresh(root, lists)
+	}
+	f.Pending = pendingUpdates(pkgs, cands, w)
+	f.AutomaticUpdates = unattended(root, pkgs, w)
+	return f, nil
+}
+
+// noDpkg explains a host without a dpkg status file.
+func noDpkg(root *hostroot.Root) error {
+	for _, m := range rpmMarkers {
+		if _, err := root.Stat(m); err == nil {
+			return fmt.Errorf("found %s but the RHEL family (dnf, yum) is not supported yet: %w", m, sdk.ErrNotApplicable)
+		}
+	}
+	return fmt.Errorf("no %s, and no dnf or yum: no supported package manager: %w", dpkgStatus, sdk.ErrNotApplicable)
+}
+
+// listFile is one file of /var/lib/apt/lists.
+type listFile struct {
+	name  string
+	mtime time.Time
+}
+
+// aptLists are the index files of /var/lib/apt/lists.
+type aptLists struct {
+	packages []listFile // *_Packages and compressed forms
+	releases []listFile // *_InRelease, *_Release
+}
+
+// readListsDir lists the index files; subdirectories (partial,
+// auxfiles) and other files (lock, Translation, Sources) are left out.
+func readListsDir(root *hostroot.Root) (aptLists, error) {
+	var l aptLists
+	ents, err := root.ReadDir(listsDir)
+	if err != nil {
+		return l, err
+	}
+	for _, e := range ents {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		kind := listKind(e.Name())
+		if kind == "" {
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil {
+			continue
+		}
+		lf := listFile{name: e.Name(), mtime: fi.ModTime().UTC()}
+		if kind == "release" {
+			l.releases = append(l.releases, lf)
+		} else {
+			l.packages = append(l.packages, lf)
+		}
+	}
+	return l, nil
+}
+
+// listKind classifies a file name of /var/lib/apt/lists: "packages" for
+// a binary Packages list (plain or compressed), "release" for a Release
+// or InRelease file, "" for anything else.
+func listKind(name string) string {
+	switch {
+	case strings.HasSuffix(name, "_InRelease"), strings.HasSuffix(name, "_Release"):
+		return "release"
+	case strings.HasSuffix(name, "_Packages"), strings.Contains(name, "_Packages."):
+		return "packages"
+	}
+	return ""
+}
+
+// isSecurityList reports whether the Packages list name comes from a
+// security suite: its file name contains "security" (any case), as the
+// file names of Debian's and Ubuntu's security archives and suites do
+// (debian-security, bookworm-security, jammy-security,
+// security.ubuntu.com), or matches one of the configured patterns.
+func isSecurityList(name string, patterns []string) bool {
+	if strings.Contains(strings.ToLower(name), "security") {
+		return true
+	}
+	for _, p := range patterns {
+		if ok, _ := path.Match(p, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// security returns the security Packages lists.
+func (l aptLists) security(opts options) []listFile {
+	var out []listFile
+	for _, p := range l.packages {
+		if isSecurityList(p.name, opts.SecurityLists) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// releaseFor returns the Release or InRelease file of a Packages list:
+// the one whose name, without "InRelease" or "Release", is the longest
+// prefix of the list's name. InRelease wins over Release.
+func (l aptLists) releaseFor(list string) (listFile, bool) {
+	var best listFile
+	bestLen := -1
+	for _, r := range l.releases {
+		prefix := strings.TrimSuffix(strings.TrimSuffix(r.name, "InRelease"), "Release")
+		if !strings.HasPrefix(list, prefix) {
+			continue
+		}
+		if len(prefix) > bestLen || (len(prefix) == bestLen && strings.HasSuffix(r.name, "_InRelease")) {
+			best, bestLen = r, len(prefix)
+		}
+	}
+	return best, bestLen >= 0
+}
+
+// candidate is the newest version of a package offered by a security
+// list.
+type candidate struct {
+	version string
+	parsed  debVersion
+	origin  string
+	since   time.Time
+}
+
+// securityCandidates reads every security list and returns, per package
+// name and architecture, the newest version offered.
+func securityCandidates(ctx context.Context, root *hostroot.Root, lists aptLists, opts options, w *warnings) (map[string]candidate, error) {
+	cands := map[string]candidate{}
+	for _, lf := range lists.security(opts) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		data, err := readList(root, lf.name)
+		if err != nil {
+			w.add("%v; its updates are not counted", err)
+			continue
+		}
+		origin, since := listOrigin(root, lists, lf, w)
+		for _, a := range parsePackages(data) {
+			v, err := parseDebVersion(a.Version)
+			if err != nil {
+				continue
+			}
+			key := a.Name + "\x00" + a.Arch
+			c, ok := cands[key]
+			switch {
+			case !ok, v.compare(c.parsed) > 0:
+				cands[key] = candidate{version: a.Version, parsed: v, origin: origin, since: since}
+			case v.compare(c.parsed) == 0 && since.Before(c.since):
+				c.since, c.origin = since, origin
+				cands[key] = c
+			}
+		}
+	}
+	return cands, nil
+}
+
+// readList reads a Packages list, decompressing a .gz one; other
+// compressions are refused with an error.
+func readList(root *hostroot.Root, name string) ([]byte, error) {
+	p := listsDir + "/" + name
+	if strings.HasSuffix(name, "_Packages") {
+		return root.ReadFile(p, listLimit)
+	}
+	if !strings.HasSuffix(name, "_Packages.gz") {
+		return nil, fmt.Errorf("read %s: compression not supported", p)
+	}
+	f, err := root.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	b, err := io.ReadAll(io.LimitReader(zr, listLimit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	if len(b) > listLimit {
+		return nil, fmt.Errorf("read %s: %w (limit %d bytes)", p, hostroot.ErrTooLarge, listLimit)
+	}
+	return b, nil
+}
+
+// listOrigin returns the origin of a security list and the earliest time
+// its content can be shown to have existed: the earlier of the list's
+// modification time (apt sets it to the server's Last-Modified) and the
+// Date its Release file was signed. Without a Release file the origin is
+// the list's archive, from its file name.
+func listOrigin(root *hostroot.Root, lists aptLists, lf listFile, w *warnings) (string, time.Time) {
+	since := lf.mtime
+	origin := archiveName(lf.name)
+	rf, ok := lists.releaseFor(lf.name)
+	if !ok {
+		return origin, since
+	}
+	data, err := root.ReadFile(listsDir+"/"+rf.name, listLimit)
+	if err != nil {
+		w.add("%v; origin taken from the list's name", err)
+		return origin, since
+	}
+	r := parseRelease(data)
+	if o := r.origin(); o != "" {
+		origin = o
+	}
+	if !r.Date.IsZero() && r.Date.Before(since) {
+		since = r.Date
+	}
+	return origin, since
+}
+
+// archiveName turns a list file name into "host/path suite", e.g.
+// "deb.debian.org/debian-security bookworm-security"; the name itself
+// when it has no "_dists_".
+func archiveName(name string) string {
+	base, rest, ok := strings.Cut(name, "_dists_")
+	if !ok {
+		return name
+	}
+	suite, _, _ := strings.Cut(rest, "_")
+	return strings.ReplaceAll(base, "_", "/") + " " + suite
+}
+
+// lastRefresh is the newest of apt's update-success-stamp and the
+// modification times of the index files: apt gives a fetched index the
+// server's Last-Modified time, so this is a lower bound on the last
+// successful refresh.
+func lastRefresh(root *hostroot.Root, lists aptLists) *time.Time {
+	var t time.Time
+	if fi, err := root.Stat(updateStamp); err == nil {
+		t = fi.ModTime().UTC()
+	}
+	for _, l := range slices.Concat(lists.packages, lists.releases) {
+		if l.mtime.After(t) {
+			t = l.mtime
+		}
+	}
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// pendingUpdates compares every installed package with the newest
+// security version of the same name and architecture.
+func pendingUpdates(pkgs []installed, cands map[string]candidate, w *warnings) []Update {
+	names := map[string]int{}
+	for _, p := range pkgs {
+		names[p.Name]++
+	}
+	out := []Update{}
+	bad := 0
+	for _, p := range pkgs {
+		c, ok := cands[p.Name+"\x00"+p.Arch]
+		if !ok {
+			continue
+		}
+		v, err := parseDebVersion(p.Version)
+		if err != nil {
+			if bad++; bad <= maxVersionWarnings {
+				w.add("package %s: installed version: %v; not compared", p.Name, err)
+			}
+			continue
+		}
+		if v.compare(c.parsed) >= 0 {
+			continue
+		}
+		name := p.Name
+		if names[p.Name] > 1 {
+			name += ":" + p.Arch
+		}
+		out = append(out, Update{
+			Package:          name,
+			InstalledVersion: p.Version,
+			CandidateVersion: c.version,
+			Origin:           c.origin,
+			Advisories:       []string{},
+			PendingSince:     c.since,
+		})
+	}
+	if bad > maxVersionWarnings {
+		w.add("%d more packages with unreadable installed versions not compared", bad-maxVersionWarnings)
+	}
+	slices.SortFunc(out, func(a, b Update) int { return strings.Compare(a.Package, b.Package) })
+	return out
+}
+
+// unattended reads whether unattended-upgrades installs updates: the
+// package is installed and APT::Periodic::Unattended-Upgrade is on in
+// the apt configuration, read in apt's order (/etc/apt/apt.conf.d in
+// name order, then /etc/apt/apt.conf; the last setting wins).
+func unattended(root *hostroot.Root, pkgs []installed, w *warnings) AutomaticUpdates {
+	const key = "apt::periodic::unattended-upgrade"
+	var value, source string
+	read := func(name string) {
+		data, err := root.ReadFile(name, confLimit)
+		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				w.add("%v; automatic updates may be misreported", err)
+			}
+			return
+		}
+		parseAptConf(data, func(k, v string) {
+			if k == key {
+				value, source = v, name
+			}
+		})
+	}
+	ents, err := root.ReadDir(aptConfDir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		w.add("%v; automatic updates may be misreported", err)
+	}
+	for _, e := range ents {
+		if !e.IsDir() && aptConfPart(e.Name()) {
+			read(aptConfDir + "/" + e.Name())
+		}
+	}
+	read(aptConf)
+
+	hasPkg := slices.ContainsFunc(pkgs, func(p installed) bool { return p.Name == "unattended-upgrades" })
+	a := AutomaticUpdates{Source: source}
+	if hasPkg || source != "" {
+		a.Mechanism = "unattended-upgrades"
+	}
+	a.Enabled = hasPkg && periodicEnabled(value)
+	if a.Mechanism != "" {
+		if fi, err := root.Stat(upgradesStamp); err == nil {
+			t := fi.ModTime().UTC()
+			a.LastRun = &t
+		}
+	}
+	return a
+}

@@ -1,0 +1,308 @@
+package patching
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
+	"github.com/auditfleet/auditfleet/schemas"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// testNow is the evaluation time of the policy tests.
+var testNow = time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
+
+// fileTime is the modification time every fixture file gets unless a
+// test says otherwise: a refresh the morning before testNow.
+var fileTime = time.Date(2026, 8, 31, 6, 0, 0, 0, time.UTC)
+
+const (
+	secList    = "var/lib/apt/lists/deb.debian.org_debian-security_dists_bookworm-security_main_binary-amd64_Packages"
+	secRelease = "var/lib/apt/lists/deb.debian.org_debian-security_dists_bookworm-security_InRelease"
+	runStamp   = "var/lib/apt/periodic/unattended-upgrades-stamp"
+)
+
+// copyRoot copies testdata/roots/name to a temporary directory (git
+// keeps no modification times), gives every file fileTime, then the
+// times in mtimes (paths relative to the root). edit, when not nil, may
+// change the copy first.
+func copyRoot(t testing.TB, name string, mtimes map[string]time.Time, edit func(dir string)) string {
+	t.Helper()
+	src := filepath.Join("testdata", "roots", name)
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edit != nil {
+		edit(dst)
+	}
+	err = filepath.WalkDir(dst, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		return os.Chtimes(p, fileTime, fileTime)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]time.Time{runStamp: fileTime.Add(20 * time.Minute)}
+	for p, tm := range mtimes {
+		m[p] = tm
+	}
+	for p, tm := range m {
+		full := filepath.Join(dst, filepath.FromSlash(p))
+		if _, err := os.Stat(full); errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err := os.Chtimes(full, tm, tm); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dst
+}
+
+// replaceIn rewrites old with new in the file rel under dir.
+func replaceIn(t testing.TB, dir, rel, old, new string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte(old)) {
+		t.Fatalf("%s does not contain %q", rel, old)
+	}
+	if err := os.WriteFile(p, bytes.ReplaceAll(b, []byte(old), []byte(new)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func collect(t testing.TB, root, options string) (sdk.Response, error) {
+	t.Helper()
+	r, err := hostroot.Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return New().Collect(context.Background(), sdk.Request{Root: r, Options: json.RawMessage(options)})
+}
+
+// mustFacts runs the collector and checks its output against the schema.
+func mustFacts(t *testing.T, root, options string) (Facts, []string) {
+	t.Helper()
+	resp, err := collect(t, root, options)
+	if err != nil {
+		t.Fatalf("Collect error: %v", err)
+	}
+	f, ok := resp.Facts.(Facts)
+	if !ok {
+		t.Fatalf("Collect.Facts is %T, want Facts", resp.Facts)
+	}
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schemas.Validate(Namespace, b); err != nil {
+		t.Errorf("facts do not match the schema: %v\n%s", err, b)
+	}
+	return f, resp.Warnings
+}
+
+func TestCollectGolden(t *testing.T) {
+	tests := []struct {
+		name, root, options string
+		mtimes              map[string]time.Time
+	}{
+		// A debootstrap'd bookworm as it comes: no security suite.
+		{"bookworm", "bookworm", `{}`, nil},
+		// Security suite with pending updates; the Release Date is
+		// older than the list's mtime, so it is the pending time.
+		{"bookworm-security", "bookworm-security", `{}`, nil},
+		// The list is older than its Release Date: the list's time.
+		{"bookworm-security-old-list", "bookworm-security", `{}`, map[string]time.Time{secList: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)}},
+		{"bad-options", "bookworm-security", `{"security_lists":["[", 7]}`, nil},
+		// A pattern makes the main list a security list too.
+		{"extra-pattern", "bookworm-security", `{"security_lists":["deb.debian.org_debian_dists_bookworm_main_*"]}`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := copyRoot(t, tt.root, tt.mtimes, nil)
+			f, warns := mustFacts(t, root, tt.options)
+			got, err := json.MarshalIndent(struct {
+				Facts    Facts    `json:"facts"`
+				Warnings []string `json:"warnings"`
+			}{f, warns}, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, '\n')
+			path := filepath.Join("testdata", "golden", tt.name+".json")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("Collect(%s, %s) =\n%s\nwant (%s)\n%s", tt.root, tt.options, got, path, want)
+			}
+		})
+	}
+}
+
+// TestCollectPending states the bookworm-security expectations outright,
+// so that a wrong golden file cannot hide a wrong answer.
+func TestCollectPending(t *testing.T) {
+	root := copyRoot(t, "bookworm-security", nil, nil)
+	f, warns := mustFacts(t, root, `{}`)
+	if len(warns) != 0 {
+		t.Errorf("warnings %q, want none", warns)
+	}
+	var got []string
+	for _, u := range f.Pending {
+		got = append(got, u.Package+" "+u.InstalledVersion+" -> "+u.CandidateVersion)
+		if u.Origin != "Debian-Security:12/oldstable-security" {
+			t.Errorf("%s: origin %q", u.Package, u.Origin)
+		}
+		if want := time.Date(2026, 7, 16, 19, 47, 21, 0, time.UTC); !u.PendingSince.Equal(want) {
+			t.Errorf("%s: pending since %v, want the Release Date %v", u.Package, u.PendingSince, want)
+		}
+	}
+	// libc6 is installed for amd64 and i386, so it is named with its
+	// architecture; sudo is current, libgnutls30 newer than the security
+	// version, openssl only has configuration files left.
+	want := []string{
+		"libc-bin 2.36-9+deb12u14 -> 2.36-9+deb12u15",
+		"libc6:amd64 2.36-9+deb12u14 -> 2.36-9+deb12u15",
+		"libsystemd0 252.39-1~deb12u2 -> 252.39-1",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("pending =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	a := f.AutomaticUpdates
+	if !a.Enabled || a.Mechanism != "unattended-upgrades" || a.Source != "/etc/apt/apt.conf.d/20auto-upgrades" ||
+		a.LastRun == nil || !a.LastRun.Equal(fileTime.Add(20*time.Minute)) {
+		t.Errorf("automatic updates = %+v, want enabled by 20auto-upgrades, last run 06:20", a)
+	}
+	if f.IndexRefreshed == nil || !f.IndexRefreshed.Equal(fileTime) {
+		t.Errorf("index refreshed = %v, want %v", f.IndexRefreshed, fileTime)
+	}
+}
+
+func TestCollectAutomatic(t *testing.T) {
+	conf := "etc/apt/apt.conf.d/20auto-upgrades"
+	tests := []struct {
+		name        string
+		edit        func(t *testing.T, dir string)
+		wantEnabled bool
+		wantMech    string
+		wantSource  string
+	}{
+		{"enabled", nil, true, "unattended-upgrades", "/etc/apt/apt.conf.d/20auto-upgrades"},
+		{"switched off", func(t *testing.T, dir string) {
+			replaceIn(t, dir, conf, `Unattended-Upgrade "1"`, `Unattended-Upgrade "0"`)
+		}, false, "unattended-upgrades", "/etc/apt/apt.conf.d/20auto-upgrades"},
+		{"overridden by apt.conf", func(t *testing.T, dir string) {
+			if err := os.WriteFile(filepath.Join(dir, "etc/apt/apt.conf"), []byte("APT { Periodic { Unattended-Upgrade \"0\"; }; };\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, false, "unattended-upgrades", "/etc/apt/apt.conf"},
+		{"package not installed", func(t *testing.T, dir string) {
+			replaceIn(t, dir, "var/lib/dpkg/status", "Package: unattended-upgrades\nStatus: install ok installed", "Package: unattended-upgrades\nStatus: deinstall ok config-files")
+		}, false, "unattended-upgrades", "/etc/apt/apt.conf.d/20auto-upgrades"},
+		{"no configuration", func(t *testing.T, dir string) {
+			if err := os.Remove(filepath.Join(dir, conf)); err != nil {
+				t.Fatal(err)
+			}
+		}, false, "unattended-upgrades", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := copyRoot(t, "bookworm-security", nil, func(dir string) {
+				if tt.edit != nil {
+					tt.edit(t, dir)
+				}
+			})
+			f, _ := mustFacts(t, root, `{}`)
+			a := f.AutomaticUpdates
+			if a.Enabled != tt.wantEnabled || a.Mechanism != tt.wantMech || a.Source != tt.wantSource {
+				t.Errorf("automatic updates = %+v, want enabled %v, mechanism %q, source %q", a, tt.wantEnabled, tt.wantMech, tt.wantSource)
+			}
+		})
+	}
+}
+
+func TestCollectUnsupported(t *testing.T) {
+	for _, name := range []string{"rhel", "empty"} {
+		t.Run(name, func(t *testing.T) {
+			resp, err := collect(t, copyRoot(t, name, nil, nil), `{}`)
+			if !errors.Is(err, sdk.ErrNotApplicable) {
+				t.Errorf("Collect(%s) = %+v, %v; want an sdk.ErrNotApplicable error", name, resp, err)
+			}
+			if name == "rhel" && (err == nil || !strings.Contains(err.Error(), "RHEL")) {
+				t.Errorf("Collect(rhel) error %v does not name the RHEL family", err)
+			}
+		})
+	}
+}
+
+func TestCollectNoRoot(t *testing.T) {
+	if _, err := New().Collect(context.Background(), sdk.Request{Options: json.RawMessage(`{}`)}); err == nil {
+		t.Error("Collect without a root succeeded, want an error")
+	}
+}
+
+func TestCollectCancelled(t *testing.T) {
+	r, err := hostroot.Open(copyRoot(t, "bookworm-security", nil, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := New().Collect(ctx, sdk.Request{Root: r, Options: json.RawMessage(`{}`)}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Collect with a cancelled context = %v, want context.Canceled", err)
+	}
+}
+
+func TestInfo(t *testing.T) {
+	i := New().Info()
+	if i.Name != "patching" || i.Namespace != Namespace || i.SchemaVersion != SchemaVersion || !sdk.ValidNamespace(i.Namespace) {
+		t.Errorf("Info() = %+v", i)
+	}
+}

@@ -1,0 +1,186 @@
+package patching
+
+import (
+	"bytes"
+	"strings"
+	"time"
+)
+
+// eachStanza calls fn for every stanza of deb822 data (dpkg status, apt
+// Packages lists), with vals[i] holding the value of fields[i] in that
+// stanza ("" when absent). Field names match case-insensitively, as
+// deb822 requires; continuation lines and other fields are skipped
+// without being copied, so that large lists parse quickly. vals is
+// reused between calls. A clear-signed (InRelease) wrapper is skipped.
+func eachStanza(data []byte, fields []string, fn func(vals []string)) {
+	data = stripClearsign(data)
+	vals := make([]string, len(fields))
+	have := false
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if len(bytes.TrimSpace(line)) == 0 {
+			if have {
+				fn(vals)
+				clear(vals)
+				have = false
+			}
+			continue
+		}
+		if line[0] == ' ' || line[0] == '\t' || line[0] == '#' {
+			continue
+		}
+		colon := bytes.IndexByte(line, ':')
+		if colon <= 0 {
+			continue
+		}
+		name := line[:colon]
+		for k, f := range fields {
+			if len(f) == len(name) && strings.EqualFold(f, string(name)) {
+				vals[k] = string(bytes.TrimSpace(line[colon+1:]))
+				have = true
+				break
+			}
+		}
+	}
+	if have {
+		fn(vals)
+	}
+}
+
+// stripClearsign returns the signed text of an OpenPGP clear-signed
+// message (an InRelease file), or data itself when it is not one.
+func stripClearsign(data []byte) []byte {
+	const begin = "-----BEGIN PGP SIGNED MESSAGE-----"
+	if !bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte(begin)) {
+		return data
+	}
+	// The armor headers end at the first empty line.
+	i := bytes.Index(data, []byte("\n\n"))
+	j := bytes.Index(data, []byte("\n\r\n"))
+	switch {
+	case i < 0 && j < 0:
+		return nil
+	case i < 0 || (j >= 0 && j < i):
+		data = data[j+3:]
+	default:
+		data = data[i+2:]
+	}
+	if k := bytes.Index(data, []byte("\n-----BEGIN PGP SIGNATURE-----")); k >= 0 {
+		data = data[:k+1]
+	}
+	return data
+}
+
+// installed is one installed binary package from the dpkg status file.
+type installed struct {
+	Name, Arch, Version string
+}
+
+// onDisk are the dpkg states (the third word of Status) in which a
+// package's files are on the system: an update to it matters.
+// "not-installed" and "config-files" are left out.
+var onDisk = map[string]bool{
+	"installed": true, "half-configured": true, "unpacked": true,
+	"half-installed": true, "triggers-awaited": true, "triggers-pending": true,
+}
+
+// parseStatus parses /var/lib/dpkg/status, returning the packages whose
+// files are on the system, held ones included.
+func parseStatus(data []byte) []installed {
+	var out []installed
+	eachStanza(data, []string{"Package", "Status", "Version", "Architecture"}, func(v []string) {
+		st := strings.Fields(v[1])
+		if v[0] == "" || v[2] == "" || len(st) != 3 || !onDisk[st[2]] {
+			return
+		}
+		out = append(out, installed{Name: v[0], Version: v[2], Arch: v[3]})
+	})
+	return out
+}
+
+// available is one binary package offered by an apt Packages list.
+type available struct {
+	Name, Arch, Version string
+}
+
+// parsePackages parses an apt Packages list.
+func parsePackages(data []byte) []available {
+	var out []available
+	eachStanza(data, []string{"Package", "Version", "Architecture"}, func(v []string) {
+		if v[0] == "" || v[1] == "" {
+			return
+		}
+		out = append(out, available{Name: v[0], Version: v[1], Arch: v[2]})
+	})
+	return out
+}
+
+// release is the header of an apt Release or InRelease file.
+type release struct {
+	Origin, Label, Suite, Version, Codename string
+	// Date is when the archive signed the index; zero when absent or
+	// unreadable.
+	Date time.Time
+}
+
+// dateLayouts are the forms of the Release Date field seen in archives
+// (RFC 1123 with "UTC" or a numeric zone, days with or without a
+// leading zero).
+var dateLayouts = []string{
+	"Mon, 02 Jan 2006 15:04:05 MST",
+	"Mon, 2 Jan 2006 15:04:05 MST",
+	"Mon, 02 Jan 2006 15:04:05 -0700",
+	"Mon, 2 Jan 2006 15:04:05 -0700",
+}
+
+// parseRelease parses the first stanza of a Release or InRelease file.
+func parseRelease(data []byte) release {
+	var r release
+	done := false
+	eachStanza(data, []string{"Origin", "Label", "Suite", "Version", "Codename", "Date"}, func(v []string) {
+		if done {
+			return
+		}
+		done = true
+		r = release{Origin: v[0], Label: v[1], Suite: v[2], Version: v[3], Codename: v[4]}
+		r.Date = parseReleaseDate(v[5])
+	})
+	return r
+}
+
+// parseReleaseDate reads a Release Date field as UTC, or returns the
+// zero time.
+func parseReleaseDate(s string) time.Time {
+	for _, l := range dateLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}
+
+// origin names the archive of r as apt policy does, e.g.
+// "Debian-Security:12/stable-security"; "" when r says nothing.
+func (r release) origin() string {
+	name := r.Label
+	if name == "" {
+		name = r.Origin
+	}
+	suite := r.Suite
+	if suite == "" {
+		suite = r.Codename
+	}
+	switch {
+	case name == "" && suite == "":
+		return ""
+	case r.Version == "":
+		return name + ":" + suite
+	}
+	return name + ":" + r.Version + "/" + suite
+}

@@ -1,0 +1,119 @@
+package patching
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/auditfleet/auditfleet/opa"
+	"github.com/auditfleet/auditfleet/policies"
+	"github.com/auditfleet/auditfleet/result"
+)
+
+// TestPolicyICOSEC02 runs the collector on fixture roots and evaluates
+// the real ICO-SEC-02 policy on its output.
+func TestPolicyICOSEC02(t *testing.T) {
+	ctx := context.Background()
+	recent := time.Date(2026, 8, 28, 7, 0, 0, 0, time.UTC)
+	stale := time.Date(2026, 8, 1, 7, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name   string
+		root   string
+		mtimes map[string]time.Time
+		edit   func(t *testing.T, dir string)
+		want   result.Status
+	}{
+		{
+			name: "security updates pending since the July security release",
+			root: "bookworm-security",
+			want: result.Fail,
+		},
+		{
+			name:   "security updates published three days ago",
+			root:   "bookworm-security",
+			mtimes: map[string]time.Time{secList: recent},
+			edit: func(t *testing.T, dir string) {
+				replaceIn(t, dir, secRelease, "Date: Thu, 16 Jul 2026 19:47:21 UTC", "Date: Fri, 28 Aug 2026 07:00:00 UTC")
+			},
+			want: result.Pass,
+		},
+		{
+			name: "everything installed",
+			root: "bookworm-security",
+			edit: func(t *testing.T, dir string) {
+				replaceIn(t, dir, "var/lib/dpkg/status", "2.36-9+deb12u14", "2.36-9+deb12u15")
+				replaceIn(t, dir, "var/lib/dpkg/status", "Version: 252.39-1~deb12u2", "Version: 252.39-1")
+			},
+			want: result.Pass,
+		},
+		{
+			name: "nothing pending but the index is a month old and nothing upgrades",
+			root: "bookworm-security",
+			mtimes: func() map[string]time.Time {
+				m := map[string]time.Time{}
+				for _, p := range []string{secList, secRelease, "var/lib/apt/periodic/update-success-stamp",
+					"var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_InRelease",
+					"var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages"} {
+					m[p] = stale
+				}
+				return m
+			}(),
+			edit: func(t *testing.T, dir string) {
+				replaceIn(t, dir, "var/lib/dpkg/status", "2.36-9+deb12u14", "2.36-9+deb12u15")
+				replaceIn(t, dir, "var/lib/dpkg/status", "Version: 252.39-1~deb12u2", "Version: 252.39-1")
+				if err := os.Remove(filepath.Join(dir, "etc/apt/apt.conf.d/20auto-upgrades")); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: result.Warn,
+		},
+		{
+			name: "no security suite: cannot pass",
+			root: "bookworm",
+			want: result.Warn,
+		},
+	}
+	e, err := opa.New(ctx, policies.FS, opa.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := copyRoot(t, tt.root, tt.mtimes, func(dir string) {
+				if tt.edit != nil {
+					tt.edit(t, dir)
+				}
+			})
+			f, _ := mustFacts(t, root, `{}`)
+			doc, err := json.Marshal(map[string]any{
+				"schema_version":   1,
+				"facts":            map[string]any{Namespace: f},
+				"collectors":       map[string]any{},
+				"collector_errors": []any{},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			in, err := opa.InputJSON(doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			results, err := e.Evaluate(ctx, in, testNow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range results {
+				if r.ControlID == "ICO-SEC-02" {
+					if r.Status != tt.want {
+						t.Errorf("ICO-SEC-02 on %s = %s (%+v), want %s", doc, r.Status, r.Evidence, tt.want)
+					}
+					return
+				}
+			}
+			t.Fatal("no ICO-SEC-02 result")
+		})
+	}
+}
