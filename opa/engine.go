@@ -13,6 +13,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/loader"
@@ -64,8 +65,11 @@ type Engine struct {
 // control is one control's metadata and its own prepared query, used to
 // isolate the failure when the combined query fails.
 type control struct {
-	meta  result.Control
-	query rego.PreparedEvalQuery
+	meta result.Control
+	// query is prepared on first use: it is needed only when the combined
+	// query fails, and preparing every control's query up front costs
+	// memory the agent's scan does not have to spare.
+	query func() (rego.PreparedEvalQuery, error)
 }
 
 // New loads the Rego modules (skipping *_test.rego) and JSON data files
@@ -142,11 +146,14 @@ func New(ctx context.Context, fsys fs.FS, opts Options) (*Engine, error) {
 	terms := make([]string, len(metas))
 	for i, m := range metas {
 		terms[i] = fmt.Sprintf("[x | x := data.%s.%s]", m.Package, ResultRule)
-		q, err := prepare(ctx, compiler, store, "results := ["+terms[i]+"]")
-		if err != nil {
-			return nil, fmt.Errorf("prepare query for %s: %w", m.ID, err)
-		}
-		e.controls = append(e.controls, control{meta: m, query: q})
+		query := "results := [" + terms[i] + "]"
+		e.controls = append(e.controls, control{meta: m, query: sync.OnceValues(func() (rego.PreparedEvalQuery, error) {
+			q, err := prepare(context.Background(), compiler, store, query)
+			if err != nil {
+				return q, fmt.Errorf("prepare query for %s: %w", m.ID, err)
+			}
+			return q, nil
+		})})
 	}
 	e.query, err = prepare(ctx, compiler, store, "results := ["+strings.Join(terms, ", ")+"]")
 	if err != nil {

@@ -51,7 +51,12 @@ func (e *Engine) Evaluate(ctx context.Context, input ast.Value, now time.Time) (
 func (e *Engine) evaluateEach(ctx context.Context, opts []rego.EvalOption) ([]result.Result, error) {
 	out := make([]result.Result, len(e.controls))
 	for i, c := range e.controls {
-		values, err := eval(ctx, c.query, opts)
+		q, err := c.query()
+		if err != nil {
+			out[i] = e.build(c.meta, nil, err)
+			continue
+		}
+		values, err := eval(ctx, q, opts)
 		if err != nil && ctx.Err() != nil {
 			return nil, fmt.Errorf("evaluate: %w", ctx.Err())
 		}
