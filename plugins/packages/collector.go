@@ -1,0 +1,228 @@
+package packages
+
+import (
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
+)
+
+// Version is the collector's own version.
+const Version = "0.1.0"
+
+// Host paths read by the collector.
+const (
+	dpkgStatus = "/var/lib/dpkg/status"
+	listsDir   = "/var/lib/apt/lists"
+)
+
+// otherManagers are files whose presence shows a host with a package
+// manager this collector does not read yet.
+var otherManagers = []string{
+	"/var/lib/rpm", "/usr/lib/sysimage/rpm", "/lib/apk/db/installed",
+}
+
+// Read limits: a dpkg status or Packages list over these is refused.
+const (
+	statusLimit = 64 << 20
+	listLimit   = 256 << 20
+)
+
+// Collector is the packages collector. The zero value is ready to use.
+type Collector struct{}
+
+// New returns a packages collector.
+func New() *Collector { return &Collector{} }
+
+// Info describes the collector; it does not read the host.
+func (c *Collector) Info() sdk.Info {
+	return sdk.Info{Name: "packages", Version: Version, Namespace: Namespace, SchemaVersion: SchemaVersion}
+}
+
+// Collect reads the dpkg status and the apt Packages lists under
+// req.Root. It fails when ctx ends, when there is no host root, when the
+// dpkg status cannot be read, and when no Packages list can be read (then
+// every package would look foreign). A host without dpkg gets an error
+// wrapping sdk.ErrNotApplicable. An unreadable list is a warning.
+func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, error) {
+	if req.Root == nil {
+		return sdk.Response{}, errors.New("collect packages: no host root")
+	}
+	opts, optWarns := parseOptions(req.Options)
+	w := warnings(optWarns)
+	f, err := collectDpkg(ctx, req.Root, opts, &w)
+	if err != nil {
+		return sdk.Response{}, fmt.Errorf("collect packages: %w", err)
+	}
+	return sdk.Response{Facts: f, Warnings: w}, nil
+}
+
+// collectDpkg builds the facts of a Debian or Ubuntu host.
+func collectDpkg(ctx context.Context, root *hostroot.Root, opts options, w *warnings) (Facts, error) {
+	data, err := root.ReadFile(dpkgStatus, statusLimit)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Facts{}, noDpkg(root)
+	}
+	if err != nil {
+		return Facts{}, fmt.Errorf("installed packages unknown: %w", err)
+	}
+	installed := parseStatus(data)
+	names, err := packagesLists(root)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return Facts{}, fmt.Errorf("repositories unknown: %w", err)
+	}
+	offered := map[string]bool{}
+	repos := []string{}
+	read := 0
+	for _, name := range names {
+		if err := ctx.Err(); err != nil {
+			return Facts{}, err
+		}
+		b, err := readList(root, name)
+		if err != nil {
+			w.add("%v; packages only it provides are reported as foreign", err)
+			continue
+		}
+		read++
+		if r := repository(name); !slices.Contains(repos, r) {
+			repos = append(repos, r)
+		}
+		for _, p := range parsePackages(b) {
+			offered[p.key()] = true
+		}
+	}
+	if read == 0 {
+		return Facts{}, fmt.Errorf("no readable Packages lists in %s (apt-get update never run, or the lists were deleted): which packages a repository provides is unknown: %w", listsDir, sdk.ErrNotApplicable)
+	}
+	if err := ctx.Err(); err != nil {
+		return Facts{}, err
+	}
+	slices.Sort(repos)
+	f := Facts{
+		Manager:          "dpkg",
+		Installed:        len(installed),
+		Repositories:     repos,
+		Foreign:          []Package{},
+		Runtimes:         findRuntimes(installed, opts.EOL),
+		RuntimeLifecycle: opts.Source,
+	}
+	for _, p := range installed {
+		if !offered[p.key()] {
+			f.Foreign = append(f.Foreign, Package{Name: p.Name, Version: p.Version, Architecture: p.Arch})
+		}
+	}
+	slices.SortFunc(f.Foreign, func(a, b Package) int {
+		return cmpJoin(a.Name, a.Architecture, b.Name, b.Architecture)
+	})
+	return f, nil
+}
+
+// cmpJoin orders by a1 then a2 against b1 then b2.
+func cmpJoin(a1, a2, b1, b2 string) int {
+	if c := strings.Compare(a1, b1); c != 0 {
+		return c
+	}
+	return strings.Compare(a2, b2)
+}
+
+// noDpkg explains a host without a dpkg status file.
+func noDpkg(root *hostroot.Root) error {
+	for _, m := range otherManagers {
+		if _, err := root.Stat(m); err == nil {
+			return fmt.Errorf("found %s but only dpkg is supported yet: %w", m, sdk.ErrNotApplicable)
+		}
+	}
+	return fmt.Errorf("no %s: no supported package manager: %w", dpkgStatus, sdk.ErrNotApplicable)
+}
+
+// packagesLists returns the names of the binary Packages lists (plain or
+// compressed) in /var/lib/apt/lists, sorted.
+func packagesLists(root *hostroot.Root) ([]string, error) {
+	ents, err := root.ReadDir(listsDir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range ents {
+		n := e.Name()
+		if e.Type().IsRegular() && (strings.HasSuffix(n, "_Packages") || strings.Contains(n, "_Packages.")) {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// readList reads a Packages list, decompressing a .gz one; other
+// compressions are refused with an error.
+func readList(root *hostroot.Root, name string) ([]byte, error) {
+	p := listsDir + "/" + name
+	if strings.HasSuffix(name, "_Packages") {
+		return root.ReadFile(p, listLimit)
+	}
+	if !strings.HasSuffix(name, "_Packages.gz") {
+		return nil, fmt.Errorf("read %s: compression not supported", p)
+	}
+	f, err := root.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	b, err := io.ReadAll(io.LimitReader(zr, listLimit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	if len(b) > listLimit {
+		return nil, fmt.Errorf("read %s: %w (limit %d bytes)", p, hostroot.ErrTooLarge, listLimit)
+	}
+	return b, nil
+}
+
+// repository turns a Packages list file name into "URI suite/component",
+// e.g. "deb.debian.org/debian bookworm/main" for
+// deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages. apt
+// drops the URI scheme from list names, so the URI has none. A flat
+// repository (no "_dists_") is its name without the "_Packages" part.
+func repository(name string) string {
+	base, rest, ok := strings.Cut(name, "_dists_")
+	if !ok {
+		base, _, _ = strings.Cut(name, "_Packages")
+		return unescape(strings.ReplaceAll(base, "_", "/"))
+	}
+	uri := unescape(strings.ReplaceAll(base, "_", "/"))
+	parts := strings.Split(rest, "_")
+	// parts: suite, component..., binary-ARCH, Packages[.ext]
+	var comp []string
+	suite := parts[0]
+	for _, p := range parts[1:] {
+		if strings.HasPrefix(p, "binary-") || strings.HasPrefix(p, "Packages") {
+			break
+		}
+		comp = append(comp, p)
+	}
+	if len(comp) == 0 {
+		return uri + " " + unescape(suite)
+	}
+	return uri + " " + unescape(suite) + "/" + unescape(strings.Join(comp, "/"))
+}
+
+// unescape undoes apt's %-escaping of list file names (an underscore in
+// the URI is %5f); a name it cannot undo is kept as is.
+func unescape(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
+}

@@ -1,0 +1,350 @@
+package packages
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
+	"github.com/auditfleet/auditfleet/schemas"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+const (
+	mainList = "var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages"
+	secList  = "var/lib/apt/lists/deb.debian.org_debian-security_dists_bookworm-security_main_binary-amd64_Packages"
+	status   = "var/lib/dpkg/status"
+)
+
+// eolOptions are end-of-life dates as endoflife.date gives them for
+// Python 3.11 and Node.js 18.
+const eolOptions = `{"runtime_lifecycle":"endoflife-date/endoflife.date@a70eca3","runtime_eol":{"python":{"3.11":"2027-10-31"},"nodejs":{"18":"2025-04-30"}}}`
+
+// copyRoot copies testdata/roots/name to a temporary directory; edit,
+// when not nil, may change the copy.
+func copyRoot(t testing.TB, name string, edit func(dir string)) string {
+	t.Helper()
+	src := filepath.Join("testdata", "roots", name)
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edit != nil {
+		edit(dst)
+	}
+	return dst
+}
+
+// replaceIn rewrites old with new in the file rel under dir.
+func replaceIn(t testing.TB, dir, rel, old, new string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte(old)) {
+		t.Fatalf("%s does not contain %q", rel, old)
+	}
+	if err := os.WriteFile(p, bytes.ReplaceAll(b, []byte(old), []byte(new)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// removeStanza deletes the stanza of package name from the file rel.
+func removeStanza(t testing.TB, dir, rel, name string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	found := false
+	for _, s := range strings.Split(string(b), "\n\n") {
+		if strings.HasPrefix(strings.TrimLeft(s, "\n"), "Package: "+name+"\n") {
+			found = true
+			continue
+		}
+		kept = append(kept, s)
+	}
+	if !found {
+		t.Fatalf("%s has no stanza for %s", rel, name)
+	}
+	if err := os.WriteFile(p, []byte(strings.Join(kept, "\n\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func collect(t testing.TB, root, options string) (sdk.Response, error) {
+	t.Helper()
+	r, err := hostroot.Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return New().Collect(context.Background(), sdk.Request{Root: r, Options: json.RawMessage(options)})
+}
+
+// mustFacts runs the collector and checks its output against the schema.
+func mustFacts(t *testing.T, root, options string) (Facts, []string) {
+	t.Helper()
+	resp, err := collect(t, root, options)
+	if err != nil {
+		t.Fatalf("Collect error: %v", err)
+	}
+	f, ok := resp.Facts.(Facts)
+	if !ok {
+		t.Fatalf("Collect.Facts is %T, want Facts", resp.Facts)
+	}
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schemas.Validate(Namespace, b); err != nil {
+		t.Errorf("facts do not match the schema: %v\n%s", err, b)
+	}
+	return f, resp.Warnings
+}
+
+func TestCollectGolden(t *testing.T) {
+	tests := []struct{ name, root, options string }{
+		// Everything installed comes from bookworm or bookworm-security.
+		{"bookworm", "bookworm", `{}`},
+		{"bookworm-eol", "bookworm", eolOptions},
+		// A bullseye library left behind by the upgrade.
+		{"bullseye-leftovers", "bullseye-leftovers", eolOptions},
+		{"bad-options", "bookworm", `{"runtime_lifecycle":7,"runtime_eol":{"python":{"3.11":"next year","3.12":5}}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, warns := mustFacts(t, copyRoot(t, tt.root, nil), tt.options)
+			got, err := json.MarshalIndent(struct {
+				Facts    Facts    `json:"facts"`
+				Warnings []string `json:"warnings"`
+			}{f, warns}, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, '\n')
+			path := filepath.Join("testdata", "golden", tt.name+".json")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("Collect(%s, %s) =\n%s\nwant (%s)\n%s", tt.root, tt.options, got, path, want)
+			}
+		})
+	}
+}
+
+// TestCollectForeign states the expectations outright, so that a wrong
+// golden file cannot hide a wrong answer.
+func TestCollectForeign(t *testing.T) {
+	tests := []struct {
+		name string
+		root string
+		edit func(t *testing.T, dir string)
+		want []string
+	}{
+		{"all from the lists", "bookworm", nil, nil},
+		{"bullseye leftover", "bullseye-leftovers", nil, []string{"libssl1.1 1.1.1w-0+deb11u1 amd64"}},
+		{"foreign architecture without a list", "bookworm", func(t *testing.T, dir string) {
+			replaceIn(t, dir, status, "Architecture: amd64\nVersion: 1.9.13p3-1+deb12u4", "Architecture: i386\nVersion: 1.9.13p3-1+deb12u4")
+		}, []string{"sudo 1.9.13p3-1+deb12u4 i386"}},
+		{"installed version offered by no list", "bookworm", func(t *testing.T, dir string) {
+			replaceIn(t, dir, status, "Version: 1.9.13p3-1+deb12u4", "Version: 1.9.13p3-1+deb12u4local1")
+		}, []string{"sudo 1.9.13p3-1+deb12u4local1 amd64"}},
+		{"only in the security list", "bookworm", func(t *testing.T, dir string) {
+			removeStanza(t, dir, mainList, "sudo")
+		}, nil},
+		{"repository removed", "bookworm", func(t *testing.T, dir string) {
+			if err := os.Remove(filepath.Join(dir, secList)); err != nil {
+				t.Fatal(err)
+			}
+		}, nil},
+		{"package only in a removed repository", "bookworm", func(t *testing.T, dir string) {
+			removeStanza(t, dir, mainList, "sudo")
+			if err := os.Remove(filepath.Join(dir, secList)); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"sudo 1.9.13p3-1+deb12u4 amd64"}},
+		{"explicit zero epoch", "bookworm", func(t *testing.T, dir string) {
+			replaceIn(t, dir, status, "Version: 2.6.1\n", "Version: 0:2.6.1\n")
+		}, nil},
+		{"configuration files only are not installed", "bullseye-leftovers", func(t *testing.T, dir string) {
+			replaceIn(t, dir, status, "Package: libssl1.1\nStatus: install ok installed", "Package: libssl1.1\nStatus: deinstall ok config-files")
+		}, nil},
+		{"gzip list", "bookworm", func(t *testing.T, dir string) {
+			p := filepath.Join(dir, mainList)
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			zw := gzip.NewWriter(&buf)
+			if _, err := zw.Write(b); err != nil {
+				t.Fatal(err)
+			}
+			if err := zw.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p+".gz", buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Remove(p); err != nil {
+				t.Fatal(err)
+			}
+		}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := copyRoot(t, tt.root, func(dir string) {
+				if tt.edit != nil {
+					tt.edit(t, dir)
+				}
+			})
+			f, warns := mustFacts(t, dir, `{}`)
+			if len(warns) != 0 {
+				t.Errorf("warnings %q, want none", warns)
+			}
+			var got []string
+			for _, p := range f.Foreign {
+				got = append(got, p.Name+" "+p.Version+" "+p.Architecture)
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("foreign =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
+func TestCollectFacts(t *testing.T) {
+	f, _ := mustFacts(t, copyRoot(t, "bullseye-leftovers", nil), eolOptions)
+	if f.Manager != "dpkg" || f.Installed != 12 {
+		t.Errorf("manager %q, installed %d; want dpkg, 12 (openssl has only configuration files)", f.Manager, f.Installed)
+	}
+	wantRepos := "deb.debian.org/debian bookworm/main\ndeb.debian.org/debian-security bookworm-security/main"
+	if got := strings.Join(f.Repositories, "\n"); got != wantRepos {
+		t.Errorf("repositories =\n%s\nwant\n%s", got, wantRepos)
+	}
+	want := []Runtime{
+		{Name: "nodejs", Version: "18.19.0", Cycle: "18", Path: "/usr/bin/node", Package: "nodejs", EOL: "2025-04-30"},
+		{Name: "python", Version: "3.11.2", Cycle: "3.11", Path: "/usr/bin/python3.11", Package: "python3.11-minimal", EOL: "2027-10-31"},
+	}
+	if len(f.Runtimes) != len(want) {
+		t.Fatalf("runtimes = %+v, want %+v", f.Runtimes, want)
+	}
+	for i := range want {
+		if f.Runtimes[i] != want[i] {
+			t.Errorf("runtimes[%d] = %+v, want %+v", i, f.Runtimes[i], want[i])
+		}
+	}
+	if f.RuntimeLifecycle != "endoflife-date/endoflife.date@a70eca3" {
+		t.Errorf("runtime lifecycle %q", f.RuntimeLifecycle)
+	}
+}
+
+func TestCollectErrors(t *testing.T) {
+	tests := []struct {
+		root          string
+		notApplicable bool
+		wantInMessage string
+	}{
+		{"empty", true, "no supported package manager"},
+		{"rhel", true, "/var/lib/rpm"},
+		{"no-lists", true, "no readable Packages lists"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.root, func(t *testing.T) {
+			resp, err := collect(t, copyRoot(t, tt.root, nil), `{}`)
+			if err == nil {
+				t.Fatalf("Collect(%s) = %+v, want an error", tt.root, resp)
+			}
+			if errors.Is(err, sdk.ErrNotApplicable) != tt.notApplicable {
+				t.Errorf("Collect(%s) error %v: wraps sdk.ErrNotApplicable = %v, want %v", tt.root, err, !tt.notApplicable, tt.notApplicable)
+			}
+			if !strings.Contains(err.Error(), tt.wantInMessage) {
+				t.Errorf("Collect(%s) error %q does not contain %q", tt.root, err, tt.wantInMessage)
+			}
+		})
+	}
+}
+
+func TestCollectUnreadableList(t *testing.T) {
+	dir := copyRoot(t, "bookworm", func(dir string) {
+		if err := os.WriteFile(filepath.Join(dir, "var/lib/apt/lists/example.org_repo_dists_stable_main_binary-amd64_Packages.xz"), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	})
+	f, warns := mustFacts(t, dir, `{}`)
+	if len(warns) != 1 || !strings.Contains(warns[0], "compression not supported") {
+		t.Errorf("warnings %q, want one about the .xz list", warns)
+	}
+	if len(f.Repositories) != 2 {
+		t.Errorf("repositories %q: the unread list must not be counted", f.Repositories)
+	}
+}
+
+func TestCollectNoRoot(t *testing.T) {
+	if _, err := New().Collect(context.Background(), sdk.Request{Options: json.RawMessage(`{}`)}); err == nil {
+		t.Error("Collect without a root succeeded, want an error")
+	}
+}
+
+func TestCollectCancelled(t *testing.T) {
+	r, err := hostroot.Open(copyRoot(t, "bookworm", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := New().Collect(ctx, sdk.Request{Root: r, Options: json.RawMessage(`{}`)}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Collect with a cancelled context = %v, want context.Canceled", err)
+	}
+}
+
+func TestInfo(t *testing.T) {
+	i := New().Info()
+	if i.Name != "packages" || i.Namespace != Namespace || i.SchemaVersion != SchemaVersion || !sdk.ValidNamespace(i.Namespace) {
+		t.Errorf("Info() = %+v", i)
+	}
+}
