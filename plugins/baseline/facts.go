@@ -15,7 +15,9 @@ type Facts struct {
 	// sshd is installed.
 	SSHD *SSHD `json:"sshd"`
 	// Listening lists the sockets accepting connections: TCP sockets in
-	// LISTEN state and bound UDP sockets, from /proc/net.
+	// LISTEN state and bound UDP sockets, from /proc/net; null when they
+	// cannot be known (no /proc/net under the host root), never empty for
+	// unknown.
 	Listening []Socket `json:"listening"`
 }
 

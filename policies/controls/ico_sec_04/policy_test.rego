@@ -124,3 +124,10 @@ test_collector_error if {
 test_absent_result_matches_lib if {
 	ico_sec_04.absent == lib.absent_result("baseline")
 }
+
+test_unknown_sockets_not_assessed if {
+	r := ico_sec_04.result with input as {"facts": {"baseline": {"sshd": null, "listening": null}}, "collector_errors": []}
+		with data.org as {"baseline": {"allowed_ports": [22]}}
+	r.status == "not_assessed"
+	r.evidence[0].detail == "the listening sockets could not be read (no /proc/net under the host root), so the ports could not be checked"
+}

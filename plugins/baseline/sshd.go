@@ -1,0 +1,374 @@
+package baseline
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+const (
+	// sshdConfigPath is the main sshd configuration file.
+	sshdConfigPath = "/etc/ssh/sshd_config"
+	// maxIncludeDepth is sshd's own Include nesting limit.
+	maxIncludeDepth = 16
+)
+
+// sshdBinaries are the places an installed OpenSSH server keeps sshd.
+var sshdBinaries = []string{"/usr/sbin/sshd", "/usr/bin/sshd", "/usr/local/sbin/sshd"}
+
+// directive is one keyword line of an sshd_config file.
+type directive struct {
+	Line    int
+	Keyword string // lower-cased
+	Args    []string
+}
+
+// parseSSHDConfig splits an sshd_config file into directives. The keyword
+// may be followed by blanks or "="; arguments may be quoted. Lines that
+// cannot be split are returned as problems ("line N: ...").
+func parseSSHDConfig(data []byte) ([]directive, []string) {
+	var out []directive
+	var problems []string
+	for i, line := range strings.Split(string(data), "\n") {
+		n := i + 1
+		t := strings.TrimSpace(strings.TrimSuffix(line, "\r"))
+		if t == "" || t[0] == '#' {
+			continue
+		}
+		j := strings.IndexAny(t, " \t=")
+		if j < 0 {
+			out = append(out, directive{Line: n, Keyword: strings.ToLower(t)})
+			continue
+		}
+		kw, rest := t[:j], strings.TrimLeft(t[j:], " \t")
+		if kw == "" {
+			problems = append(problems, fmt.Sprintf("line %d: no keyword before %q", n, t[:1]))
+			continue
+		}
+		rest = strings.TrimLeft(strings.TrimPrefix(rest, "="), " \t")
+		args, err := splitArgs(rest)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("line %d: %s: %v", n, kw, err))
+			continue
+		}
+		out = append(out, directive{Line: n, Keyword: strings.ToLower(kw), Args: args})
+	}
+	return out, problems
+}
+
+// splitArgs splits blank-separated arguments; single or double quotes
+// group, a backslash escapes a quote, a blank or a backslash, and an
+// unquoted "#" at the start of an argument starts a comment.
+func splitArgs(s string) ([]string, error) {
+	var args []string
+	var cur strings.Builder
+	inArg := false
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote == 0 && (c == '"' || c == '\''):
+			quote, inArg = c, true
+		case c == '\\' && i+1 < len(s) && strings.IndexByte("\"' \\", s[i+1]) >= 0:
+			i++
+			cur.WriteByte(s[i])
+			inArg = true
+		case quote == 0 && (c == ' ' || c == '\t'):
+			if inArg {
+				args = append(args, cur.String())
+				cur.Reset()
+				inArg = false
+			}
+		case quote == 0 && c == '#' && !inArg:
+			return args, nil
+		default:
+			cur.WriteByte(c)
+			inArg = true
+		}
+	}
+	if quote != 0 {
+		return nil, errors.New("unterminated quote")
+	}
+	if inArg {
+		args = append(args, cur.String())
+	}
+	return args, nil
+}
+
+// sshdState accumulates the effective configuration while the files are
+// read in sshd's order.
+type sshdState struct {
+	s SSHD
+	// set records the global settings already given (first value wins).
+	set map[string]bool
+	// portsSet is true once a global Port line was seen.
+	portsSet bool
+}
+
+// newSSHDState starts from OpenSSH's defaults (OpenSSH 7.0 and later:
+// PermitRootLogin prohibit-password; passwords and keyboard-interactive
+// on; empty passwords refused; port 22).
+func newSSHDState() *sshdState {
+	return &sshdState{
+		s: SSHD{
+			ConfigFiles:                  []string{},
+			PermitRootLogin:              "prohibit-password",
+			PasswordAuthentication:       true,
+			KbdInteractiveAuthentication: true,
+			PermitEmptyPasswords:         false,
+			Ports:                        []int{},
+			MatchOverrides:               []Override{},
+		},
+		set: map[string]bool{},
+	}
+}
+
+// finish applies the default port when no Port line was given.
+func (st *sshdState) finish() SSHD {
+	if !st.portsSet {
+		st.s.Ports = []int{22}
+	}
+	return st.s
+}
+
+// canonicalKeyword maps aliases onto one keyword:
+// ChallengeResponseAuthentication is an alias of
+// KbdInteractiveAuthentication since OpenSSH 8.7, and they share one
+// "first value wins" slot.
+func canonicalKeyword(kw string) string {
+	if kw == "challengeresponseauthentication" {
+		return "kbdinteractiveauthentication"
+	}
+	return kw
+}
+
+// parseFlag parses an sshd yes/no value.
+func parseFlag(args []string) (bool, error) {
+	if len(args) != 1 {
+		return false, fmt.Errorf("want one value, got %d", len(args))
+	}
+	switch strings.ToLower(args[0]) {
+	case "yes":
+		return true, nil
+	case "no":
+		return false, nil
+	}
+	return false, fmt.Errorf("value %q is not yes or no", args[0])
+}
+
+// parsePermitRootLogin parses a PermitRootLogin value, reporting
+// without-password as prohibit-password.
+func parsePermitRootLogin(args []string) (string, error) {
+	if len(args) != 1 {
+		return "", fmt.Errorf("want one value, got %d", len(args))
+	}
+	switch v := strings.ToLower(args[0]); v {
+	case "yes", "no", "prohibit-password", "forced-commands-only":
+		return v, nil
+	case "without-password":
+		return "prohibit-password", nil
+	}
+	return "", fmt.Errorf("value %q is not yes, prohibit-password, forced-commands-only or no", args[0])
+}
+
+// parsePort parses a Port value.
+func parsePort(args []string) (int, error) {
+	if len(args) != 1 {
+		return 0, fmt.Errorf("want one value, got %d", len(args))
+	}
+	p, err := strconv.Atoi(args[0])
+	if err != nil || p < 1 || p > 65535 {
+		return 0, fmt.Errorf("port %q is not a number from 1 to 65535", args[0])
+	}
+	return p, nil
+}
+
+// apply applies one global directive; a value sshd would refuse is
+// returned as an error and leaves the setting as it was.
+func (st *sshdState) apply(d directive) error {
+	kw := canonicalKeyword(d.Keyword)
+	switch kw {
+	case "port":
+		p, err := parsePort(d.Args)
+		if err != nil {
+			return err
+		}
+		st.portsSet = true
+		if !slices.Contains(st.s.Ports, p) {
+			st.s.Ports = append(st.s.Ports, p)
+		}
+		return nil
+	case "permitrootlogin", "passwordauthentication", "kbdinteractiveauthentication", "permitemptypasswords":
+	default:
+		return nil
+	}
+	if st.set[kw] {
+		return nil
+	}
+	if kw == "permitrootlogin" {
+		v, err := parsePermitRootLogin(d.Args)
+		if err != nil {
+			return err
+		}
+		st.s.PermitRootLogin = v
+		st.set[kw] = true
+		return nil
+	}
+	v, err := parseFlag(d.Args)
+	if err != nil {
+		return err
+	}
+	switch kw {
+	case "passwordauthentication":
+		st.s.PasswordAuthentication = v
+	case "kbdinteractiveauthentication":
+		st.s.KbdInteractiveAuthentication = v
+	case "permitemptypasswords":
+		st.s.PermitEmptyPasswords = v
+	}
+	st.set[kw] = true
+	return nil
+}
+
+// sshd reads the OpenSSH server's effective configuration; nil when no
+// sshd is installed (neither its configuration nor its binary exists).
+func (h *host) sshd() *SSHD {
+	if !h.exists(sshdConfigPath) {
+		if !slices.ContainsFunc(sshdBinaries, h.exists) {
+			return nil
+		}
+		h.warnf("sshd: %s is missing; OpenSSH's defaults assumed", sshdConfigPath)
+		s := newSSHDState().finish()
+		return &s
+	}
+	st := newSSHDState()
+	h.sshdFile(st, sshdConfigPath, "", 0)
+	s := st.finish()
+	return &s
+}
+
+// sshdFile reads one configuration file into st. match is the criteria
+// of the Match block the file is included from ("" outside any); a
+// Match block started inside an included file ends with that file, as
+// in sshd.
+func (h *host) sshdFile(st *sshdState, file, match string, depth int) {
+	if h.ctx.Err() != nil {
+		return
+	}
+	data, err := h.root.ReadFile(file, maxConfSize)
+	if err != nil {
+		h.warnf("sshd: %v", err)
+		return
+	}
+	st.s.ConfigFiles = append(st.s.ConfigFiles, file)
+	dirs, problems := parseSSHDConfig(data)
+	for _, p := range problems {
+		h.warnf("sshd: %s: %s", file, p)
+	}
+	for _, d := range dirs {
+		switch d.Keyword {
+		case "match":
+			match = strings.Join(d.Args, " ")
+			if match == "" {
+				h.warnf("sshd: %s:%d: Match without criteria", file, d.Line)
+				match = "(none)"
+			}
+		case "include":
+			if depth >= maxIncludeDepth {
+				h.warnf("sshd: %s:%d: includes nested deeper than %d, not read", file, d.Line, maxIncludeDepth)
+				continue
+			}
+			for _, a := range d.Args {
+				if !path.IsAbs(a) {
+					a = path.Join("/etc/ssh", a)
+				}
+				for _, f := range h.glob(a) {
+					h.sshdFile(st, f, match, depth+1)
+				}
+			}
+		default:
+			if match != "" {
+				if !keywordRE(d.Keyword) {
+					// The facts schema allows letters only; no setting
+					// ICO-SEC-04 checks has others (X11Forwarding has).
+					continue
+				}
+				st.s.MatchOverrides = append(st.s.MatchOverrides, Override{
+					Criteria: match, Keyword: d.Keyword, Value: strings.ToLower(strings.Join(d.Args, " ")), File: file, Line: d.Line,
+				})
+				continue
+			}
+			if err := st.apply(d); err != nil {
+				h.warnf("sshd: %s:%d: %s: %v; line ignored", file, d.Line, d.Keyword, err)
+			}
+		}
+	}
+}
+
+// keywordRE reports whether kw is a plausible keyword: lower-case
+// letters only, as the facts schema requires.
+func keywordRE(kw string) bool {
+	if kw == "" {
+		return false
+	}
+	for _, c := range kw {
+		if c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// glob expands a slash-separated glob pattern on the host in lexical
+// order, as glob(3) does: a wildcard does not match a leading dot. A
+// pattern without wildcards names the file itself, if it exists.
+func (h *host) glob(pattern string) []string {
+	pattern = path.Clean(pattern)
+	if !strings.ContainsAny(pattern, "*?[") {
+		if h.exists(pattern) {
+			return []string{pattern}
+		}
+		return nil
+	}
+	paths := []string{"/"}
+	for comp := range strings.SplitSeq(strings.TrimPrefix(pattern, "/"), "/") {
+		var next []string
+		for _, dir := range paths {
+			if !strings.ContainsAny(comp, "*?[") {
+				next = append(next, path.Join(dir, comp))
+				continue
+			}
+			ents, err := h.root.ReadDir(dir)
+			if err != nil {
+				if !errors.Is(err, fs.ErrNotExist) {
+					h.warnf("sshd: Include %s: %v", pattern, err)
+				}
+				continue
+			}
+			for _, e := range ents {
+				n := e.Name()
+				if n[0] == '.' && comp[0] != '.' {
+					continue
+				}
+				if ok, err := path.Match(comp, n); err == nil && ok {
+					next = append(next, path.Join(dir, n))
+				}
+			}
+		}
+		paths = next
+	}
+	out := paths[:0]
+	for _, p := range paths {
+		if h.exists(p) {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
