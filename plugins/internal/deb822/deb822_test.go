@@ -1,0 +1,44 @@
+package deb822
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestEachStanza(t *testing.T) {
+	tests := []struct {
+		name string
+		data string
+		want [][]string
+	}{
+		{"two stanzas, CRLF, case-insensitive names", "Package: a\r\nversion: 1\r\n\r\nPackage: b\nVersion: 2\n", [][]string{{"a", "1"}, {"b", "2"}}},
+		{"continuation and comment lines skipped", "Package: a\nDescription: x\n more\n# note\nVersion: 1:2.0-1\n", [][]string{{"a", "1:2.0-1"}}},
+		{"missing field is empty", "Package: a\n\n\n", [][]string{{"a", ""}}},
+		{"stanza without the fields is not reported", "Size: 3\n\nPackage: b\n", [][]string{{"b", ""}}},
+		{"clear-signed wrapper", "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\nPackage: s\nVersion: 3\n-----BEGIN PGP SIGNATURE-----\nxyz\n-----END PGP SIGNATURE-----\n", [][]string{{"s", "3"}}},
+		{"garbage", "\x00:::\n:\nno colon\n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got [][]string
+			EachStanza([]byte(tt.data), []string{"Package", "Version"}, func(v []string) {
+				got = append(got, append([]string(nil), v...))
+			})
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("EachStanza(%q) = %q, want %q", tt.data, got, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzEachStanza(f *testing.F) {
+	f.Add([]byte("Package: a\nVersion: 1\n\nPackage: b\n"))
+	f.Add([]byte("-----BEGIN PGP SIGNED MESSAGE-----\n\nX: y\n-----BEGIN PGP SIGNATURE-----\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		EachStanza(data, []string{"Package", "Version"}, func(v []string) {
+			if len(v) != 2 {
+				t.Fatalf("got %d values, want 2", len(v))
+			}
+		})
+	})
+}
