@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/sshdconfig"
 )
 
 const (
@@ -26,81 +27,21 @@ const (
 var defaultAuthorizedKeysFiles = []string{".ssh/authorized_keys", ".ssh/authorized_keys2"}
 
 // sshdDirective is one keyword line of sshd_config.
-type sshdDirective struct {
-	Line    int
-	Keyword string // lower-cased
-	Args    []string
-}
+type sshdDirective = sshdconfig.Directive
 
-// parseSSHDConfig splits an sshd_config file into directives. The keyword
-// may be followed by blanks or "="; arguments may be quoted.
+// parseSSHDConfig splits an sshd_config file into directives, with the
+// lines that cannot be split.
 func parseSSHDConfig(data []byte) ([]sshdDirective, []lineError) {
-	var out []sshdDirective
+	dirs, probs := sshdconfig.Parse(data)
 	var errs []lineError
-	forEachLine(data, func(n int, line string) {
-		t := strings.TrimSpace(line)
-		if t == "" || t[0] == '#' {
-			return
-		}
-		i := strings.IndexAny(t, " \t=")
-		if i < 0 {
-			out = append(out, sshdDirective{Line: n, Keyword: strings.ToLower(t)})
-			return
-		}
-		kw, rest := t[:i], strings.TrimLeft(t[i:], " \t")
-		if strings.HasPrefix(rest, "=") {
-			rest = rest[1:]
-		}
-		args, err := splitSSHDArgs(rest)
-		if err != nil {
-			errs = append(errs, lineError{n, fmt.Sprintf("%s: %v", kw, err)})
-			return
-		}
-		out = append(out, sshdDirective{Line: n, Keyword: strings.ToLower(kw), Args: args})
-	})
-	return out, errs
+	for _, p := range probs {
+		errs = append(errs, lineError{p.Line, p.Reason})
+	}
+	return dirs, errs
 }
 
-// splitSSHDArgs splits blank-separated arguments; single or double quotes
-// group, a backslash escapes a quote, a blank or a backslash, and an
-// unquoted "#" starts a comment.
-func splitSSHDArgs(s string) ([]string, error) {
-	var args []string
-	var cur strings.Builder
-	inArg := false
-	var quote byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote != 0 && c == quote:
-			quote = 0
-		case quote == 0 && (c == '"' || c == '\''):
-			quote, inArg = c, true
-		case c == '\\' && i+1 < len(s) && strings.IndexByte("\"' \\", s[i+1]) >= 0:
-			i++
-			cur.WriteByte(s[i])
-			inArg = true
-		case quote == 0 && (c == ' ' || c == '\t'):
-			if inArg {
-				args = append(args, cur.String())
-				cur.Reset()
-				inArg = false
-			}
-		case quote == 0 && c == '#' && !inArg:
-			return args, nil
-		default:
-			cur.WriteByte(c)
-			inArg = true
-		}
-	}
-	if quote != 0 {
-		return nil, errors.New("unterminated quote")
-	}
-	if inArg {
-		args = append(args, cur.String())
-	}
-	return args, nil
-}
+// splitSSHDArgs splits an argument string as sshd does.
+var splitSSHDArgs = sshdconfig.SplitArgs
 
 // authorizedKeysPatterns returns the global AuthorizedKeysFile patterns
 // of sshd: the first value outside a Match block, following Include, or

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/auditfleet/auditfleet/plugins/internal/sshdconfig"
 )
 
 const (
@@ -21,84 +23,17 @@ const (
 var sshdBinaries = []string{"/usr/sbin/sshd", "/usr/bin/sshd", "/usr/local/sbin/sshd"}
 
 // directive is one keyword line of an sshd_config file.
-type directive struct {
-	Line    int
-	Keyword string // lower-cased
-	Args    []string
-}
+type directive = sshdconfig.Directive
 
-// parseSSHDConfig splits an sshd_config file into directives. The keyword
-// may be followed by blanks or "="; arguments may be quoted. Lines that
+// parseSSHDConfig splits an sshd_config file into directives; lines that
 // cannot be split are returned as problems ("line N: ...").
 func parseSSHDConfig(data []byte) ([]directive, []string) {
-	var out []directive
+	dirs, probs := sshdconfig.Parse(data)
 	var problems []string
-	for i, line := range strings.Split(string(data), "\n") {
-		n := i + 1
-		t := strings.TrimSpace(strings.TrimSuffix(line, "\r"))
-		if t == "" || t[0] == '#' {
-			continue
-		}
-		j := strings.IndexAny(t, " \t=")
-		if j < 0 {
-			out = append(out, directive{Line: n, Keyword: strings.ToLower(t)})
-			continue
-		}
-		kw, rest := t[:j], strings.TrimLeft(t[j:], " \t")
-		if kw == "" {
-			problems = append(problems, fmt.Sprintf("line %d: no keyword before %q", n, t[:1]))
-			continue
-		}
-		rest = strings.TrimLeft(strings.TrimPrefix(rest, "="), " \t")
-		args, err := splitArgs(rest)
-		if err != nil {
-			problems = append(problems, fmt.Sprintf("line %d: %s: %v", n, kw, err))
-			continue
-		}
-		out = append(out, directive{Line: n, Keyword: strings.ToLower(kw), Args: args})
+	for _, p := range probs {
+		problems = append(problems, fmt.Sprintf("line %d: %s", p.Line, p.Reason))
 	}
-	return out, problems
-}
-
-// splitArgs splits blank-separated arguments; single or double quotes
-// group, a backslash escapes a quote, a blank or a backslash, and an
-// unquoted "#" at the start of an argument starts a comment.
-func splitArgs(s string) ([]string, error) {
-	var args []string
-	var cur strings.Builder
-	inArg := false
-	var quote byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote != 0 && c == quote:
-			quote = 0
-		case quote == 0 && (c == '"' || c == '\''):
-			quote, inArg = c, true
-		case c == '\\' && i+1 < len(s) && strings.IndexByte("\"' \\", s[i+1]) >= 0:
-			i++
-			cur.WriteByte(s[i])
-			inArg = true
-		case quote == 0 && (c == ' ' || c == '\t'):
-			if inArg {
-				args = append(args, cur.String())
-				cur.Reset()
-				inArg = false
-			}
-		case quote == 0 && c == '#' && !inArg:
-			return args, nil
-		default:
-			cur.WriteByte(c)
-			inArg = true
-		}
-	}
-	if quote != 0 {
-		return nil, errors.New("unterminated quote")
-	}
-	if inArg {
-		args = append(args, cur.String())
-	}
-	return args, nil
+	return dirs, problems
 }
 
 // sshdState accumulates the effective configuration while the files are
