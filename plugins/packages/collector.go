@@ -12,29 +12,18 @@ import (
 	"strings"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/dpkg"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // Version is the collector's own version.
 const Version = "0.1.0"
 
-// Host paths read by the collector.
-const (
-	dpkgStatus = "/var/lib/dpkg/status"
-	listsDir   = "/var/lib/apt/lists"
-)
+// listsDir holds apt's Packages lists.
+const listsDir = dpkg.ListsDir
 
-// otherManagers are files whose presence shows a host with a package
-// manager this collector does not read yet.
-var otherManagers = []string{
-	"/var/lib/rpm", "/usr/lib/sysimage/rpm", "/lib/apk/db/installed",
-}
-
-// Read limits: a dpkg status or Packages list over these is refused.
-const (
-	statusLimit = 64 << 20
-	listLimit   = 256 << 20
-)
+// listLimit bounds one Packages list; a larger one is refused.
+const listLimit = 256 << 20
 
 // Collector is the packages collector. The zero value is ready to use.
 type Collector struct{}
@@ -67,12 +56,9 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 
 // collectDpkg builds the facts of a Debian or Ubuntu host.
 func collectDpkg(ctx context.Context, root *hostroot.Root, opts options, w *warnings) (Facts, error) {
-	data, err := root.ReadFile(dpkgStatus, statusLimit)
-	if errors.Is(err, fs.ErrNotExist) {
-		return Facts{}, noDpkg(root)
-	}
+	data, err := dpkg.ReadStatus(root)
 	if err != nil {
-		return Facts{}, fmt.Errorf("installed packages unknown: %w", err)
+		return Facts{}, err
 	}
 	installed := parseStatus(data)
 	names, err := packagesLists(root)
@@ -131,16 +117,6 @@ func cmpJoin(a1, a2, b1, b2 string) int {
 		return c
 	}
 	return strings.Compare(a2, b2)
-}
-
-// noDpkg explains a host without a dpkg status file.
-func noDpkg(root *hostroot.Root) error {
-	for _, m := range otherManagers {
-		if _, err := root.Stat(m); err == nil {
-			return fmt.Errorf("found %s but only dpkg is supported yet: %w", m, sdk.ErrNotApplicable)
-		}
-	}
-	return fmt.Errorf("no %s: no supported package manager: %w", dpkgStatus, sdk.ErrNotApplicable)
 }
 
 // packagesLists returns the names of the binary Packages lists (plain or

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/dpkg"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
@@ -21,25 +22,17 @@ const Version = "0.1.0"
 
 // Host paths read by the collector.
 const (
-	dpkgStatus    = "/var/lib/dpkg/status"
-	listsDir      = "/var/lib/apt/lists"
+	listsDir      = dpkg.ListsDir
 	aptConf       = "/etc/apt/apt.conf"
 	aptConfDir    = "/etc/apt/apt.conf.d"
 	updateStamp   = "/var/lib/apt/periodic/update-success-stamp"
 	upgradesStamp = "/var/lib/apt/periodic/unattended-upgrades-stamp"
 )
 
-// rpmMarkers are files whose presence shows a RHEL-family host.
-var rpmMarkers = []string{
-	"/etc/redhat-release", "/etc/dnf/dnf.conf", "/etc/yum.conf",
-	"/var/lib/rpm", "/usr/lib/sysimage/rpm",
-}
-
-// Read limits: a dpkg status or Packages list over these is refused.
+// Read limits: a Packages list or apt configuration file over these is refused.
 const (
-	statusLimit = 64 << 20
-	listLimit   = 256 << 20
-	confLimit   = 1 << 20
+	listLimit = 256 << 20
+	confLimit = 1 << 20
 )
 
 // maxVersionWarnings caps the per-package warnings for unreadable
@@ -79,12 +72,9 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 
 // collectApt builds the facts of a Debian or Ubuntu host.
 func collectApt(ctx context.Context, root *hostroot.Root, opts options, w *warnings) (Facts, error) {
-	data, err := root.ReadFile(dpkgStatus, statusLimit)
-	if errors.Is(err, fs.ErrNotExist) {
-		return Facts{}, noDpkg(root)
-	}
+	data, err := dpkg.ReadStatus(root)
 	if err != nil {
-		return Facts{}, fmt.Errorf("installed packages unknown: %w", err)
+		return Facts{}, err
 	}
 	pkgs := parseStatus(data)
 	f := Facts{Manager: "apt", Pending: []Update{}}
@@ -110,16 +100,6 @@ func collectApt(ctx context.Context, root *hostroot.Root, opts options, w *warni
 	f.Pending = pendingUpdates(pkgs, cands, w)
 	f.AutomaticUpdates = unattended(root, pkgs, w)
 	return f, nil
-}
-
-// noDpkg explains a host without a dpkg status file.
-func noDpkg(root *hostroot.Root) error {
-	for _, m := range rpmMarkers {
-		if _, err := root.Stat(m); err == nil {
-			return fmt.Errorf("found %s but the RHEL family (dnf, yum) is not supported yet: %w", m, sdk.ErrNotApplicable)
-		}
-	}
-	return fmt.Errorf("no %s, and no dnf or yum: no supported package manager: %w", dpkgStatus, sdk.ErrNotApplicable)
 }
 
 // listFile is one file of /var/lib/apt/lists.
