@@ -19,7 +19,11 @@ OPA_VERSION := $(shell $(GO) list -m -f '{{.Version}}' github.com/open-policy-ag
 COLLECTORS := $(sort $(patsubst plugins/%/cmd/main.go,%,$(wildcard plugins/*/cmd/main.go)))
 
 .DEFAULT_GOAL := help
-.PHONY: help build demo minio test check cross opa-policies bench docs lifecycle proto clean
+# Debian packages the tests use for real: restic for the backups collector
+# and the restore test.
+DEBIAN_DEPS := restic
+
+.PHONY: help build demo deps minio test check cross opa-policies bench docs lifecycle proto clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -39,10 +43,18 @@ build: ## Build auditfleet-agent, auditfleet-server and every collector with its
 demo: build ## The main job: start a server on a local directory store, enroll agents, run a cycle, print the fleet scorecard
 	BIN=$(BIN) scripts/demo.sh
 
+deps: ## Install the Debian packages the tests run for real (restic), when missing
+	@missing=""; for p in $(DEBIAN_DEPS); do command -v $$p >/dev/null || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing with apt-get"; \
+		sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends$$missing >/dev/null; \
+	fi
+
 minio: ## Install the MinIO server the tests use into $(MINIO_DIR) (cached)
 	@test -x $(AUDITFLEET_MINIO_BIN) || { echo "building MinIO into $(MINIO_DIR) (once)"; GOBIN=$(MINIO_DIR) $(GO) install $(MINIO_MODULE); }
 
-test: build opa-policies cross minio ## Run every test (what .ci/run runs)
+test: deps build opa-policies cross minio ## Run every test (what .ci/run runs)
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(GO) test -race -count=1 ./...
@@ -63,7 +75,7 @@ opa-policies: ## Run upstream `opa check` and `opa test` on policies/, as policy
 	@test -z "$$($(BIN)/opa fmt --list policies/)" || { $(BIN)/opa fmt --list policies/; echo "opa fmt needed"; exit 1; }
 
 bench: ## Print the speed and memory figures: policy evaluation (hosts/s on one core), collectors, a full scan (wall time, peak RSS per process)
-	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./opa/ ./plugins/accounts/ ./plugins/retention/
+	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./opa/ ./plugins/accounts/ ./plugins/retention/ ./plugins/services/
 	$(GO) test -run '^$$' -bench Scan -benchtime 20x ./agent/cli/
 
 docs: ## Regenerate docs/controls.md from the policies' metadata

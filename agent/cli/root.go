@@ -105,7 +105,7 @@ func newRoot(o *options) *cobra.Command {
 	f.DurationVar(&o.collectorTimeout, "collector-timeout", 0, "time limit per collector, overriding manifests and config")
 	f.StringVar(&o.logLevel, "log-level", "warn", "log level: debug, info, warn or error (logs go to stderr)")
 	root.AddCommand(newCollect(o), newScan(o), newControls(o), newBundle(o), newVersion(o), newPlugins(o))
-	root.AddCommand(newEnroll(o), newRun(o))
+	root.AddCommand(newEnroll(o), newRun(o), newRestoreTest(o))
 	return root
 }
 

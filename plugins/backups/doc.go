@@ -1,15 +1,29 @@
-// Package backups defines the "backups" facts namespace, the contract
-// between a future backups collector and the ICO-BKP-01, ICO-BKP-02 and
-// ICO-BKP-03 policies (backups current, restore tested, backups protected
-// and isolated).
+// Package backups is the "backups" collector and its facts namespace, the
+// contract with the ICO-BKP-01, ICO-BKP-02 and ICO-BKP-03 policies
+// (backups current, restore tested, backups protected and isolated) and
+// ICO-BCP-02.
 //
-// The collector is not implemented yet. It will read, through the host
-// root: restic and borg repositories declared in its configuration (last
-// snapshot time; encryption; whether the repository is off the host and
-// append-only or object-locked), rsnapshot configuration and logs, systemd
-// timers and units whose names say backup (last run and result), and
-// restore-test evidence records (date, result, what was restored, whether
-// checksums matched).
+// Through the host root it finds backup jobs and reads their state
+// without credentials where it can:
+//   - restic jobs declared in its options: a local repository's newest
+//     snapshot file (snapshot files are written once, when a backup
+//     completes); with a password file, `restic snapshots --json`, which
+//     also reads remote repositories;
+//   - borg jobs declared in its options: a local repository's config
+//     (append_only), its newest committed transaction, and the key type
+//     of its first stored object (encrypted or not);
+//   - rsnapshot, when its log or its newest snapshot shows it has run;
+//   - enabled systemd timers and services whose names say backup, with
+//     the time a persistent timer last fired;
+//   - jobs of any other tool, declared with a marker file they touch on
+//     success;
+//   - restore-test evidence records (JSON or YAML, see Record) in the
+//     record directory, as `auditfleet-agent restore-test` writes them.
+//
+// Whether a repository is off the host comes from the host's mount table
+// (network file systems) or its URL. What cannot be seen stays null, and
+// the options may declare it (an append-only rest-server, object lock).
+// Options documents the options; docs/backups.md the records.
 //
 // Its JSON Schema is schemas/backups.schema.json.
 package backups

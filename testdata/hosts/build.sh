@@ -310,6 +310,9 @@ export_host() {
 		mkdir -p "$out/var/lib/wtmpdb"
 		ln -s "$(readlink "$ROOT/var/lib/wtmpdb/wtmp.db")" "$out/var/lib/wtmpdb/wtmp.db"
 	fi
+	# A backup regime (rsnapshot to NFS, a restore-test record): text files,
+	# see backups.sh.
+	"$HERE/backups.sh" "$out"
 	# sqlite may leave journal files; a finished database has none.
 	[[ -z $(find "$out" -name '*-journal' -o -name '*-wal') ]] || die "$HOST: sqlite journal left behind"
 	local size

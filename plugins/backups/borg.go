@@ -1,0 +1,245 @@
+package backups
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/auditfleet/auditfleet/hostroot"
+)
+
+// borgJob reads a declared borg job. A local repository is read without
+// credentials: its config file (append_only), the newest committed
+// transaction (the modification time of integrity.N, hints.N or index.N
+// with the highest N), and the key type byte of the first object in the
+// first segment, which says whether the repository is encrypted. A
+// remote one cannot be read by the collector.
+func borgJob(root *hostroot.Root, spec JobSpec, mounts mountTable) (Job, []string) {
+	j := newJob(spec, "borg")
+	var warns []string
+	local, isLocal := localPath(spec.Repository)
+	if !isLocal {
+		j.OffHost = ptr(!loopback(remoteHost(spec.Repository)))
+		if spec.Marker == "" {
+			warns = append(warns, fmt.Sprintf("%s: a remote borg repository cannot be read by the collector; set a marker file for its last backup", j.ID))
+		}
+		return declare(j, spec, &warns), warns
+	}
+	j.OffHost = mounts.offHost(local)
+	cfg, err := root.ReadFile(local+"/config", 1<<20)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			warns = append(warns, fmt.Sprintf("%s: no borg repository there (no config file in %s)", j.ID, local))
+		} else {
+			warns = append(warns, fmt.Sprintf("%s: %v", j.ID, err))
+		}
+		return declare(j, spec, &warns), warns
+	}
+	c := parseBorgConfig(cfg)
+	if c["version"] == "" {
+		warns = append(warns, fmt.Sprintf("%s: %s/config is not a borg repository configuration", j.ID, local))
+		return declare(j, spec, &warns), warns
+	}
+	appendOnly := c["append_only"] == "1" || strings.EqualFold(c["append_only"], "true")
+	switch {
+	case appendOnly:
+		j.Immutable = ptr(true)
+	case j.OffHost != nil && !*j.OffHost:
+		j.Immutable = ptr(false)
+	}
+	t, err := borgLastCommit(root, local)
+	if err != nil {
+		warns = append(warns, fmt.Sprintf("%s: %v; last backup unknown", j.ID, err))
+	} else if !t.IsZero() {
+		j.setSuccess(t)
+	}
+	enc, err := borgEncrypted(root, local)
+	if err != nil {
+		warns = append(warns, fmt.Sprintf("%s: %v; encryption unknown", j.ID, err))
+	} else {
+		j.Encrypted = enc
+	}
+	return declare(j, spec, &warns), warns
+}
+
+// parseBorgConfig reads the [repository] section of a borg config file.
+func parseBorgConfig(b []byte) map[string]string {
+	m := map[string]string{}
+	in := false
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		t := strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(t, "["):
+			in = t == "[repository]"
+		case !in || t == "" || line[0] == ' ' || line[0] == '\t':
+			// continuation lines of a long value (the key) are skipped
+		default:
+			k, v, ok := strings.Cut(t, "=")
+			if ok {
+				m[strings.TrimSpace(k)] = strings.TrimSpace(v)
+			}
+		}
+	}
+	return m
+}
+
+// borgLastCommit returns the modification time of the newest committed
+// transaction's files. Pruning and compacting commit too, so this is the
+// last write of a successful borg operation (with a timer that only runs
+// create and prune together, the last backup).
+func borgLastCommit(root *hostroot.Root, repo string) (time.Time, error) {
+	entries, err := root.ReadDir(repo)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("list borg repository %s: %w", repo, err)
+	}
+	best := -1
+	var at time.Time
+	for _, e := range entries {
+		prefix, num, ok := strings.Cut(e.Name(), ".")
+		if !ok || !slices.Contains([]string{"integrity", "hints", "index"}, prefix) {
+			continue
+		}
+		n, err := strconv.Atoi(num)
+		if err != nil || n < best {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			continue
+		}
+		if n > best || info.ModTime().After(at) {
+			best, at = n, info.ModTime()
+		}
+	}
+	return at, nil
+}
+
+// borgKeyTypes are the key types (the first byte of every stored object)
+// of borg 1.x, and whether they encrypt.
+var borgKeyTypes = map[byte]bool{
+	0x00: true,  // keyfile
+	0x01: true,  // passphrase (legacy)
+	0x02: false, // none
+	0x03: true,  // repokey
+	0x04: true,  // keyfile-blake2
+	0x05: true,  // repokey-blake2
+	0x06: false, // authenticated-blake2
+	0x07: false, // authenticated
+}
+
+// borgEncrypted reads the key type of the first object in the repository's
+// first segment (the manifest, written by `borg init`). The key in a
+// repokey repository's config does not settle it: authenticated-only
+// repositories keep one there too.
+func borgEncrypted(root *hostroot.Root, repo string) (*bool, error) {
+	seg, err := firstSegment(root, repo)
+	if err != nil {
+		return nil, err
+	}
+	f, err := root.Open(seg)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	t, err := segmentKeyType(io.LimitReader(f, 1<<20))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", seg, err)
+	}
+	enc, ok := borgKeyTypes[t]
+	if !ok {
+		return nil, fmt.Errorf("%s: unknown borg key type 0x%02x", seg, t)
+	}
+	return &enc, nil
+}
+
+// firstSegment returns the lowest-numbered segment file of the repository.
+func firstSegment(root *hostroot.Root, repo string) (string, error) {
+	dirs, err := root.ReadDir(repo + "/data")
+	if err != nil {
+		return "", fmt.Errorf("list borg segments: %w", err)
+	}
+	for _, d := range sortedNumeric(dirs) {
+		files, err := root.ReadDir(repo + "/data/" + d)
+		if err != nil {
+			return "", fmt.Errorf("list borg segments: %w", err)
+		}
+		if s := sortedNumeric(files); len(s) > 0 {
+			return repo + "/data/" + d + "/" + s[0], nil
+		}
+	}
+	return "", errors.New("the repository has no segment")
+}
+
+func sortedNumeric(entries []fs.DirEntry) []string {
+	type named struct {
+		n    int
+		name string
+	}
+	var ns []named
+	for _, e := range entries {
+		if n, err := strconv.Atoi(e.Name()); err == nil && n >= 0 {
+			ns = append(ns, named{n, e.Name()})
+		}
+	}
+	slices.SortFunc(ns, func(a, b named) int { return a.n - b.n })
+	out := make([]string, len(ns))
+	for i, v := range ns {
+		out[i] = v.name
+	}
+	return out
+}
+
+// borgSegMagic starts every borg segment file.
+const borgSegMagic = "BORG_SEG"
+
+// segmentKeyType reads a segment: the magic, then entries of crc32 (4),
+// size (4, little endian, including this header), tag (1: 0 put,
+// 1 delete, 2 commit), and for a put the 32-byte object ID and the data,
+// whose first byte is the key type. It returns that of the first put.
+func segmentKeyType(r io.Reader) (byte, error) {
+	br := bufio.NewReader(r)
+	magic := make([]byte, len(borgSegMagic))
+	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != borgSegMagic {
+		return 0, errors.New("not a borg segment")
+	}
+	for range 1000 {
+		var hdr [9]byte
+		if _, err := io.ReadFull(br, hdr[:]); err != nil {
+			return 0, errors.New("no object in the first segment")
+		}
+		size := binary.LittleEndian.Uint32(hdr[4:8])
+		tag := hdr[8]
+		if size < 9 {
+			return 0, fmt.Errorf("corrupt segment entry (size %d)", size)
+		}
+		body := int64(size) - 9
+		if tag == 0 {
+			if body < 33 {
+				return 0, fmt.Errorf("corrupt segment entry (put of %d bytes)", body)
+			}
+			if _, err := br.Discard(32); err != nil {
+				return 0, errors.New("truncated segment")
+			}
+			t, err := br.ReadByte()
+			if err != nil {
+				return 0, errors.New("truncated segment")
+			}
+			return t, nil
+		}
+		if _, err := io.CopyN(io.Discard, br, body); err != nil {
+			return 0, errors.New("truncated segment")
+		}
+	}
+	return 0, errors.New("no object in the first segment's first 1000 entries")
+}

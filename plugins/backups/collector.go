@@ -1,0 +1,86 @@
+package backups
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
+)
+
+// Version is the collector's own version.
+const Version = "0.1.0"
+
+// Collector is the "backups" collector.
+type Collector struct{}
+
+// New returns the "backups" collector.
+func New() *Collector { return &Collector{} }
+
+var _ sdk.Collector = (*Collector)(nil)
+
+// Info describes the collector; it does not read the host.
+func (*Collector) Info() sdk.Info {
+	return sdk.Info{Name: "backups", Version: Version, Namespace: Namespace, SchemaVersion: SchemaVersion}
+}
+
+// Collect finds the host's backup jobs (declared restic, borg and other
+// jobs, rsnapshot, enabled systemd units and timers named for backups)
+// and restore-test records. A host with none has empty lists: that is a
+// fact ICO-BKP-01 fails, not an error. It fails only without a host root
+// or when ctx has ended.
+func (*Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, error) {
+	if req.Root == nil {
+		return sdk.Response{}, errors.New("collect backups: no host root")
+	}
+	if err := ctx.Err(); err != nil {
+		return sdk.Response{}, fmt.Errorf("collect backups: %w", err)
+	}
+	o, warns := ParseOptions(req.Options)
+	f, w := collect(ctx, req.Root, o)
+	if err := ctx.Err(); err != nil {
+		return sdk.Response{}, fmt.Errorf("collect backups: %w", err)
+	}
+	return sdk.Response{Facts: f, Warnings: append(warns, w...)}, nil
+}
+
+func collect(ctx context.Context, root *hostroot.Root, o Options) (Facts, []string) {
+	f := Facts{Jobs: []Job{}}
+	var warns []string
+	mounts, _ := readMounts(root)
+	for _, spec := range o.Jobs {
+		var j Job
+		var w []string
+		switch spec.Tool {
+		case "restic":
+			j, w = resticJob(ctx, root, spec, o, mounts)
+		case "borg":
+			j, w = borgJob(root, spec, mounts)
+		default:
+			j, w = declaredJob(root, spec, mounts)
+		}
+		w = append(w, applyMarker(root, &j, spec)...)
+		f.Jobs = append(f.Jobs, j)
+		warns = append(warns, w...)
+	}
+	loc, w := hostLocation(root)
+	if j, w2, ok := rsnapshotJob(root, o, mounts, loc); ok {
+		f.Jobs = append(f.Jobs, j)
+		warns = append(warns, w2...)
+	} else {
+		warns = append(warns, w2...)
+	}
+	warns = append(warns, w...)
+	if !o.NoSystemd {
+		jobs, w := systemdJobs(root, nil)
+		f.Jobs = append(f.Jobs, jobs...)
+		warns = append(warns, w...)
+	}
+	slices.SortStableFunc(f.Jobs, func(a, b Job) int { return cmp.Compare(a.ID, b.ID) })
+	f.RestoreTests, w = readRecords(root, o.RecordDir)
+	warns = append(warns, w...)
+	return f, warns
+}

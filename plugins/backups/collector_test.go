@@ -1,0 +1,244 @@
+package backups
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/internal/fixture"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
+	"github.com/auditfleet/auditfleet/schemas"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// fileTime is the modification time of every fixture file, unless a test
+// sets another.
+var fileTime = time.Date(2026, 8, 31, 2, 0, 0, 0, time.UTC)
+
+// fullTimes are the times the "full" fixture host's state files carry.
+var fullTimes = map[string]time.Time{
+	"srv/borg/encrypted/integrity.5":               time.Date(2026, 8, 30, 1, 45, 0, 0, time.UTC),
+	"srv/borg/encrypted/hints.5":                   time.Date(2026, 8, 30, 1, 45, 1, 0, time.UTC),
+	"srv/borg/plain/integrity.5":                   time.Date(2026, 7, 1, 1, 45, 0, 0, time.UTC),
+	"srv/borg/plain/hints.5":                       time.Date(2026, 7, 1, 1, 45, 0, 0, time.UTC),
+	"var/lib/systemd/timers/stamp-db-backup.timer": time.Date(2026, 8, 31, 1, 30, 0, 0, time.UTC),
+	"mnt/nas/rsnapshot/daily.0":                    time.Date(2026, 8, 29, 2, 5, 12, 0, time.UTC),
+	"var/backups/dumps/.done":                      time.Date(2026, 8, 31, 0, 20, 0, 0, time.UTC),
+}
+
+// host copies a fixture host with its times set.
+func host(t testing.TB, name string) string {
+	t.Helper()
+	dir := fixture.Copy(t, filepath.Join("testdata", "hosts", name), fileTime)
+	if name == "full" {
+		fixture.Touch(t, dir, fullTimes)
+	}
+	return dir
+}
+
+// mustFacts runs the collector on the host root dir and checks its output
+// against the schema.
+func mustFacts(t *testing.T, dir, options string) (Facts, []string) {
+	t.Helper()
+	r, err := hostroot.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	resp, err := New().Collect(context.Background(), sdk.Request{Root: r, Options: json.RawMessage(options)})
+	if err != nil {
+		t.Fatalf("Collect error: %v", err)
+	}
+	f, ok := resp.Facts.(Facts)
+	if !ok {
+		t.Fatalf("Collect.Facts is %T, want Facts", resp.Facts)
+	}
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schemas.Validate(Namespace, b); err != nil {
+		t.Errorf("facts do not match the schema: %v\n%s", err, b)
+	}
+	return f, resp.Warnings
+}
+
+const declaredJobs = `{"jobs":[
+	{"tool":"borg","name":"casework","repository":"/srv/borg/encrypted"},
+	{"tool":"borg","repository":"/srv/borg/plain"},
+	{"tool":"borg","name":"auth","repository":"/srv/borg/authenticated","off_host":true,"encrypted":true},
+	{"tool":"borg","name":"offsite","repository":"ssh://backup@vault.example.org:2222/./db-01","marker":"/var/backups/dumps/.done","immutable":true},
+	{"tool":"borg","name":"nothing-there","repository":"/srv/borg/missing"},
+	{"tool":"declared","name":"db-dump","repository":"/mnt/nas/dumps","marker":"/var/backups/dumps/.done"},
+	{"tool":"declared","name":"never","marker":"/var/backups/never.done"},
+	{"tool":"restic","name":"cloud","repository":"s3:https://ak:secret@s3.example.org/bucket"},
+	{"tool":"tar","name":"x"},
+	{"tool":"declared","name":"relative","marker":"var/x"}
+]}`
+
+func TestCollectGolden(t *testing.T) {
+	tests := []struct {
+		name, host, options string
+	}{
+		{"found", "full", `{}`},
+		{"declared", "full", declaredJobs},
+		{"no-systemd-other-records", "full", `{"no_systemd":true,"record_dir":"/srv","rsnapshot_config":"/etc/none.conf"}`},
+		{"nothing", "none", `{}`},
+		{"bad-options", "none", `{"jobs":"all"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, warns := mustFacts(t, host(t, tt.host), tt.options)
+			got, err := json.MarshalIndent(map[string]any{"facts": f, "warnings": warns}, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, '\n')
+			golden := filepath.Join("testdata", "golden", tt.name+".json")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("Collect on %s with %s differs from %s:\n%s", tt.host, tt.options, golden, got)
+			}
+		})
+	}
+}
+
+// TestRedactURL keeps credentials out of facts.
+func TestRedactURL(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"/srv/restic", "/srv/restic"},
+		{"sftp:backup@vault:/srv/restic", "sftp:backup@vault:/srv/restic"},
+		{"rest:https://user:s3cret@vault:8000/db", "rest:https://user@vault:8000/db"},
+		{"s3:https://ak:sk@host/bucket?x=1", "s3:https://ak@host/bucket?x=1"},
+		{"ssh://backup@vault.example.org:2222/./db-01", "ssh://backup@vault.example.org:2222/./db-01"},
+		{"rest:https://:token@h/", "rest:https://@h/"},
+	}
+	for _, tt := range tests {
+		if got := RedactURL(tt.in); got != tt.want {
+			t.Errorf("RedactURL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if strings.Contains(RedactURL(tt.in), "s3cret") {
+			t.Errorf("RedactURL(%q) keeps the password", tt.in)
+		}
+	}
+}
+
+func TestSegmentKeyType(t *testing.T) {
+	seg := func(entries ...[]byte) []byte { return append([]byte(borgSegMagic), bytes.Join(entries, nil)...) }
+	entry := func(tag byte, body []byte) []byte {
+		n := uint32(9 + len(body))
+		return append([]byte{0, 0, 0, 0, byte(n), byte(n >> 8), byte(n >> 16), byte(n >> 24), tag}, body...)
+	}
+	put := func(keyType byte) []byte { return entry(0, append(make([]byte, 32), keyType, 1, 2, 3)) }
+	tests := []struct {
+		name    string
+		in      []byte
+		want    byte
+		wantErr string
+	}{
+		{"first put", seg(put(0x03)), 0x03, ""},
+		{"after a commit", seg(entry(2, nil), put(0x02)), 0x02, ""},
+		{"not a segment", []byte("BORG_XXX"), 0, "not a borg segment"},
+		{"empty", seg(), 0, "no object"},
+		{"tiny size", seg([]byte{0, 0, 0, 0, 3, 0, 0, 0, 0}), 0, "corrupt segment entry"},
+		{"truncated put", seg(entry(0, make([]byte, 40))[:20]), 0, "truncated"},
+		{"short put", seg(entry(0, make([]byte, 10))), 0, "corrupt segment entry"},
+	}
+	for _, tt := range tests {
+		got, err := segmentKeyType(bytes.NewReader(tt.in))
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%s: segmentKeyType error = %v, want %q", tt.name, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("%s: segmentKeyType = %#x, %v, want %#x", tt.name, got, err, tt.want)
+		}
+	}
+}
+
+func FuzzSegmentKeyType(f *testing.F) {
+	f.Add([]byte(borgSegMagic + "\x00\x00\x00\x00\x2a\x00\x00\x00\x00" + strings.Repeat("\x00", 33)))
+	f.Add([]byte(borgSegMagic + "\x00\x00\x00\x00\xff\xff\xff\xff\x01"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, _ = segmentKeyType(bytes.NewReader(b))
+	})
+}
+
+func TestParseRsnapshotLog(t *testing.T) {
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := "[2026-08-28T03:04:40] /usr/bin/rsnapshot daily: completed successfully\n" +
+		"[28/Feb/2004:23:45:59] /usr/bin/rsnapshot -c /etc/other.conf weekly: completed, but with some errors\n" +
+		"[2026-08-29T03:00:01] /usr/bin/rsnapshot daily: started\n" +
+		"[2026-08-29T03:05:12] rsnapshot daily: completed, but with some warnings\n" +
+		"garbage [2026-08-29T03:05:12] rsnapshot daily: completed successfully\n"
+	got := parseRsnapshotLog([]byte(log), london)
+	want := []rsnapshotRun{
+		{time.Date(2026, 8, 28, 2, 4, 40, 0, time.UTC), "success"},
+		{time.Date(2004, 2, 28, 23, 45, 59, 0, time.UTC), "failure"},
+		{time.Date(2026, 8, 29, 2, 5, 12, 0, time.UTC), "success"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("parseRsnapshotLog = %v, want %v", got, want)
+	}
+	for i := range want {
+		if !got[i].at.Equal(want[i].at) || got[i].result != want[i].result {
+			t.Errorf("run %d = %v %s, want %v %s", i, got[i].at.UTC(), got[i].result, want[i].at, want[i].result)
+		}
+	}
+}
+
+func TestParseEnvFile(t *testing.T) {
+	got, err := parseEnvFile([]byte("# creds\nexport AWS_ACCESS_KEY_ID=ak\nAWS_SECRET_ACCESS_KEY=\"s k\"\n\n"))
+	if err != nil || strings.Join(got, ";") != "AWS_ACCESS_KEY_ID=ak;AWS_SECRET_ACCESS_KEY=s k" {
+		t.Errorf("parseEnvFile = %q, %v", got, err)
+	}
+	_, err = parseEnvFile([]byte("A=1\nsecret-without-key\n"))
+	if err == nil || !strings.Contains(err.Error(), "line 2") || strings.Contains(err.Error(), "secret") {
+		t.Errorf("parseEnvFile error = %v, want one naming line 2 without its value", err)
+	}
+}
+
+// TestDeployExample keeps the backups options in the example agent
+// configuration valid.
+func TestDeployExample(t *testing.T) {
+	b, err := os.ReadFile("../../deploy/config/agent.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct {
+		Collectors map[string]json.RawMessage `json:"collectors"`
+	}
+	if err := yaml.Unmarshal(b, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	o, warns := ParseOptions(cfg.Collectors["backups"])
+	if len(warns) > 0 || len(o.Jobs) != 2 {
+		t.Errorf("ParseOptions(example) = %d jobs, warnings %q", len(o.Jobs), warns)
+	}
+}

@@ -1,0 +1,182 @@
+package restic
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"strings"
+	"time"
+)
+
+// maxOutput bounds what is read from restic's standard output and error.
+const maxOutput = 64 << 20
+
+// Repo is a restic repository and how to open it.
+type Repo struct {
+	// Binary is the restic program's absolute path.
+	Binary string
+	// Repository is the repository location, as restic takes it.
+	Repository string
+	// PasswordFile is the file holding the repository password.
+	PasswordFile string
+	// Env are extra KEY=VALUE variables (cloud credentials); never logged.
+	Env []string
+	// CacheDir is restic's cache; "" runs without a cache.
+	CacheDir string
+}
+
+// Snapshot is one snapshot as `restic snapshots --json` lists it.
+type Snapshot struct {
+	// ID is the snapshot's full ID.
+	ID string `json:"id"`
+	// ShortID is its first eight hex digits.
+	ShortID string `json:"short_id"`
+	// Time is when the backup was taken.
+	Time time.Time `json:"time"`
+	// Paths are the paths backed up.
+	Paths []string `json:"paths"`
+	// Hostname is the host that took it.
+	Hostname string `json:"hostname"`
+}
+
+// Node is one file or directory of a snapshot, as `restic ls --json`
+// lists it.
+type Node struct {
+	// Name is the base name.
+	Name string `json:"name"`
+	// Type is "file", "dir", "symlink", ...
+	Type string `json:"type"`
+	// Path is the path inside the snapshot.
+	Path string `json:"path"`
+	// Size is the file size in bytes.
+	Size int64 `json:"size"`
+	// ModTime is the file's modification time when it was backed up.
+	ModTime time.Time `json:"mtime"`
+}
+
+// Snapshots lists the repository's snapshots, oldest first.
+func (r Repo) Snapshots(ctx context.Context) ([]Snapshot, error) {
+	out, err := r.run(ctx, "snapshots", "--json")
+	if err != nil {
+		return nil, err
+	}
+	var s []Snapshot
+	if err := json.Unmarshal(out, &s); err != nil {
+		return nil, fmt.Errorf("restic snapshots: decode output: %w", err)
+	}
+	return s, nil
+}
+
+// Latest returns the newest snapshot; ok is false when there is none.
+func (r Repo) Latest(ctx context.Context) (s Snapshot, ok bool, err error) {
+	all, err := r.Snapshots(ctx)
+	if err != nil {
+		return Snapshot{}, false, err
+	}
+	for _, c := range all {
+		if !ok || c.Time.After(s.Time) {
+			s, ok = c, true
+		}
+	}
+	return s, ok, nil
+}
+
+// List lists the nodes of snapshot id, at most limit of them (the rest
+// are not read).
+func (r Repo) List(ctx context.Context, id string, limit int) ([]Node, error) {
+	out, err := r.run(ctx, "ls", "--json", id)
+	if err != nil {
+		return nil, err
+	}
+	var nodes []Node
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for sc.Scan() && len(nodes) < limit {
+		var n struct {
+			Node
+			StructType string `json:"struct_type"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &n); err != nil {
+			return nil, fmt.Errorf("restic ls: decode output: %w", err)
+		}
+		if n.StructType == "node" {
+			nodes = append(nodes, n.Node)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("restic ls: read output: %w", err)
+	}
+	return nodes, nil
+}
+
+// Restore restores the given paths of snapshot id under target and has
+// restic verify the restored files' content against the snapshot.
+func (r Repo) Restore(ctx context.Context, id, target string, include []string) error {
+	args := []string{"restore", id, "--target", target, "--verify"}
+	for _, p := range include {
+		args = append(args, "--include", p)
+	}
+	_, err := r.run(ctx, args...)
+	return err
+}
+
+// run starts restic with args and returns its standard output.
+func (r Repo) run(ctx context.Context, args ...string) ([]byte, error) {
+	if r.Binary == "" || r.Repository == "" || r.PasswordFile == "" {
+		return nil, errors.New("restic: the program, repository and password file are all needed")
+	}
+	full := append([]string{"--repo", r.Repository, "--password-file", r.PasswordFile, "--no-lock", "--quiet"}, args...)
+	if r.CacheDir == "" {
+		full = append([]string{"--no-cache"}, full...)
+	} else {
+		full = append([]string{"--cache-dir", r.CacheDir}, full...)
+	}
+	cmd := exec.CommandContext(ctx, r.Binary, full...)
+	cmd.Env = append([]string{"PATH=/usr/bin:/bin", "HOME=/nonexistent", "RESTIC_PROGRESS_FPS=0.01"}, r.Env...)
+	cmd.WaitDelay = 5 * time.Second
+	var stdout, stderr limitedBuffer
+	stdout.max, stderr.max = maxOutput, 64<<10
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("restic %s: %w", args[0], ctx.Err())
+		}
+		return nil, fmt.Errorf("restic %s: %w: %s", args[0], err, lastLine(stderr.String()))
+	}
+	if stdout.over {
+		return nil, fmt.Errorf("restic %s: output larger than %d bytes", args[0], maxOutput)
+	}
+	return stdout.Bytes(), nil
+}
+
+// lastLine is restic's error message: the last non-empty line of its
+// standard error.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
+}
+
+// limitedBuffer keeps at most max bytes and remembers it dropped some.
+type limitedBuffer struct {
+	bytes.Buffer
+	max  int
+	over bool
+}
+
+func (b *limitedBuffer) Write(p []byte) (int, error) {
+	if room := b.max - b.Len(); len(p) > room {
+		b.over = true
+		if room > 0 {
+			b.Buffer.Write(p[:room])
+		}
+		return len(p), nil
+	}
+	return b.Buffer.Write(p)
+}
+
+var _ io.Writer = (*limitedBuffer)(nil)
