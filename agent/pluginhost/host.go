@@ -241,7 +241,10 @@ func (h *Host) run(ctx context.Context, m *manifest.Manifest, hostRoot string) (
 	}
 	classify := func(err error) Outcome {
 		switch {
-		case ctx.Err() != nil:
+		// gRPC enforces the deadline with timers of its own (and sends it
+		// to the plugin), so its DeadlineExceeded can arrive a moment
+		// before ctx says it has expired.
+		case ctx.Err() != nil || status.Code(err) == codes.DeadlineExceeded:
 			return fail(facts.ErrTimeout, fmt.Errorf("collector %s: killed after %s time limit", m.Name, timeout))
 		case errors.Is(err, sdk.ErrInvalidOutput):
 			return fail(facts.ErrInvalidOutput, fmt.Errorf("collector %s: %w", m.Name, err))

@@ -15,11 +15,18 @@ type Facts struct {
 	// be listed.
 	Systemd bool `json:"systemd"`
 	// FailedUnits are the systemd units in the failed state, timers and
-	// the services they start included; empty when none.
+	// the services they start included; empty when none, and null when
+	// they cannot be known (a systemd host whose journal could not be
+	// read, or does not cover the current boot).
 	FailedUnits []FailedUnit `json:"failed_units"`
 	// FailedCron are the cron jobs whose latest runs failed, from the cron
-	// logs; empty when none.
+	// logs; empty when none, and null when they cannot be known (cron
+	// jobs are set up but cron does not log their failures, or no log
+	// could be read).
 	FailedCron []CronFailure `json:"failed_cron"`
+	// Sources are the logs the facts were read from: journal directories
+	// and text log files, as host paths; absent when none was read.
+	Sources []string `json:"sources,omitempty"`
 }
 
 // FailedUnit is one systemd unit in the failed state.
@@ -28,7 +35,8 @@ type FailedUnit struct {
 	Unit string `json:"unit"`
 	// Type is the unit type: "service", "timer", "mount", "socket", ...
 	Type string `json:"type"`
-	// Since is when it entered the failed state.
+	// Since is when it entered the failed state: the first failure of
+	// the current run of failures with no success in between.
 	Since time.Time `json:"since"`
 	// Result is systemd's Result for it: "exit-code", "signal",
 	// "timeout", "core-dump", "start-limit-hit", ...
@@ -38,11 +46,14 @@ type FailedUnit struct {
 // CronFailure is one cron job whose latest runs failed.
 type CronFailure struct {
 	// Job identifies the job as "<crontab file>:<line>", e.g.
-	// "/etc/cron.d/reports:4".
+	// "/etc/cron.d/reports:4", or as "cron:<command>" when the logged
+	// command matches no crontab line ("cron:(unknown command)" when
+	// the log names no command).
 	Job string `json:"job"`
-	// User is the user the job runs as.
+	// User is the user the job runs as ("" when unknown).
 	User string `json:"user"`
-	// Command is the command line as written in the crontab.
+	// Command is the command line as written in the crontab (as logged
+	// when no crontab line matches).
 	Command string `json:"command"`
 	// FailingSince is the time of the first failure in the current run of
 	// consecutive failures.

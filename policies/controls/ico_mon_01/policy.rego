@@ -7,7 +7,9 @@
 #   warning, as does a collector of this audit that crashed, timed out or
 #   was refused in this run (evidence that something on the host fails,
 #   though a single run cannot show for how long; the controls fed by that
-#   collector report error).
+#   collector report error). When the failed units or the failing cron
+#   jobs cannot be known (an unreadable journal, cron not logging
+#   failures) and nothing known fails, the control is not assessed.
 # custom:
 #   id: ICO-MON-01
 #   area: BRM
@@ -31,6 +33,8 @@ result := missing if {
 	count(failing.long) > 0
 } else := {"status": "warn", "evidence": array.concat(failing.recent, collector_failures)} if {
 	count(failing.recent) + count(collector_failures) > 0
+} else := {"status": "not_assessed", "evidence": unknown} if {
+	count(unknown) > 0
 } else := {"status": "pass", "evidence": [summary]}
 
 # missing is the result without services facts: error when their
@@ -85,6 +89,17 @@ duration(t) := sprintf("%v ago", [lib.plural(floor((time.now_ns() - time.parse_r
 collector_failures := [lib.evidence(sprintf("collector:%v", [object.get(e, "collector", "unknown")]), sprintf("collector %v failed in this run (%v): %v", [object.get(e, "collector", "unknown"), object.get(e, "kind", "unknown"), object.get(e, "message", "no message")]), "collector_errors") |
 	some e in input.collector_errors
 ]
+
+# unknown has one item per list the collector could not know (null in
+# the facts): nothing failing among what was seen is then no pass.
+unknown := array.concat(
+	[lib.evidence("services", "failed systemd units could not be known (the journal could not be read, or does not cover the current boot)", "services.failed_units") |
+		input.facts.services.failed_units == null
+	],
+	[lib.evidence("services", "failing cron jobs could not be known (cron jobs are set up but their failures are not logged, or no log could be read)", "services.failed_cron") |
+		input.facts.services.failed_cron == null
+	],
+)
 
 summary := lib.evidence("services", sprintf("no failed systemd unit or timer%v and no failing cron job", [systemd_note]), "services")
 

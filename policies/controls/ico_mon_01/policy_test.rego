@@ -95,3 +95,20 @@ test_collector_error if {
 	inp := {"facts": {}, "collector_errors": [{"collector": "services", "namespace": "services", "kind": "timeout", "message": "killed"}]}
 	ico_mon_01.result.status == "error" with input as inp
 }
+
+test_unknown_units_not_assessed if {
+	r := eval({"systemd": true, "failed_units": null, "failed_cron": []}, [])
+	r.status == "not_assessed"
+	r.evidence == [{"subject": "services", "detail": "failed systemd units could not be known (the journal could not be read, or does not cover the current boot)", "fact": "services.failed_units"}]
+}
+
+test_unknown_cron_not_assessed if {
+	r := eval({"systemd": false, "failed_units": [], "failed_cron": null}, [])
+	r.status == "not_assessed"
+	[e.fact | some e in r.evidence] == ["services.failed_cron"]
+}
+
+test_unknown_does_not_hide_known_failures if {
+	eval({"systemd": true, "failed_units": null, "failed_cron": [cron("/etc/cron.d/reports:4", "2026-08-30T23:59:59Z")]}, []).status == "fail"
+	eval({"systemd": true, "failed_units": [unit("fwupd-refresh.service", "2026-08-31T18:00:00Z")], "failed_cron": null}, []).status == "warn"
+}

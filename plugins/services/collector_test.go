@@ -1,0 +1,304 @@
+package services
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
+	"github.com/auditfleet/auditfleet/schemas"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// testNow is when the tests collect (testdata/build.sh writes around it).
+var testNow = time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
+
+// mtimes are the modification times of fixture files that need one
+// other than testNow (git keeps none): a rotated log was last written
+// when it was rotated.
+var mtimes = map[string]time.Time{
+	"var/log/syslog.1": time.Date(2026, 8, 31, 0, 0, 0, 0, time.UTC),
+}
+
+// hostCopy copies the fixture host into a temporary directory, unpacking
+// the gzipped journal files and setting modification times.
+func hostCopy(t testing.TB, name string) string {
+	t.Helper()
+	src := filepath.Join("testdata", "hosts", name)
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		out := filepath.Join(dst, rel)
+		switch {
+		case d.IsDir():
+			return os.MkdirAll(out, 0o755)
+		case d.Type()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(target, out)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if strings.HasSuffix(p, ".gz") {
+			zr, err := gzip.NewReader(bytes.NewReader(b))
+			if err != nil {
+				return err
+			}
+			if b, err = io.ReadAll(zr); err != nil {
+				return err
+			}
+			out, rel = strings.TrimSuffix(out, ".gz"), strings.TrimSuffix(rel, ".gz")
+		}
+		if err := os.WriteFile(out, b, 0o644); err != nil {
+			return err
+		}
+		mt, ok := mtimes[filepath.ToSlash(rel)]
+		if !ok {
+			mt = testNow
+		}
+		return os.Chtimes(out, mt, mt)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// collectAt runs the collector at testNow on the host root dir.
+func collectAt(t testing.TB, dir, options string) (sdk.Response, error) {
+	t.Helper()
+	r, err := hostroot.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	c := &Collector{now: func() time.Time { return testNow }}
+	return c.Collect(context.Background(), sdk.Request{Root: r, Options: json.RawMessage(options)})
+}
+
+// mustFacts collects from the fixture host and checks the facts against
+// the schema.
+func mustFacts(t testing.TB, host, options string) (Facts, []string) {
+	t.Helper()
+	resp, err := collectAt(t, hostCopy(t, host), options)
+	if err != nil {
+		t.Fatalf("Collect(%s) error: %v", host, err)
+	}
+	f, ok := resp.Facts.(Facts)
+	if !ok {
+		t.Fatalf("Collect.Facts is %T, want Facts", resp.Facts)
+	}
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schemas.Validate(Namespace, b); err != nil {
+		t.Errorf("facts do not match the schema: %v\n%s", err, b)
+	}
+	return f, resp.Warnings
+}
+
+func TestCollectGolden(t *testing.T) {
+	tests := []struct {
+		name, host, options string
+	}{
+		{"failing", "failing", `{}`},
+		{"failing-short-lookback", "failing", `{"lookback_days":2}`},
+		{"recent", "recent", `{}`},
+		{"recovered", "recovered", `{}`},
+		{"cron-text", "cron-text", `{}`},
+		{"syslog-systemd", "syslog-systemd", `{}`},
+		{"corrupt", "corrupt", `{}`},
+		{"garbage", "garbage", `{}`},
+		{"extra-logs", "recovered", `{"extra_logs":["/var/log/app-cron.log"]}`},
+		{"bad-options", "recovered", `{"lookback_days":0,"journal_max_mb":-1,"extra_logs":["relative.log","/var/../x"]}`},
+		{"undecodable-options", "recovered", `{"lookback":3}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, warns := mustFacts(t, tt.host, tt.options)
+			got, err := json.MarshalIndent(struct {
+				Facts    Facts    `json:"facts"`
+				Warnings []string `json:"warnings"`
+			}{f, warns}, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, '\n')
+			path := filepath.Join("testdata", "golden", tt.name+".json")
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("Collect(%s on %s) =\n%s\nwant (%s)\n%s", tt.options, tt.host, got, path, want)
+			}
+		})
+	}
+}
+
+// TestCollectExpectations states the main fixtures' facts outright, so
+// that a wrong golden file cannot hide a wrong fact.
+func TestCollectExpectations(t *testing.T) {
+	ts := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	reports := CronFailure{
+		Job: "/etc/cron.d/reports:4", User: "reports", Command: "/usr/local/bin/rotate-reports --keep 30",
+		FailingSince: ts("2026-08-30T03:00:09Z"), LastFailure: ts("2026-09-01T03:00:09Z"), Failures: 3,
+		Log: "/var/log/journal/3d1219c7c4c5404aaa1f6d2a48adfda4/system.journal",
+	}
+	tests := []struct {
+		host  string
+		want  Facts
+		warns int
+	}{
+		{"failing", Facts{
+			Systemd: true,
+			// Failing since the night before the reboot; old-thing failed
+			// only in the previous boot; fwupd-refresh recovered; the
+			// user journal is not read.
+			FailedUnits: []FailedUnit{{Unit: "backup-db.service", Type: "service", Since: ts("2026-08-28T02:00:04Z"), Result: "timeout"}},
+			FailedCron:  []CronFailure{reports},
+			Sources:     []string{"/var/log/journal"},
+		}, 0},
+		{"recent", Facts{
+			Systemd:     true,
+			FailedUnits: []FailedUnit{{Unit: "fwupd-refresh.service", Type: "service", Since: ts("2026-09-01T10:00:00Z"), Result: "exit-code"}},
+			FailedCron:  []CronFailure{},
+			Sources:     []string{"/run/log/journal"},
+		}, 0},
+		{"recovered", Facts{Systemd: true, FailedUnits: []FailedUnit{}, FailedCron: []CronFailure{}, Sources: []string{"/var/log/journal"}}, 0},
+		{"cron-text", Facts{
+			FailedUnits: []FailedUnit{},
+			FailedCron: []CronFailure{
+				// Europe/London summer time: 04:00 local is 03:00 UTC.
+				{Job: "/etc/cron.d/reports:4", User: "reports", Command: "/usr/local/bin/rotate-reports --keep 30",
+					FailingSince: ts("2026-08-29T03:00:09Z"), LastFailure: ts("2026-09-01T03:00:09Z"), Failures: 4, Log: "/var/log/syslog"},
+				{Job: "cron:(unknown command)", FailingSince: ts("2026-09-01T05:00:02Z"), LastFailure: ts("2026-09-01T05:00:02Z"), Failures: 1, Log: "/var/log/syslog"},
+				{Job: "cron:/opt/legacy/sync.sh", User: "root", Command: "/opt/legacy/sync.sh",
+					FailingSince: ts("2026-08-31T04:00:03Z"), LastFailure: ts("2026-08-31T04:00:03Z"), Failures: 1, Log: "/var/log/syslog"},
+			},
+			Sources: []string{"/var/log/syslog.1", "/var/log/syslog"},
+		}, 0},
+		// Units from the text log (the failure before the last boot is
+		// not current); cronie does not log failures: unknown.
+		{"syslog-systemd", Facts{Systemd: true, FailedUnits: []FailedUnit{}, Sources: []string{"/var/log/messages"}}, 2},
+		// The journal is not a journal: units unknown.
+		{"garbage", Facts{Systemd: true, FailedCron: []CronFailure{}}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.host, func(t *testing.T) {
+			f, warns := mustFacts(t, tt.host, `{}`)
+			if show(f) != show(tt.want) {
+				t.Errorf("Collect(%s) =\n%s\nwant\n%s", tt.host, show(f), show(tt.want))
+			}
+			if len(warns) != tt.warns {
+				t.Errorf("Collect(%s) warnings = %q, want %d", tt.host, warns, tt.warns)
+			}
+		})
+	}
+}
+
+// TestCollectCorrupt checks that a journal cut short still gives what it
+// holds, with warnings for it and for the file that is no journal.
+func TestCollectCorrupt(t *testing.T) {
+	f, warns := mustFacts(t, "corrupt", `{}`)
+	if len(f.FailedUnits) != 1 || f.FailedUnits[0].Unit != "backup-db.service" {
+		t.Errorf("Collect(corrupt) units = %s, want backup-db.service from the part that is readable", show(f.FailedUnits))
+	}
+	all := strings.Join(warns, "\n")
+	for _, w := range []string{"past the end of the file", "not a journal file"} {
+		if !strings.Contains(all, w) {
+			t.Errorf("Collect(corrupt) warnings =\n%s\nwant one containing %q", all, w)
+		}
+	}
+}
+
+func TestCollectNotApplicable(t *testing.T) {
+	resp, err := collectAt(t, hostCopy(t, "none"), `{}`)
+	if !errors.Is(err, sdk.ErrNotApplicable) {
+		t.Errorf("Collect(none) = %+v, %v; want an sdk.ErrNotApplicable error", resp, err)
+	}
+}
+
+func TestCollectErrors(t *testing.T) {
+	if _, err := New().Collect(context.Background(), sdk.Request{}); err == nil {
+		t.Error("Collect without a host root: no error")
+	}
+	r, err := hostroot.Open(hostCopy(t, "failing"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := New().Collect(ctx, sdk.Request{Root: r, Options: json.RawMessage(`{}`)}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Collect with a cancelled context = %v, want context.Canceled", err)
+	}
+}
+
+// TestCollectLiveClock runs New's collector, on the real clock: the
+// fixtures are then older than the lookback window, and the failed units
+// are unknown rather than none.
+func TestCollectLiveClock(t *testing.T) {
+	r, err := hostroot.Open(hostCopy(t, "recent"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	resp, err := New().Collect(context.Background(), sdk.Request{Root: r, Options: json.RawMessage(`{"lookback_days":1}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := resp.Facts.(Facts)
+	if !f.Systemd || f.FailedUnits != nil || len(resp.Warnings) != 2 || !strings.Contains(resp.Warnings[0], "no entries of the last 1 days") {
+		t.Errorf("Collect(recent, real clock, 1 day) = %s, warnings %q; want a systemd host whose failed units are unknown (null), and why", show(f), resp.Warnings)
+	}
+}
+
+func TestInfo(t *testing.T) {
+	i := New().Info()
+	if i.Name != "services" || i.Namespace != Namespace || i.SchemaVersion != SchemaVersion || !sdk.ValidNamespace(i.Namespace) {
+		t.Errorf("Info() = %+v", i)
+	}
+}
+
+func show(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err.Error()
+	}
+	return string(b)
+}

@@ -1,0 +1,82 @@
+package services
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"path"
+)
+
+// Option defaults and bounds.
+const (
+	// DefaultLookbackDays is how many days of logs are read by default.
+	DefaultLookbackDays = 14
+	maxLookbackDays     = 366
+	// DefaultJournalMaxMB bounds the journal bytes read in one collection.
+	DefaultJournalMaxMB = 1024
+	maxJournalMaxMB     = 64 << 10
+	// maxExtraLogs bounds the extra_logs option.
+	maxExtraLogs = 32
+)
+
+// options are the collector's options.
+type options struct {
+	// LookbackDays is how far back logs are read.
+	LookbackDays int
+	// JournalMaxBytes bounds the journal bytes read, over all files.
+	JournalMaxBytes int64
+	// ExtraLogs are more syslog-format text logs to read.
+	ExtraLogs []string
+}
+
+// rawOptions is the options object as written in the agent configuration.
+type rawOptions struct {
+	LookbackDays *int     `json:"lookback_days"`
+	JournalMaxMB *int     `json:"journal_max_mb"`
+	ExtraLogs    []string `json:"extra_logs"`
+}
+
+// parseOptions decodes the options object. Problems are warnings: a bad
+// value falls back to its default, a bad path is left out, and options
+// that do not decode at all are ignored as a whole.
+func parseOptions(raw json.RawMessage) (options, []string) {
+	o := options{LookbackDays: DefaultLookbackDays, JournalMaxBytes: DefaultJournalMaxMB << 20}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return o, nil
+	}
+	var r rawOptions
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&r); err != nil {
+		return o, []string{fmt.Sprintf("options: decode: %v; options ignored", err)}
+	}
+	var warns []string
+	if r.LookbackDays != nil {
+		if v := *r.LookbackDays; v < 1 || v > maxLookbackDays {
+			warns = append(warns, fmt.Sprintf("options: lookback_days %d is not between 1 and %d; using %d", v, maxLookbackDays, DefaultLookbackDays))
+		} else {
+			o.LookbackDays = v
+		}
+	}
+	if r.JournalMaxMB != nil {
+		if v := *r.JournalMaxMB; v < 1 || v > maxJournalMaxMB {
+			warns = append(warns, fmt.Sprintf("options: journal_max_mb %d is not between 1 and %d; using %d", v, maxJournalMaxMB, DefaultJournalMaxMB))
+		} else {
+			o.JournalMaxBytes = int64(v) << 20
+		}
+	}
+	for i, p := range r.ExtraLogs {
+		switch {
+		case i >= maxExtraLogs:
+			warns = append(warns, fmt.Sprintf("options: extra_logs: more than %d; the rest ignored", maxExtraLogs))
+		case !path.IsAbs(p) || path.Clean(p) != p:
+			warns = append(warns, fmt.Sprintf("options: extra_logs[%d] %q is not a clean absolute path; ignored", i, p))
+			continue
+		default:
+			o.ExtraLogs = append(o.ExtraLogs, p)
+			continue
+		}
+		break
+	}
+	return o, warns
+}

@@ -1,0 +1,214 @@
+package services
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/auditfleet/auditfleet/hostroot"
+)
+
+// Text logs read by default, newest first within each name; each is read
+// with its ".1" rotation.
+var defaultTextLogs = []string{"/var/log/syslog", "/var/log/daemon.log", "/var/log/messages", "/var/log/cron.log", "/var/log/cron"}
+
+// Bounds on text logs.
+const (
+	maxTextLog  = 256 << 20 // bytes read of one file
+	maxLineLen  = 64 << 10  // longer lines are skipped
+	maxTextFile = 16        // files read
+)
+
+// syslogLine is one parsed line of a syslog-format text log.
+type syslogLine struct {
+	at      time.Time
+	ident   string
+	pid     int
+	message string
+}
+
+// parseSyslogLine parses one line in the traditional format
+// ("Sep  1 02:00:04 host ident[pid]: message") or the RFC 3339 one
+// ("2026-09-01T02:00:04.123456+01:00 host ident[pid]: message"). A
+// traditional timestamp has no year and no zone: it is read in loc, in
+// the year that puts it no later than a day after ref (the file's
+// modification time), since a log holds no lines from its future.
+func parseSyslogLine(line string, ref time.Time, loc *time.Location) (syslogLine, bool) {
+	var l syslogLine
+	var rest string
+	if len(line) >= 16 && line[3] == ' ' && line[6] == ' ' && line[9] == ':' && line[12] == ':' && line[15] == ' ' {
+		t, err := time.ParseInLocation("Jan _2 15:04:05", line[:15], loc)
+		if err != nil {
+			return l, false
+		}
+		r := ref.In(loc)
+		at := time.Date(r.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, loc)
+		if at.After(ref.Add(24 * time.Hour)) {
+			at = at.AddDate(-1, 0, 0)
+		}
+		l.at, rest = at, line[16:]
+	} else {
+		sp := strings.IndexByte(line, ' ')
+		if sp < 19 {
+			return l, false
+		}
+		t, err := time.Parse(time.RFC3339Nano, line[:sp])
+		if err != nil {
+			return l, false
+		}
+		l.at, rest = t, line[sp+1:]
+	}
+	l.at = l.at.UTC()
+	// host, then "ident[pid]: message" or "ident: message".
+	sp := strings.IndexByte(rest, ' ')
+	if sp <= 0 {
+		return l, false
+	}
+	rest = rest[sp+1:]
+	colon := strings.Index(rest, ": ")
+	if colon <= 0 {
+		return l, false
+	}
+	tag := rest[:colon]
+	l.message = strings.TrimRight(rest[colon+2:], "\r")
+	if br := strings.IndexByte(tag, '['); br > 0 && strings.HasSuffix(tag, "]") {
+		pid, err := strconv.Atoi(tag[br+1 : len(tag)-1])
+		if err != nil || pid < 0 {
+			return l, false
+		}
+		l.ident, l.pid = tag[:br], pid
+	} else {
+		if strings.ContainsAny(tag, " []") {
+			return l, false
+		}
+		l.ident = tag
+	}
+	return l, true
+}
+
+// textLog is one text log to read.
+type textLog struct {
+	path  string
+	mtime time.Time
+}
+
+// findTextLogs returns the text logs present: each default name and its
+// ".1" rotation, then the extra logs; missing ones are skipped.
+func findTextLogs(root *hostroot.Root, extra []string, w *warnings) []textLog {
+	var names []string
+	for _, n := range defaultTextLogs {
+		names = append(names, n+".1", n)
+	}
+	names = append(names, extra...)
+	var logs []textLog
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] {
+			continue
+		}
+		seen[n] = true
+		fi, err := root.Stat(n)
+		if err != nil {
+			if !isNotExist(err) {
+				w.add("text log %s: %v; not read", n, err)
+			}
+			continue
+		}
+		if !fi.Mode().IsRegular() {
+			w.add("text log %s is not a regular file; not read", n)
+			continue
+		}
+		if len(logs) == maxTextFile {
+			w.add("more than %d text logs; %s and the rest not read", maxTextFile, n)
+			break
+		}
+		logs = append(logs, textLog{path: n, mtime: fi.ModTime()})
+	}
+	return logs
+}
+
+// readTextLog reads the events of one text log from since on.
+func readTextLog(ctx context.Context, root *hostroot.Root, l textLog, loc *time.Location, since time.Time, seq *int, w *warnings) ([]event, error) {
+	f, err := root.Open(l.path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	evs, skipped, err := scanTextLog(ctx, io.LimitReader(f, maxTextLog), l, loc, since, seq)
+	if err != nil {
+		return evs, fmt.Errorf("read %s: %w", l.path, err)
+	}
+	if skipped > 0 {
+		w.add("text log %s: %d lines longer than %d bytes skipped", l.path, skipped, maxLineLen)
+	}
+	return evs, nil
+}
+
+// scanTextLog parses the lines of r, returning the events from since on
+// and how many overlong lines were skipped.
+func scanTextLog(ctx context.Context, r io.Reader, l textLog, loc *time.Location, since time.Time, seq *int) ([]event, int, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var evs []event
+	skipped, n := 0, 0
+	for {
+		line, err := br.ReadSlice('\n')
+		long := false
+		for err == bufio.ErrBufferFull {
+			long = true
+			_, err = br.ReadSlice('\n')
+		}
+		if long || len(line) > maxLineLen {
+			skipped++
+		} else if len(line) > 0 {
+			if ev, ok := textEvent(string(bytes.TrimRight(line, "\n")), l, loc); ok && !ev.at.Before(since) {
+				*seq++
+				ev.seq = *seq
+				evs = append(evs, ev)
+			}
+		}
+		if err == io.EOF {
+			return evs, skipped, nil
+		}
+		if err != nil {
+			return evs, skipped, err
+		}
+		if n++; n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return evs, skipped, err
+			}
+		}
+	}
+}
+
+// textEvent classifies one text log line.
+func textEvent(line string, l textLog, loc *time.Location) (event, bool) {
+	sl, ok := parseSyslogLine(line, l.mtime, loc)
+	if !ok {
+		return event{}, false
+	}
+	ev, ok := classify(fields{ident: sl.ident, pid: sl.pid, message: sl.message})
+	if !ok {
+		return event{}, false
+	}
+	ev.at, ev.log = sl.at, l.path
+	return ev, true
+}
+
+// hostLocation returns the host's time zone from /etc/localtime, UTC when
+// it cannot be read.
+func hostLocation(root *hostroot.Root) (*time.Location, bool) {
+	b, err := root.ReadFile("/etc/localtime", 1<<20)
+	if err != nil {
+		return time.UTC, false
+	}
+	loc, err := time.LoadLocationFromTZData("localtime", b)
+	if err != nil {
+		return time.UTC, false
+	}
+	return loc, true
+}
