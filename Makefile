@@ -30,11 +30,11 @@ help: ## Show this help
 
 build: ## Build auditfleet-agent, auditfleet-server and every collector with its manifest into bin/
 	@install -d -m 0755 $(BIN) $(BIN)/plugins
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/auditfleet-agent ./agent/cmd/auditfleet-agent
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/auditfleet-server ./server/cmd/auditfleet-server
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/auditfleet-agent ./agent/cmd/auditfleet-agent
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/auditfleet-server ./server/cmd/auditfleet-server
 	@for c in $(COLLECTORS); do \
 		echo "$(GO) build -o $(BIN)/plugins/auditfleet-collector-$$c ./plugins/$$c/cmd"; \
-		$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/plugins/auditfleet-collector-$$c ./plugins/$$c/cmd || exit 1; \
+		CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/plugins/auditfleet-collector-$$c ./plugins/$$c/cmd || exit 1; \
 		chmod 0755 $(BIN)/plugins/auditfleet-collector-$$c; \
 		$(BIN)/auditfleet-agent plugins manifest --name $$c --namespace $$c $(BIN)/plugins/auditfleet-collector-$$c >/dev/null || exit 1; \
 	done
