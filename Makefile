@@ -75,8 +75,8 @@ opa-policies: ## Run upstream `opa check` and `opa test` on policies/, as policy
 	@test -z "$$($(BIN)/opa fmt --list policies/)" || { $(BIN)/opa fmt --list policies/; echo "opa fmt needed"; exit 1; }
 
 bench: ## Print the speed and memory figures: policy evaluation (hosts/s on one core), collectors, a full scan (wall time, peak RSS per process)
-	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./opa/ ./plugins/accounts/ ./plugins/retention/ ./plugins/services/
-	$(GO) test -run '^$$' -bench Scan -benchtime 20x ./agent/cli/
+	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./opa/ ./plugins/accounts/ ./plugins/patching/ ./plugins/retention/ ./plugins/services/
+	$(GO) test -run '^$$' -bench 'Scan|CollectEach' -benchtime 20x ./agent/cli/
 
 docs: ## Regenerate docs/controls.md from the policies' metadata
 	$(GO) test ./catalogue/ -run TestDocumentUpToDate -update

@@ -89,3 +89,34 @@ func benchScan(b *testing.B, root string) {
 	b.ReportMetric(float64(agentKB)/1024, "agent-peak-MB")
 	b.ReportMetric(float64(maxKB)/1024, "max-process-peak-MB")
 }
+
+// BenchmarkCollectEach runs `collect` of this machine (host root /) with
+// all collectors and reports each collector's own time, as the agent
+// measures it (duration_ms in the facts document), averaged over the runs.
+func BenchmarkCollectEach(b *testing.B) {
+	sum := map[string]float64{}
+	for b.Loop() {
+		cmd := exec.Command(filepath.Join(binDir, "auditfleet-agent"), "collect", "--host-root", "/", "--plugin-dir", filepath.Join(binDir, "plugins"))
+		out, err := cmd.Output()
+		if err != nil {
+			b.Fatalf("collect: %v", err)
+		}
+		var doc struct {
+			Collectors map[string]struct {
+				DurationMS int64 `json:"duration_ms"`
+			} `json:"collectors"`
+		}
+		if err := json.Unmarshal(out, &doc); err != nil {
+			b.Fatalf("collect output: %v", err)
+		}
+		if len(doc.Collectors) == 0 {
+			b.Fatalf("collect ran no collector:\n%s", out)
+		}
+		for name, r := range doc.Collectors {
+			sum[name] += float64(r.DurationMS)
+		}
+	}
+	for name, total := range sum {
+		b.ReportMetric(total/float64(b.N), name+"-ms")
+	}
+}
