@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/unitlog"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
@@ -15,10 +17,12 @@ import (
 const Version = "0.1.0"
 
 // Collector is the "backups" collector.
-type Collector struct{}
+type Collector struct {
+	now func() time.Time
+}
 
 // New returns the "backups" collector.
-func New() *Collector { return &Collector{} }
+func New() *Collector { return &Collector{now: time.Now} }
 
 var _ sdk.Collector = (*Collector)(nil)
 
@@ -32,7 +36,7 @@ func (*Collector) Info() sdk.Info {
 // and restore-test records. A host with none has empty lists: that is a
 // fact ICO-BKP-01 fails, not an error. It fails only without a host root
 // or when ctx has ended.
-func (*Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, error) {
+func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, error) {
 	if req.Root == nil {
 		return sdk.Response{}, errors.New("collect backups: no host root")
 	}
@@ -40,14 +44,18 @@ func (*Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, e
 		return sdk.Response{}, fmt.Errorf("collect backups: %w", err)
 	}
 	o, warns := ParseOptions(req.Options)
-	f, w := collect(ctx, req.Root, o)
+	now := time.Now
+	if c.now != nil {
+		now = c.now
+	}
+	f, w := collect(ctx, req.Root, o, now().UTC())
 	if err := ctx.Err(); err != nil {
 		return sdk.Response{}, fmt.Errorf("collect backups: %w", err)
 	}
 	return sdk.Response{Facts: f, Warnings: append(warns, w...)}, nil
 }
 
-func collect(ctx context.Context, root *hostroot.Root, o Options) (Facts, []string) {
+func collect(ctx context.Context, root *hostroot.Root, o Options, now time.Time) (Facts, []string) {
 	f := Facts{Jobs: []Job{}}
 	var warns []string
 	mounts, _ := readMounts(root)
@@ -75,7 +83,9 @@ func collect(ctx context.Context, root *hostroot.Root, o Options) (Facts, []stri
 	}
 	warns = append(warns, w...)
 	if !o.NoSystemd {
-		jobs, w := systemdJobs(root, nil)
+		jobs, w := systemdJobs(root, func(services map[string]bool) (map[string]UnitOutcome, []string) {
+			return logOutcomes(ctx, root, services, now.AddDate(0, 0, -o.JournalLookbackDays), int64(o.JournalMaxMB)<<20, loc)
+		})
 		f.Jobs = append(f.Jobs, jobs...)
 		warns = append(warns, w...)
 	}
@@ -83,4 +93,30 @@ func collect(ctx context.Context, root *hostroot.Root, o Options) (Facts, []stri
 	f.RestoreTests, w = readRecords(root, o.RecordDir)
 	warns = append(warns, w...)
 	return f, warns
+}
+
+// logOutcomes reads what the systemd journal (or, without one, the
+// syslog text logs) says of the services' runs from since on; services
+// maps each service to whether it is Type=oneshot.
+func logOutcomes(ctx context.Context, root *hostroot.Root, services map[string]bool, since time.Time, maxBytes int64, loc *time.Location) (map[string]UnitOutcome, []string) {
+	l, w, err := unitlog.Read(ctx, root, unitlog.Options{
+		Since: since, MaxBytes: maxBytes, Location: loc,
+		Units: func(u string) bool { _, ok := services[u]; return ok },
+	})
+	warns := make([]string, 0, len(w))
+	for _, s := range w {
+		warns = append(warns, "systemd jobs: "+s)
+	}
+	if err != nil {
+		return nil, warns // ctx has ended: Collect fails
+	}
+	if len(l.Sources) == 0 {
+		warns = append(warns, "systemd jobs: no journal and no syslog text log to read; the outcomes of their runs are unknown")
+	}
+	out := map[string]UnitOutcome{}
+	for s, oneshot := range services {
+		o := l.Outcome(s, oneshot)
+		out[s] = UnitOutcome{LastSuccess: o.LastSuccess, LastFailure: o.LastFailure}
+	}
+	return out, warns
 }

@@ -27,27 +27,30 @@ var fileTime = time.Date(2026, 8, 31, 2, 0, 0, 0, time.UTC)
 
 // fullTimes are the times the "full" fixture host's state files carry.
 var fullTimes = map[string]time.Time{
-	"srv/borg/encrypted/integrity.5":               time.Date(2026, 8, 30, 1, 45, 0, 0, time.UTC),
-	"srv/borg/encrypted/hints.5":                   time.Date(2026, 8, 30, 1, 45, 1, 0, time.UTC),
-	"srv/borg/plain/integrity.5":                   time.Date(2026, 7, 1, 1, 45, 0, 0, time.UTC),
-	"srv/borg/plain/hints.5":                       time.Date(2026, 7, 1, 1, 45, 0, 0, time.UTC),
-	"var/lib/systemd/timers/stamp-db-backup.timer": time.Date(2026, 8, 31, 1, 30, 0, 0, time.UTC),
-	"mnt/nas/rsnapshot/daily.0":                    time.Date(2026, 8, 29, 2, 5, 12, 0, time.UTC),
-	"var/backups/dumps/.done":                      time.Date(2026, 8, 31, 0, 20, 0, 0, time.UTC),
+	"srv/borg/encrypted/integrity.5":                                  time.Date(2026, 8, 30, 1, 45, 0, 0, time.UTC),
+	"srv/borg/encrypted/hints.5":                                      time.Date(2026, 8, 30, 1, 45, 1, 0, time.UTC),
+	"srv/borg/plain/integrity.5":                                      time.Date(2026, 7, 1, 1, 45, 0, 0, time.UTC),
+	"srv/borg/plain/hints.5":                                          time.Date(2026, 7, 1, 1, 45, 0, 0, time.UTC),
+	"var/lib/systemd/timers/stamp-db-backup.timer":                    time.Date(2026, 8, 30, 1, 30, 0, 0, time.UTC),
+	"var/lib/systemd/timers/stamp-other-backup.timer":                 time.Date(2026, 9, 1, 0, 45, 0, 0, time.UTC),
+	"var/log/journal/b5a1e0c4d3f24a6b9c8d7e6f5a4b3c2d/system.journal": time.Date(2026, 9, 1, 0, 45, 7, 0, time.UTC),
+	"mnt/nas/rsnapshot/daily.0":                                       time.Date(2026, 8, 29, 2, 5, 12, 0, time.UTC),
+	"var/backups/dumps/.done":                                         time.Date(2026, 8, 31, 0, 20, 0, 0, time.UTC),
 }
 
-// host copies a fixture host with its times set.
+// host copies a fixture host, its journal unpacked, with its times set.
 func host(t testing.TB, name string) string {
 	t.Helper()
 	dir := fixture.Copy(t, filepath.Join("testdata", "hosts", name), fileTime)
+	fixture.Gunzip(t, dir)
 	if name == "full" {
 		fixture.Touch(t, dir, fullTimes)
 	}
 	return dir
 }
 
-// mustFacts runs the collector on the host root dir and checks its output
-// against the schema.
+// mustFacts runs the collector at policyNow on the host root dir and
+// checks its output against the schema.
 func mustFacts(t *testing.T, dir, options string) (Facts, []string) {
 	t.Helper()
 	r, err := hostroot.Open(dir)
@@ -55,7 +58,8 @@ func mustFacts(t *testing.T, dir, options string) (Facts, []string) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	resp, err := New().Collect(context.Background(), sdk.Request{Root: r, Options: json.RawMessage(options)})
+	c := &Collector{now: func() time.Time { return policyNow }}
+	resp, err := c.Collect(context.Background(), sdk.Request{Root: r, Options: json.RawMessage(options)})
 	if err != nil {
 		t.Fatalf("Collect error: %v", err)
 	}
@@ -240,5 +244,149 @@ func TestDeployExample(t *testing.T) {
 	o, warns := ParseOptions(cfg.Collectors["backups"])
 	if len(warns) > 0 || len(o.Jobs) != 2 {
 		t.Errorf("ParseOptions(example) = %d jobs, warnings %q", len(o.Jobs), warns)
+	}
+}
+
+// TestSystemdOutcomes checks where the systemd jobs' outcomes come from:
+// the journal, the syslog text logs without one, and the service a
+// timer's Unit= names.
+func TestSystemdOutcomes(t *testing.T) {
+	writeFile := func(rel, content string, at time.Time) func(t *testing.T, dir string) {
+		return func(t *testing.T, dir string) {
+			p := filepath.Join(dir, rel)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chtimes(p, at, at); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	noJournal := func(t *testing.T, dir string) {
+		if err := os.RemoveAll(filepath.Join(dir, "var/log/journal")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Europe/London (the fixture's /etc/localtime) is UTC+1 in summer.
+	syslog := writeFile("var/log/syslog", "Aug 29 02:30:00 db-01 systemd[1]: Starting db-backup.service - Dump...\n"+
+		"Aug 29 02:41:02 db-01 systemd[1]: db-backup.service: Succeeded.\n"+
+		"Aug 30 01:45:07 db-01 systemd[1]: other-backup.service: Failed with result 'exit-code'.\n"+
+		"Aug 31 04:05:10 db-01 systemd[1]: Started home-backup@alice.service - Back up alice's home.\n"+
+		"Aug 31 02:00:00 db-01 backup[77]: db-backup.service: Failed with result 'exit-code'.\n", policyNow)
+	tests := []struct {
+		name  string
+		edits []func(t *testing.T, dir string)
+		want  map[string]string // job ID → "<last success> <last run> <result>"
+		warn  string            // a warning containing it; "" for none
+	}{
+		{"journal", nil, map[string]string{
+			"systemd:db-backup.timer":         "2026-08-30T01:42:17Z 2026-08-30T01:42:17Z success",
+			"systemd:other-backup.timer":      "2026-08-22T00:58:31Z 2026-09-01T00:45:07Z failure",
+			"systemd:home-backup@alice.timer": "2026-08-31T03:05:10Z 2026-08-31T03:05:10Z success",
+		}, ""},
+		{"syslog without a journal", []func(*testing.T, string){noJournal, syslog}, map[string]string{
+			"systemd:db-backup.timer":    "2026-08-29T01:41:02Z 2026-08-30T01:30:00Z unknown",
+			"systemd:other-backup.timer": "null 2026-09-01T00:45:00Z unknown",
+			// A oneshot's start job is done when it has run (systemd
+			// before 246 said "Started").
+			"systemd:home-backup@alice.timer": "2026-08-31T03:05:10Z 2026-08-31T03:05:10Z success",
+		}, ""},
+		{"no log at all", []func(*testing.T, string){noJournal}, map[string]string{
+			"systemd:db-backup.timer": "null 2026-08-30T01:30:00Z unknown",
+		}, "no journal and no syslog text log"},
+		{"timer naming another service", []func(*testing.T, string){writeFile("etc/systemd/system/db-backup.timer",
+			"[Timer]\nOnCalendar=daily\nUnit=other-backup.service\n", fileTime)}, map[string]string{
+			"systemd:db-backup.timer": "2026-08-22T00:58:31Z 2026-09-01T00:45:07Z failure",
+		}, ""},
+		{"simple service: started is no success", []func(*testing.T, string){noJournal, syslog, writeFile("etc/systemd/system/home-backup@.service",
+			"[Service]\nType=simple\nExecStart=/bin/true\n", fileTime)}, map[string]string{
+			"systemd:home-backup@alice.timer": "null null unknown",
+		}, ""},
+		{"simple service: deactivated is a success", []func(*testing.T, string){writeFile("etc/systemd/system/home-backup@.service",
+			"[Service]\nType=simple\nExecStart=/bin/true\n", fileTime)}, map[string]string{
+			"systemd:home-backup@alice.timer": "2026-08-31T03:05:10Z 2026-08-31T03:05:10Z success",
+		}, ""},
+	}
+	show := func(p *time.Time) string {
+		if p == nil {
+			return "null"
+		}
+		return p.Format(time.RFC3339)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := host(t, "full")
+			for _, e := range tt.edits {
+				e(t, dir)
+			}
+			f, warns := mustFacts(t, dir, `{"rsnapshot_config":"/none","record_dir":"/none"}`)
+			got := map[string]string{}
+			for _, j := range f.Jobs {
+				got[j.ID] = show(j.LastSuccess) + " " + show(j.LastRun) + " " + j.LastResult
+			}
+			for id, want := range tt.want {
+				if got[id] != want {
+					t.Errorf("%s = %q, want %q", id, got[id], want)
+				}
+			}
+			all := strings.Join(warns, "\n")
+			if tt.warn != "" && !strings.Contains(all, tt.warn) || tt.warn == "" && strings.Contains(all, "systemd jobs:") {
+				t.Errorf("warnings %q, want one containing %q", warns, tt.warn)
+			}
+		})
+	}
+}
+
+func TestTimerService(t *testing.T) {
+	tests := []struct {
+		name, timer, content, want string
+	}{
+		{"same name", "db-backup.timer", "[Timer]\nOnCalendar=daily\n", "db-backup.service"},
+		{"dotted name", "db.backup.timer", "[Timer]\nOnCalendar=daily\n", "db.backup.service"},
+		{"instance", "home-backup@alice.timer", "[Timer]\nOnCalendar=daily\n", "home-backup@alice.service"},
+		{"Unit=", "db-backup.timer", "[Timer]\nUnit=dump.service\n", "dump.service"},
+		{"last Unit= wins", "db-backup.timer", "[Timer]\nUnit=a.service\nUnit = b.service\n", "b.service"},
+		{"Unit= of another section", "db-backup.timer", "[Unit]\nUnit=a.service\n[Timer]\nOnCalendar=daily\n", "db-backup.service"},
+		{"commented out", "db-backup.timer", "[Timer]\n# Unit=a.service\n", "db-backup.service"},
+		{"instance specifier", "home-backup@bob.timer", "[Timer]\nUnit=home-backup-run@%i.service\n", "home-backup-run@bob.service"},
+		{"unresolved specifier", "db-backup.timer", "[Timer]\nUnit=x@%H.service\n", "db-backup.service"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "t.timer"), []byte(tt.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r, err := hostroot.Open(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			if got := timerService(r, "/t.timer", tt.timer); got != tt.want {
+				t.Errorf("timerService(%s) = %q, want %q", tt.timer, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseJournalOptions(t *testing.T) {
+	tests := []struct {
+		in              string
+		lookback, maxMB int
+		warns           int
+	}{
+		{`{}`, DefaultJournalLookbackDays, DefaultJournalMaxMB, 0},
+		{`{"journal_lookback_days":60,"journal_max_mb":16}`, 60, 16, 0},
+		{`{"journal_lookback_days":-1}`, DefaultJournalLookbackDays, DefaultJournalMaxMB, 1},
+		{`{"journal_lookback_days":400,"journal_max_mb":100000}`, DefaultJournalLookbackDays, DefaultJournalMaxMB, 2},
+	}
+	for _, tt := range tests {
+		o, warns := ParseOptions(json.RawMessage(tt.in))
+		if o.JournalLookbackDays != tt.lookback || o.JournalMaxMB != tt.maxMB || len(warns) != tt.warns {
+			t.Errorf("ParseOptions(%s) = lookback %d, max %d MB, warnings %q; want %d, %d, %d warnings", tt.in, o.JournalLookbackDays, o.JournalMaxMB, warns, tt.lookback, tt.maxMB, tt.warns)
+		}
 	}
 }

@@ -14,7 +14,10 @@
 //     of its first stored object (encrypted or not);
 //   - rsnapshot, when its log or its newest snapshot shows it has run;
 //   - enabled systemd timers and services whose names say backup, with
-//     the time a persistent timer last fired;
+//     the time a persistent timer last fired and the latest successful
+//     and failed runs of their service, from the systemd journal or,
+//     without one, the syslog text logs (plugins/internal/unitlog; only
+//     read when such a unit is enabled, journal_lookback_days back);
 //   - jobs of any other tool, declared with a marker file they touch on
 //     success;
 //   - restore-test evidence records (JSON or YAML, see Record) in the

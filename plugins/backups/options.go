@@ -18,6 +18,15 @@ const (
 	// DefaultResticBinary is the restic program run when a job has a
 	// password file (plugins start without the host's PATH).
 	DefaultResticBinary = "/usr/bin/restic"
+	// DefaultJournalLookbackDays is how many days of logs are read for
+	// the outcomes of systemd backup units: beyond the 7-day maximum
+	// backup age, so that a job failing for weeks still shows its last
+	// success.
+	DefaultJournalLookbackDays = 35
+	// DefaultJournalMaxMB bounds the journal megabytes read.
+	DefaultJournalMaxMB    = 1024
+	maxJournalLookbackDays = 366
+	maxJournalMaxMB        = 64 << 10
 )
 
 // Options are the collector's options, as written under
@@ -37,6 +46,14 @@ type Options struct {
 	// NoSystemd turns off the search of systemd units and timers whose
 	// names say backup.
 	NoSystemd bool `json:"no_systemd,omitempty"`
+	// JournalLookbackDays is how many days of the systemd journal (or,
+	// without one, of the syslog text logs) are read for the outcomes of
+	// the systemd backup units' runs (default DefaultJournalLookbackDays,
+	// 1 to 366).
+	JournalLookbackDays int `json:"journal_lookback_days,omitempty"`
+	// JournalMaxMB bounds the journal megabytes read over all files
+	// (default DefaultJournalMaxMB, 1 to 65536).
+	JournalMaxMB int `json:"journal_max_mb,omitempty"`
 }
 
 // JobSpec is one declared backup job.
@@ -124,6 +141,16 @@ func ParseOptions(raw json.RawMessage) (Options, []string) {
 			*p.v = ""
 		}
 	}
+	for _, p := range []struct {
+		name     string
+		v        *int
+		max, def int
+	}{{"journal_lookback_days", &o.JournalLookbackDays, maxJournalLookbackDays, DefaultJournalLookbackDays}, {"journal_max_mb", &o.JournalMaxMB, maxJournalMaxMB, DefaultJournalMaxMB}} {
+		if *p.v < 0 || *p.v > p.max {
+			warns = append(warns, fmt.Sprintf("options: %s %d is not between 1 and %d; using %d", p.name, *p.v, p.max, p.def))
+			*p.v = 0
+		}
+	}
 	return withDefaults(o), warns
 }
 
@@ -136,6 +163,12 @@ func withDefaults(o Options) Options {
 	}
 	if o.ResticBinary == "" {
 		o.ResticBinary = DefaultResticBinary
+	}
+	if o.JournalLookbackDays == 0 {
+		o.JournalLookbackDays = DefaultJournalLookbackDays
+	}
+	if o.JournalMaxMB == 0 {
+		o.JournalMaxMB = DefaultJournalMaxMB
 	}
 	return o
 }

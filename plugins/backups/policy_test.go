@@ -73,6 +73,19 @@ func TestPolicies(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, map[string]result.Status{"ICO-BKP-02": result.Fail}},
+		// Outcomes from the journal: db-backup.service last succeeded two
+		// days before policyNow; other-backup.service ten days before, and
+		// has failed every night since.
+		{"systemd timer that succeeded two days ago", "full", `{"rsnapshot_config":"/none"}`, onlyTimer("db-backup.timer"), map[string]result.Status{"ICO-BKP-01": result.Pass}},
+		{"systemd timer failing since a success ten days ago", "full", `{"rsnapshot_config":"/none"}`, onlyTimer("other-backup.timer"), map[string]result.Status{"ICO-BKP-01": result.Fail}},
+		{"template timer instance that succeeded yesterday", "full", `{"rsnapshot_config":"/none"}`, onlyTimer("home-backup@alice.timer"), map[string]result.Status{"ICO-BKP-01": result.Pass}},
+		{"systemd timer without its journal", "full", `{"rsnapshot_config":"/none"}`, func(t *testing.T, dir string) {
+			onlyTimer("db-backup.timer")(t, dir)
+			if err := os.RemoveAll(filepath.Join(dir, "var/log/journal")); err != nil {
+				t.Fatal(err)
+			}
+		}, map[string]result.Status{"ICO-BKP-01": result.Fail}},
+		{"journal older than the lookback", "full", `{"rsnapshot_config":"/none","journal_lookback_days":1}`, onlyTimer("db-backup.timer"), map[string]result.Status{"ICO-BKP-01": result.Fail}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,6 +101,31 @@ func TestPolicies(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// onlyTimer leaves timer the only backup timer enabled on the copied host.
+func onlyTimer(timer string) func(t *testing.T, dir string) {
+	return func(t *testing.T, dir string) {
+		t.Helper()
+		wants := filepath.Join(dir, "etc/systemd/system/timers.target.wants")
+		links, err := os.ReadDir(wants)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, l := range links {
+			if l.Name() == timer {
+				found = true
+				continue
+			}
+			if err := os.Remove(filepath.Join(wants, l.Name())); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !found {
+			t.Fatalf("%s is not enabled on the fixture host", timer)
+		}
 	}
 }
 

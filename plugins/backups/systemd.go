@@ -81,9 +81,11 @@ func unitFile(root *hostroot.Root, unit string) string {
 
 // systemdJobs returns a job per enabled backup timer, and per enabled
 // backup service that no enabled timer starts. A timer's last run is its
-// stamp; the outcome of a run is in the journal, which outcomes (may be
-// nil) reads.
-func systemdJobs(root *hostroot.Root, outcomes func(unit string) (UnitOutcome, bool)) ([]Job, []string) {
+// stamp. The outcomes of the runs are in the logs: outcomes (may be nil)
+// is given every job's service (the timer's Unit=, else the service of
+// its name), each with whether it is Type=oneshot, and returns what the
+// logs say of them, with warnings.
+func systemdJobs(root *hostroot.Root, outcomes func(services map[string]bool) (map[string]UnitOutcome, []string)) ([]Job, []string) {
 	units, warns := backupUnits(root)
 	names := make([]string, 0, len(units))
 	for n := range units {
@@ -91,8 +93,10 @@ func systemdJobs(root *hostroot.Root, outcomes func(unit string) (UnitOutcome, b
 	}
 	slices.Sort(names)
 	var jobs []Job
+	var services []string // in step with jobs
+	oneshot := map[string]bool{}
 	for _, n := range names {
-		base, kind, _ := strings.Cut(n, ".")
+		base, kind := splitUnit(n)
 		if kind == "service" {
 			if _, timed := units[base+".timer"]; timed {
 				continue
@@ -106,28 +110,100 @@ func systemdJobs(root *hostroot.Root, outcomes func(unit string) (UnitOutcome, b
 		j := Job{ID: "systemd:" + n, Tool: "systemd", Source: src, LastResult: "unknown"}
 		service := n
 		if kind == "timer" {
-			service = base + ".service"
+			service = timerService(root, src, n)
 			if info, err := root.Stat(timerStampDir + "/stamp-" + n); err == nil {
 				t := info.ModTime().UTC().Truncate(time.Second)
 				j.LastRun = &t
 			}
 		}
-		if outcomes != nil {
-			if o, ok := outcomes(service); ok {
-				if o.LastSuccess != nil {
-					j.setRun(*o.LastSuccess, "success")
-				}
-				if o.LastFailure != nil {
-					j.setRun(*o.LastFailure, "failure")
-				}
-			}
+		if _, ok := oneshot[service]; !ok {
+			oneshot[service] = isOneshot(root, service)
 		}
-		jobs = append(jobs, j)
+		jobs, services = append(jobs, j), append(services, service)
+	}
+	if outcomes == nil || len(jobs) == 0 {
+		return jobs, warns
+	}
+	out, w := outcomes(oneshot)
+	warns = append(warns, w...)
+	for i := range jobs {
+		o := out[services[i]]
+		if o.LastSuccess != nil {
+			jobs[i].setRun(*o.LastSuccess, "success")
+		}
+		if o.LastFailure != nil {
+			jobs[i].setRun(*o.LastFailure, "failure")
+		}
 	}
 	return jobs, warns
 }
 
-// UnitOutcome is what the journal says of a service's runs.
+// splitUnit splits a unit name at its last dot: "db.backup.timer" is
+// "db.backup" and "timer".
+func splitUnit(n string) (base, kind string) {
+	dot := strings.LastIndexByte(n, '.')
+	if dot < 0 {
+		return n, ""
+	}
+	return n[:dot], n[dot+1:]
+}
+
+// maxUnitFile bounds the unit file read.
+const maxUnitFile = 64 << 10
+
+// unitSetting returns the last value of key in section of the unit file
+// at path; "" when it is not set or the file cannot be read. Drop-ins
+// (<unit>.d/*.conf) are not read.
+func unitSetting(root *hostroot.Root, path, section, key string) string {
+	b, err := root.ReadFile(path, maxUnitFile)
+	if err != nil {
+		return ""
+	}
+	in, v := false, ""
+	for line := range strings.SplitSeq(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "" || line[0] == '#' || line[0] == ';':
+		case line[0] == '[':
+			in = line == "["+section+"]"
+		case in:
+			if k, val, ok := strings.Cut(line, "="); ok && strings.TrimSpace(k) == key {
+				v = strings.TrimSpace(val)
+			}
+		}
+	}
+	return v
+}
+
+// timerService returns the service the timer (file src) starts: its
+// Unit= setting, else the service of the same name ("name@x.timer"
+// starts "name@x.service"). In Unit=, %i and %I are the timer's
+// instance; a value with other specifiers is not resolved and the
+// service of the same name is used.
+func timerService(root *hostroot.Root, src, timer string) string {
+	base, _ := splitUnit(timer)
+	def := base + ".service"
+	u := unitSetting(root, src, "Timer", "Unit")
+	if u == "" {
+		return def
+	}
+	if at := strings.IndexByte(base, '@'); at >= 0 {
+		u = strings.NewReplacer("%i", base[at+1:], "%I", base[at+1:]).Replace(u)
+	}
+	if strings.Contains(u, "%") || strings.ContainsAny(u, " \t/") {
+		return def
+	}
+	return u
+}
+
+// isOneshot reports whether the service's unit file (its template's, for
+// an instance) says Type=oneshot.
+func isOneshot(root *hostroot.Root, service string) bool {
+	src := unitFile(root, service)
+	return src != "" && unitSetting(root, src, "Service", "Type") == "oneshot"
+}
+
+// UnitOutcome is what the logs say of a service's runs.
 type UnitOutcome struct {
 	// LastSuccess and LastFailure are the ends of the latest successful
 	// and failed runs; nil when none is recorded.

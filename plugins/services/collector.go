@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/unitlog"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
@@ -59,31 +60,34 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 // collect builds the facts.
 func collect(ctx context.Context, root *hostroot.Root, opts options, now time.Time, w *warnings) (Facts, error) {
 	since := now.AddDate(0, 0, -opts.LookbackDays)
-	files, journalDirsFound := findJournalFiles(root, w)
+	files, journalDirsFound, fw := unitlog.FindJournals(root)
+	*w = append(*w, fw...)
 	f := Facts{Systemd: isSystemd(root, root.IsLive()) || len(files) > 0}
 	seq := 0
 	jr, err := readJournals(ctx, root, files, since, opts.JournalMaxBytes, &seq, w)
 	if err != nil {
 		return Facts{}, err
 	}
-	useJournal := jr.read > 0 && jr.entries > 0
-	if jr.read+jr.old > 0 && jr.entries == 0 {
+	useJournal := jr.Used()
+	if jr.Read+jr.Old > 0 && jr.Entries == 0 {
 		w.add("the journal holds no entries of the last %d days; the text logs are read instead", opts.LookbackDays)
 	}
 	if useJournal {
 		f.Sources = append(f.Sources, journalDirsFound...)
 	}
-	texts := findTextLogs(root, nil, w)
-	extra := findTextLogs(root, opts.ExtraLogs, w)
-	extra = slices.DeleteFunc(extra, func(l textLog) bool { return slices.Contains(texts, l) })
+	texts, tw := unitlog.FindTextLogs(root, nil)
+	*w = append(*w, tw...)
+	extra, tw := unitlog.FindTextLogs(root, opts.ExtraLogs)
+	*w = append(*w, tw...)
+	extra = slices.DeleteFunc(extra, func(l unitlog.TextLog) bool { return slices.Contains(texts, l) })
 	jobs, cronFound := readCrontabs(root, w)
 	if !f.Systemd && len(texts)+len(extra) == 0 && !cronFound {
 		return Facts{}, fmt.Errorf("no systemd, no cron and no system log under the host root: %w", sdk.ErrNotApplicable)
 	}
-	loc, _ := hostLocation(root)
+	loc, _ := unitlog.HostLocation(root)
 	var evs []event
 	textRead := 0
-	var toRead []textLog
+	var toRead []unitlog.TextLog
 	if !useJournal {
 		toRead = texts
 	}
@@ -97,7 +101,7 @@ func collect(ctx context.Context, root *hostroot.Root, opts options, now time.Ti
 		}
 		evs = append(evs, e...)
 		textRead++
-		f.Sources = append(f.Sources, l.path)
+		f.Sources = append(f.Sources, l.Path)
 	}
 	if useJournal {
 		evs = append(evs, jr.events...)
@@ -114,11 +118,11 @@ func units(root *hostroot.Root, systemd, useJournal bool, jr journalResult, evs 
 		return []FailedUnit{}
 	}
 	if useJournal {
-		boot, ok := currentBoot(root)
+		boot, ok := unitlog.CurrentBoot(root)
 		if !ok {
-			boot = jr.newBoot
+			boot = jr.NewestBoot
 		}
-		if !jr.hasBoot(boot) {
+		if !jr.HasBoot(boot) {
 			w.add("the journal has no entries of the current boot %s; failed units unknown", boot)
 			return nil
 		}

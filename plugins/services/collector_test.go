@@ -2,13 +2,10 @@ package services
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
-	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +13,7 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/internal/fixture"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 	"github.com/auditfleet/auditfleet/schemas"
 )
@@ -36,52 +34,12 @@ var mtimes = map[string]time.Time{
 // the gzipped journal files and setting modification times.
 func hostCopy(t testing.TB, name string) string {
 	t.Helper()
-	src := filepath.Join("testdata", "hosts", name)
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	dst := fixture.Copy(t, filepath.Join("testdata", "hosts", name), testNow)
+	fixture.Gunzip(t, dst)
+	for rel, mt := range mtimes {
+		if _, err := os.Stat(filepath.Join(dst, rel)); err == nil {
+			fixture.Touch(t, dst, map[string]time.Time{rel: mt})
 		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		out := filepath.Join(dst, rel)
-		switch {
-		case d.IsDir():
-			return os.MkdirAll(out, 0o755)
-		case d.Type()&fs.ModeSymlink != 0:
-			target, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(target, out)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if strings.HasSuffix(p, ".gz") {
-			zr, err := gzip.NewReader(bytes.NewReader(b))
-			if err != nil {
-				return err
-			}
-			if b, err = io.ReadAll(zr); err != nil {
-				return err
-			}
-			out, rel = strings.TrimSuffix(out, ".gz"), strings.TrimSuffix(rel, ".gz")
-		}
-		if err := os.WriteFile(out, b, 0o644); err != nil {
-			return err
-		}
-		mt, ok := mtimes[filepath.ToSlash(rel)]
-		if !ok {
-			mt = testNow
-		}
-		return os.Chtimes(out, mt, mt)
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	return dst
 }

@@ -8,6 +8,7 @@
 //   - the systemd journal: system.journal and its rotated system@*.journal
 //     files under /var/log/journal/<machine-id>/ and
 //     /run/log/journal/<machine-id>/ (user journals are not read), with
+//     plugins/internal/unitlog (shared with the backups collector) and
 //     the bounded pure-Go reader of plugins/internal/journal. Only entries
 //     of the lookback window are decoded. Of the service manager's own
 //     entries (_PID=1) it uses the catalog messages: "Failed with result"

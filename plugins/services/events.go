@@ -3,16 +3,17 @@ package services
 import (
 	"regexp"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/auditfleet/auditfleet/plugins/internal/unitlog"
 )
 
 // Catalog MESSAGE_IDs of the service manager (systemd's sd-messages.h).
 const (
-	msgUnitStarted       = "39f53479d3a045ac8e11786248231fbf" // job done: "Started"/"Finished"
-	msgUnitFailed        = "be02cf6855d2428ba40df7e9d022f03d" // job failed: "Failed to start"
-	msgUnitSuccess       = "7ad2d189f7e94e70a38c781354912448" // "Deactivated successfully."
-	msgUnitFailureResult = "d9b373ed55a64feb8242e02dbe79a49c" // "Failed with result '...'."
+	msgUnitStarted       = unitlog.MsgUnitStarted       // job done: "Started"/"Finished"
+	msgUnitFailed        = unitlog.MsgUnitFailed        // job failed: "Failed to start"
+	msgUnitSuccess       = unitlog.MsgUnitSuccess       // "Deactivated successfully."
+	msgUnitFailureResult = unitlog.MsgUnitFailureResult // "Failed with result '...'."
 )
 
 // kind is what a log line says.
@@ -41,23 +42,8 @@ type event struct {
 	log           string // host path of the log it came from
 }
 
-// unitTypes are the unit name suffixes the schema knows.
-var unitTypes = map[string]bool{
-	"service": true, "timer": true, "mount": true, "automount": true, "socket": true, "path": true,
-	"swap": true, "target": true, "device": true, "scope": true, "slice": true,
-}
-
 // unitType returns the type of a unit name, "" when it is not one.
-func unitType(name string) string {
-	dot := strings.LastIndexByte(name, '.')
-	if dot <= 0 || strings.ContainsAny(name, "/ \t") || len(name) > 256 {
-		return ""
-	}
-	if t := name[dot+1:]; unitTypes[t] {
-		return t
-	}
-	return ""
-}
+func unitType(name string) string { return unitlog.UnitType(name) }
 
 // fields are the journal fields one line is classified by; text logs
 // fill only ident, pid and message.
@@ -71,10 +57,8 @@ type fields struct {
 }
 
 var (
-	failedWithResult = regexp.MustCompile(`^(\S+): Failed with result '([^']+)'\.?$`)
-	startedUnit      = regexp.MustCompile(`^(?:Started|Finished) (\S+) - `)
-	cronCmd          = regexp.MustCompile(`^\(([^)\s]+)\) CMD \((.*)\)$`)
-	cronGrandchild   = regexp.MustCompile(`^\(CRON\) error \(grandchild #(\d+) failed with exit status (\d+)\)$`)
+	cronCmd        = regexp.MustCompile(`^\(([^)\s]+)\) CMD \((.*)\)$`)
+	cronGrandchild = regexp.MustCompile(`^\(CRON\) error \(grandchild #(\d+) failed with exit status (\d+)\)$`)
 )
 
 // classify says what a line means for units and cron jobs; ok is false
@@ -99,49 +83,22 @@ func classify(f fields) (event, bool) {
 }
 
 // classifyManager reads a line of the service manager (PID 1), by its
-// MESSAGE_ID when it has one, else by its text.
+// MESSAGE_ID when it has one, else by its text (see unitlog.Classify):
+// a failure is unitFailed, a clean end or a start job done unitOK.
 func classifyManager(f fields) (event, bool) {
-	switch f.messageID {
-	case msgUnitFailureResult:
-		if unitType(f.unit) != "" {
-			return event{kind: unitFailed, unit: f.unit, result: f.unitResult}, true
-		}
-		return event{}, false
-	case msgUnitFailed:
-		// "Failed to start": the unit's result came just before; a
-		// failed dependency leaves the unit inactive, not failed.
-		if unitType(f.unit) != "" && f.jobResult == "failed" {
-			return event{kind: unitFailed, unit: f.unit}, true
-		}
-		return event{}, false
-	case msgUnitSuccess:
-		if unitType(f.unit) != "" {
-			return event{kind: unitOK, unit: f.unit}, true
-		}
-		return event{}, false
-	case msgUnitStarted:
-		if unitType(f.unit) != "" && (f.jobResult == "" || f.jobResult == "done") {
-			return event{kind: unitOK, unit: f.unit}, true
-		}
-		return event{}, false
-	case "":
-	default:
+	ev, ok := unitlog.Classify(unitlog.Line{
+		Ident: f.ident, PID: f.pid, Message: f.message, MessageID: f.messageID,
+		Unit: f.unit, UnitResult: f.unitResult, JobResult: f.jobResult,
+	})
+	if !ok {
 		return event{}, false
 	}
-	msg := f.message
-	if m := failedWithResult.FindStringSubmatch(msg); m != nil && unitType(m[1]) != "" {
-		return event{kind: unitFailed, unit: m[1], result: m[2]}, true
-	}
-	if u, ok := strings.CutSuffix(msg, ": Deactivated successfully."); ok && unitType(u) != "" {
-		return event{kind: unitOK, unit: u}, true
-	}
-	if u, ok := strings.CutSuffix(msg, ": Succeeded."); ok && unitType(u) != "" {
-		return event{kind: unitOK, unit: u}, true
-	}
-	if m := startedUnit.FindStringSubmatch(msg); m != nil && unitType(m[1]) != "" {
-		return event{kind: unitOK, unit: m[1]}, true
-	}
-	if strings.HasPrefix(msg, "systemd ") && strings.Contains(msg, " running in system mode") {
+	switch ev.Kind {
+	case unitlog.Failed:
+		return event{kind: unitFailed, unit: ev.Unit, result: ev.Result}, true
+	case unitlog.Deactivated, unitlog.Started, unitlog.Finished:
+		return event{kind: unitOK, unit: ev.Unit}, true
+	case unitlog.Boot:
 		return event{kind: bootMark}, true
 	}
 	return event{}, false

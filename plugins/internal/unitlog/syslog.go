@@ -1,4 +1,4 @@
-package services
+package unitlog
 
 import (
 	"bufio"
@@ -13,9 +13,9 @@ import (
 	"github.com/auditfleet/auditfleet/hostroot"
 )
 
-// Text logs read by default, newest first within each name; each is read
-// with its ".1" rotation.
-var defaultTextLogs = []string{"/var/log/syslog", "/var/log/daemon.log", "/var/log/messages", "/var/log/cron.log", "/var/log/cron"}
+// DefaultTextLogs are the syslog-format text logs read by default; each
+// is read with its ".1" rotation, the rotation first.
+var DefaultTextLogs = []string{"/var/log/syslog", "/var/log/daemon.log", "/var/log/messages", "/var/log/cron.log", "/var/log/cron"}
 
 // Bounds on text logs.
 const (
@@ -91,21 +91,25 @@ func parseSyslogLine(line string, ref time.Time, loc *time.Location) (syslogLine
 	return l, true
 }
 
-// textLog is one text log to read.
-type textLog struct {
-	path  string
-	mtime time.Time
+// TextLog is one text log to read.
+type TextLog struct {
+	// Path is its host path.
+	Path string
+	// ModTime is its modification time, which dates the lines of a
+	// traditional timestamp (no year).
+	ModTime time.Time
 }
 
-// findTextLogs returns the text logs present: each default name and its
-// ".1" rotation, then the extra logs; missing ones are skipped.
-func findTextLogs(root *hostroot.Root, extra []string, w *warnings) []textLog {
-	var names []string
-	for _, n := range defaultTextLogs {
+// FindTextLogs returns the text logs present: each of DefaultTextLogs
+// with its ".1" rotation, then the logs of extra; missing ones are
+// skipped, unreadable ones are warnings.
+func FindTextLogs(root *hostroot.Root, extra []string) ([]TextLog, []string) {
+	var names, warns []string
+	for _, n := range DefaultTextLogs {
 		names = append(names, n+".1", n)
 	}
 	names = append(names, extra...)
-	var logs []textLog
+	var logs []TextLog
 	seen := map[string]bool{}
 	for _, n := range names {
 		if seen[n] {
@@ -114,46 +118,48 @@ func findTextLogs(root *hostroot.Root, extra []string, w *warnings) []textLog {
 		seen[n] = true
 		fi, err := root.Stat(n)
 		if err != nil {
-			if !isNotExist(err) {
-				w.add("text log %s: %v; not read", n, err)
+			if !IsNotExist(err) {
+				warns = append(warns, fmt.Sprintf("text log %s: %v; not read", n, err))
 			}
 			continue
 		}
 		if !fi.Mode().IsRegular() {
-			w.add("text log %s is not a regular file; not read", n)
+			warns = append(warns, fmt.Sprintf("text log %s is not a regular file; not read", n))
 			continue
 		}
 		if len(logs) == maxTextFile {
-			w.add("more than %d text logs; %s and the rest not read", maxTextFile, n)
+			warns = append(warns, fmt.Sprintf("more than %d text logs; %s and the rest not read", maxTextFile, n))
 			break
 		}
-		logs = append(logs, textLog{path: n, mtime: fi.ModTime()})
+		logs = append(logs, TextLog{Path: n, ModTime: fi.ModTime()})
 	}
-	return logs
+	return logs, warns
 }
 
-// readTextLog reads the events of one text log from since on.
-func readTextLog(ctx context.Context, root *hostroot.Root, l textLog, loc *time.Location, since time.Time, seq *int, w *warnings) ([]event, error) {
-	f, err := root.Open(l.path)
+// ReadTextLog passes every line of l logged from since on to visit, in
+// file order, reading its timestamps in loc when they carry no zone. The
+// warnings are for what was skipped (overlong lines); the error, for a
+// file that could not be read to its end (what was read was passed on).
+func ReadTextLog(ctx context.Context, root *hostroot.Root, l TextLog, loc *time.Location, since time.Time, visit func(Line)) ([]string, error) {
+	f, err := root.Open(l.Path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	evs, skipped, err := scanTextLog(ctx, io.LimitReader(f, maxTextLog), l, loc, since, seq)
+	skipped, err := scanTextLog(ctx, io.LimitReader(f, maxTextLog), l, loc, since, visit)
 	if err != nil {
-		return evs, fmt.Errorf("read %s: %w", l.path, err)
+		return nil, fmt.Errorf("read %s: %w", l.Path, err)
 	}
 	if skipped > 0 {
-		w.add("text log %s: %d lines longer than %d bytes skipped", l.path, skipped, maxLineLen)
+		return []string{fmt.Sprintf("text log %s: %d lines longer than %d bytes skipped", l.Path, skipped, maxLineLen)}, nil
 	}
-	return evs, nil
+	return nil, nil
 }
 
-// scanTextLog parses the lines of r, returning the events from since on
-// and how many overlong lines were skipped.
-func scanTextLog(ctx context.Context, r io.Reader, l textLog, loc *time.Location, since time.Time, seq *int) ([]event, int, error) {
+// scanTextLog parses the lines of r, passing those from since on to
+// visit, and returns how many overlong lines were skipped.
+func scanTextLog(ctx context.Context, r io.Reader, l TextLog, loc *time.Location, since time.Time, visit func(Line)) (int, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
-	var evs []event
 	skipped, n := 0, 0
 	for {
 		line, err := br.ReadSlice('\n')
@@ -165,43 +171,27 @@ func scanTextLog(ctx context.Context, r io.Reader, l textLog, loc *time.Location
 		if long || len(line) > maxLineLen {
 			skipped++
 		} else if len(line) > 0 {
-			if ev, ok := textEvent(string(bytes.TrimRight(line, "\n")), l, loc); ok && !ev.at.Before(since) {
-				*seq++
-				ev.seq = *seq
-				evs = append(evs, ev)
+			if sl, ok := parseSyslogLine(string(bytes.TrimRight(line, "\n")), l.ModTime, loc); ok && !sl.at.Before(since) {
+				visit(Line{At: sl.at, Ident: sl.ident, PID: sl.pid, Message: sl.message, Log: l.Path})
 			}
 		}
 		if err == io.EOF {
-			return evs, skipped, nil
+			return skipped, nil
 		}
 		if err != nil {
-			return evs, skipped, err
+			return skipped, err
 		}
 		if n++; n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
-				return evs, skipped, err
+				return skipped, err
 			}
 		}
 	}
 }
 
-// textEvent classifies one text log line.
-func textEvent(line string, l textLog, loc *time.Location) (event, bool) {
-	sl, ok := parseSyslogLine(line, l.mtime, loc)
-	if !ok {
-		return event{}, false
-	}
-	ev, ok := classify(fields{ident: sl.ident, pid: sl.pid, message: sl.message})
-	if !ok {
-		return event{}, false
-	}
-	ev.at, ev.log = sl.at, l.path
-	return ev, true
-}
-
-// hostLocation returns the host's time zone from /etc/localtime, UTC when
-// it cannot be read.
-func hostLocation(root *hostroot.Root) (*time.Location, bool) {
+// HostLocation returns the host's time zone from /etc/localtime; ok is
+// false, and the zone UTC, when it cannot be read.
+func HostLocation(root *hostroot.Root) (*time.Location, bool) {
 	b, err := root.ReadFile("/etc/localtime", 1<<20)
 	if err != nil {
 		return time.UTC, false
