@@ -13,6 +13,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/auditfleet/auditfleet/facts"
+	"github.com/auditfleet/auditfleet/orgdata"
 	"github.com/auditfleet/auditfleet/plugins/backups"
 	"github.com/auditfleet/auditfleet/plugins/baseline"
 	"github.com/auditfleet/auditfleet/plugins/change"
@@ -181,7 +182,7 @@ func catalogueOrg() map[string]any {
 	for i := range 2000 {
 		tags[fmt.Sprintf("host-%04d", i)] = map[string]any{"role": "app", "env": "production"}
 	}
-	return map[string]any{
+	org := map[string]any{
 		"thresholds":       map[string]any{"dormant_days": 45, "patch_days": 14},
 		"leavers":          leavers,
 		"leavers_by_user":  index(leavers, "user"),
@@ -192,6 +193,8 @@ func catalogueOrg() map[string]any {
 		"host_tags":        tags,
 		"baseline":         map[string]any{"allowed_ports": []any{22, 80, 443, 9100}, "protected_branches": []any{"main", "master"}},
 	}
+	orgdata.AddHostIndexes(org) // as orgdata.Set.PolicyData does
+	return org
 }
 
 // TestCatalogueHost pins what the catalogue benchmark exercises, so that a
@@ -340,4 +343,20 @@ func index(list []any, field string) map[string]any {
 		}
 	}
 	return out
+}
+
+// BenchmarkInputJSONCatalogue measures turning the raw facts document of
+// the catalogue host into input.
+func BenchmarkInputJSONCatalogue(b *testing.B) {
+	raw, err := json.Marshal(catalogueHost(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := InputJSON(raw); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/loader"
@@ -60,6 +61,13 @@ type Engine struct {
 	controls []control // sorted by ID
 	revision string
 	query    rego.PreparedEvalQuery
+	// compiler and store serve the queries prepared on first use.
+	compiler *ast.Compiler
+	store    storage.Store
+	// subsets holds, by skip set (see Evaluate), the prepared query for the
+	// controls that set leaves to evaluate; nsubsets counts them.
+	subsets  sync.Map // string -> func() (rego.PreparedEvalQuery, error)
+	nsubsets atomic.Int32
 }
 
 // control is one control's metadata and its own prepared query, used to
@@ -70,6 +78,13 @@ type control struct {
 	// query fails, and preparing every control's query up front costs
 	// memory the agent's scan does not have to spare.
 	query func() (rego.PreparedEvalQuery, error)
+	// term is the control's term of a combined query.
+	term string
+	// shortcut, when not nil, gives the control's constant result for
+	// hosts without its facts (see skip.go); absent is that result as the
+	// combined query returns it ([value]).
+	shortcut *shortcut
+	absent   *ast.Term
 }
 
 // New loads the Rego modules (skipping *_test.rego) and JSON data files
@@ -142,18 +157,26 @@ func New(ctx context.Context, fsys fs.FS, opts Options) (*Engine, error) {
 	}
 	store := inmem.NewFromASTObject(obj)
 
-	e := &Engine{revision: revision}
+	e := &Engine{revision: revision, compiler: compiler, store: store}
 	terms := make([]string, len(metas))
 	for i, m := range metas {
 		terms[i] = fmt.Sprintf("[x | x := data.%s.%s]", m.Package, ResultRule)
 		query := "results := [" + terms[i] + "]"
-		e.controls = append(e.controls, control{meta: m, query: sync.OnceValues(func() (rego.PreparedEvalQuery, error) {
+		c := control{meta: m, term: terms[i], query: sync.OnceValues(func() (rego.PreparedEvalQuery, error) {
 			q, err := prepare(context.Background(), compiler, store, query)
 			if err != nil {
 				return q, fmt.Errorf("prepare query for %s: %w", m.ID, err)
 			}
 			return q, nil
-		})})
+		})}
+		pkg, err := ast.ParseRef("data." + m.Package)
+		if err != nil {
+			return nil, fmt.Errorf("control %s: package %s: %w", m.ID, m.Package, err)
+		}
+		if c.shortcut = findShortcut(compiler, pkg); c.shortcut != nil {
+			c.absent = ast.ArrayTerm(c.shortcut.value)
+		}
+		e.controls = append(e.controls, c)
 	}
 	e.query, err = prepare(ctx, compiler, store, "results := ["+strings.Join(terms, ", ")+"]")
 	if err != nil {
@@ -161,6 +184,45 @@ func New(ctx context.Context, fsys fs.FS, opts Options) (*Engine, error) {
 	}
 	return e, nil
 }
+
+// maxSubsets bounds the queries prepared for skip sets: a fleet has a few
+// kinds of host (which collectors they run), and past the bound a host is
+// evaluated with the full query, which gives the same results.
+const maxSubsets = 64
+
+// subsetQuery returns the prepared query for the controls that skip (one
+// byte per control, 1 for a control taking its shortcut) leaves to
+// evaluate, preparing it on first use.
+func (e *Engine) subsetQuery(ctx context.Context, skip []byte) (rego.PreparedEvalQuery, error) {
+	key := string(skip)
+	if f, ok := e.subsets.Load(key); ok {
+		return f.(func() (rego.PreparedEvalQuery, error))()
+	}
+	if e.nsubsets.Load() >= maxSubsets {
+		return rego.PreparedEvalQuery{}, errTooManySubsets
+	}
+	var terms []string
+	for i, c := range e.controls {
+		if skip[i] == 0 {
+			terms = append(terms, c.term)
+		}
+	}
+	query := "results := [" + strings.Join(terms, ", ") + "]"
+	f, loaded := e.subsets.LoadOrStore(key, sync.OnceValues(func() (rego.PreparedEvalQuery, error) {
+		q, err := prepare(context.WithoutCancel(ctx), e.compiler, e.store, query)
+		if err != nil {
+			return q, fmt.Errorf("prepare query: %w", err)
+		}
+		return q, nil
+	}))
+	if !loaded {
+		e.nsubsets.Add(1)
+	}
+	return f.(func() (rego.PreparedEvalQuery, error))()
+}
+
+// errTooManySubsets is subsetQuery's refusal past maxSubsets.
+var errTooManySubsets = errors.New("too many skip sets")
 
 func prepare(ctx context.Context, compiler *ast.Compiler, store storage.Store, query string) (rego.PreparedEvalQuery, error) {
 	return rego.New(

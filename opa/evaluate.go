@@ -29,28 +29,61 @@ func (e *Engine) Evaluate(ctx context.Context, input ast.Value, now time.Time) (
 		return nil, fmt.Errorf("evaluate: %w", err)
 	}
 	opts := []rego.EvalOption{rego.EvalParsedInput(input), rego.EvalTime(now), rego.EvalMetrics(metrics.NoOp())}
-	values, err := eval(ctx, e.query, opts)
+	// Controls whose facts the host lacks take their shortcut (skip.go):
+	// their constant result without evaluation.
+	skip := make([]byte, len(e.controls))
+	skipped := 0
+	for i, c := range e.controls {
+		if c.shortcut != nil && c.shortcut.applies(input) {
+			skip[i] = 1
+			skipped++
+		}
+	}
+	query := e.query
+	if skipped > 0 {
+		q, err := e.subsetQuery(ctx, skip)
+		if err != nil {
+			// Past maxSubsets (or a query that will not prepare): evaluate
+			// every control, which gives the same results.
+			clear(skip)
+			skipped = 0
+		} else {
+			query = q
+		}
+	}
+	values, err := eval(ctx, query, opts)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("evaluate: %w", ctx.Err())
 		}
 		// One policy broke the combined query (e.g. conflicting values):
 		// evaluate the controls one by one so that only it reports error.
-		return e.evaluateEach(ctx, opts)
+		return e.evaluateEach(ctx, opts, skip)
 	}
-	if len(values) != len(e.controls) {
-		return nil, fmt.Errorf("evaluate: query returned %d results for %d controls", len(values), len(e.controls))
+	if len(values) != len(e.controls)-skipped {
+		return nil, fmt.Errorf("evaluate: query returned %d results for %d controls", len(values), len(e.controls)-skipped)
 	}
 	out := make([]result.Result, len(e.controls))
 	for i, c := range e.controls {
-		out[i] = e.build(c.meta, values[i], nil)
+		if skip[i] != 0 {
+			out[i] = e.build(c.meta, c.absent, nil)
+			continue
+		}
+		out[i] = e.build(c.meta, values[0], nil)
+		values = values[1:]
 	}
 	return out, nil
 }
 
-func (e *Engine) evaluateEach(ctx context.Context, opts []rego.EvalOption) ([]result.Result, error) {
+// evaluateEach evaluates the controls one query each, but for those skip
+// marks (which take their shortcut).
+func (e *Engine) evaluateEach(ctx context.Context, opts []rego.EvalOption, skip []byte) ([]result.Result, error) {
 	out := make([]result.Result, len(e.controls))
 	for i, c := range e.controls {
+		if skip[i] != 0 {
+			out[i] = e.build(c.meta, c.absent, nil)
+			continue
+		}
 		q, err := c.query()
 		if err != nil {
 			out[i] = e.build(c.meta, nil, err)

@@ -1,7 +1,10 @@
 package opa
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -47,4 +50,48 @@ func TestInputJSONRejects(t *testing.T) {
 			t.Errorf("InputJSON(%q) succeeded, want an error", in)
 		}
 	}
+}
+
+// FuzzInputJSON checks the direct parser against encoding/json: whatever
+// it accepts, encoding/json accepts as an object with the same value, and
+// whatever encoding/json accepts, InputJSON converts to that value.
+func FuzzInputJSON(f *testing.F) {
+	host, err := json.Marshal(realisticHost(f))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{
+		string(host), `{}`, ` {"a": [1, -0, 2.5e-3, 1E+2, true, false, null, "x\u00e9\n"], "b": {"c": {}}} `,
+		`{"a": 1,}`, `{"a" 1}`, `[1]`, `{"a": 01}`, `{"a": 1.}`, `{"a": "\x"}`, "{\"a\": \"\x01\"}", `{"a": nul}`,
+		"{\"\xff\": \"\xc3\"}", `{"a": "\ud800"}`, `{"a": [[[[]]]]}`, `{"a": 1} x`, `{"a": -}`, `{"a": 1e}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var x any
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		decErr := dec.Decode(&x)
+		_, trailing := dec.Token()
+		_, isObj := x.(map[string]any)
+		ok := decErr == nil && errors.Is(trailing, io.EOF) && isObj
+		fast := parseJSONObject(b)
+		if fast != nil && !ok {
+			t.Fatalf("parseJSONObject(%q) accepted what encoding/json refuses", b)
+		}
+		got, err := InputJSON(b)
+		if ok != (err == nil) {
+			t.Fatalf("InputJSON(%q) error = %v, encoding/json accepts: %v", b, err, ok)
+		}
+		if !ok {
+			return
+		}
+		want, err := ast.InterfaceToValue(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Compare(want) != 0 || (fast != nil && fast.Compare(want) != 0) {
+			t.Fatalf("InputJSON(%q) = %v, want %v", b, got, want)
+		}
+	})
 }

@@ -156,7 +156,9 @@ func LoadDir(dir string, knownControls []string) (*Set, error) {
 // kind provided (waivers excepted), with dates as "YYYY-MM-DD" strings and
 // only JSON types (map[string]any, []any, string, int, bool), so that
 // OPA's ast.InterfaceToValue and encoding/json take it as it is. Optional
-// fields absent from the files are absent here too.
+// fields absent from the files are absent here too. Beside the kinds it
+// holds indexes built once per upload: leavers_by_user, leavers_by_email
+// and those of AddHostIndexes.
 func (s *Set) PolicyData() map[string]any {
 	out := map[string]any{}
 	if s.Thresholds != nil {
@@ -191,6 +193,7 @@ func (s *Set) PolicyData() map[string]any {
 	if s.Baseline != nil {
 		out[string(KindBaseline)] = s.Baseline.policyData()
 	}
+	AddHostIndexes(out)
 	return out
 }
 

@@ -97,16 +97,47 @@ host_matches(patterns) if {
 # stores are the entries of data.org.data_stores whose hosts globs name
 # this host (hosts absent: every host), keyed by store ID. Shared by the
 # controls that check data stores (ICO-RET-01, ICO-SEC-05). The register
-# belongs to the whole organisation and every host evaluates this, so it
-# is two passes without function calls: entries without hosts, and one
-# glob.match per pattern (OPA caches compiled patterns).
+# belongs to the whole organisation and every host evaluates this. The
+# server and orgdata provide an index built once per upload
+# (data.org.data_store_hosts: store positions by literal host name, by
+# glob pattern grouped by the first runes, up to 3, of the pattern's
+# literal prefix, and those without hosts), so a host costs a few lookups
+# and one glob.match per distinct glob pattern whose prefix key its name
+# starts with; without it (e.g. in opa test)
+# the register itself is matched, one glob.match per pattern (OPA caches
+# compiled patterns).
 stores[s.id] := s if {
+	not store_index
 	some s in data.org.data_stores
 	object.get(s, "hosts", null) == null
 }
 
 stores[s.id] := s if {
+	not store_index
 	name := host_name
 	s := data.org.data_stores[_]
 	glob.match(s.hosts[_], null, name)
+}
+
+stores[s.id] := s if {
+	s := data.org.data_stores[store_index.any[_]]
+}
+
+stores[s.id] := s if {
+	name := host_name
+	s := data.org.data_stores[store_index.names[name][_]]
+}
+
+stores[s.id] := s if {
+	name := host_name
+	some n in [0, 1, 2, 3]
+	some pattern, positions in store_index.globs[substring(name, 0, n)]
+	glob.match(pattern, null, name)
+	s := data.org.data_stores[positions[_]]
+}
+
+# store_index is data.org.data_store_hosts when provided.
+store_index := x if {
+	x := data.org.data_store_hosts
+	is_object(x)
 }

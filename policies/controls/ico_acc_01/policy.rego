@@ -170,13 +170,13 @@ unknown_reason(u) := sprintf(
 	u.last_login.state == "known"
 } else := "last login unknown: no login source could say when it last logged in"
 
-summary := lib.evidence(
-	"accounts", sprintf("%v; none with a usable credential has gone unused for %v or more", [
+summary := {
+	"subject": "accounts", "detail": sprintf("%v; none with a usable credential has gone unused for %v or more", [
 		lib.plural(count(interactive), "interactive account"),
 		lib.plural(dormant_days, "day"),
 	]),
-	"accounts.users",
-)
+	"fact": "accounts.users",
+}
 
 # absent is lib.absent_result("accounts") written out. Hosts lack a namespace
 # until its collector is deployed, and a literal costs nothing to

@@ -103,7 +103,7 @@ host_ids := (accounts | locals) | {p | p := sudo_rules[_].principal}
 # leaver(l) assesses one leaver found on this host: level "fail" when
 # something of theirs is usable, "unknown" when it cannot be told, "ok"
 # when everything of theirs is locked or expired.
-leaver(l) := {"level": level, "evidence": lib.evidence(l.user, detail, "accounts.users")} if {
+leaver(l) := {"level": level, "evidence": {"subject": l.user, "detail": detail, "fact": "accounts.users"}} if {
 	parts := array.concat(
 		array.concat(
 			[own(u) | some u in users; u.name == l.user],
@@ -177,7 +177,7 @@ account_state(u) := "disabled" if {
 
 no_list := {"subject": "leavers", "detail": "no leavers list in the organisation data (data.org.leavers), so leavers' access could not be checked", "fact": "data.org.leavers"}
 
-summary := lib.evidence("leavers", sprintf("%v listed; none whose leave date has passed has a usable account, SSH key or sudo rule on this host", [lib.plural(count(data.org.leavers), "leaver")]), "accounts.users")
+summary := {"subject": "leavers", "detail": sprintf("%v listed; none whose leave date has passed has a usable account, SSH key or sudo rule on this host", [lib.plural(count(data.org.leavers), "leaver")]), "fact": "accounts.users"}
 
 # absent is lib.absent_result("accounts") written out. Hosts lack a namespace
 # until its collector is deployed, and a literal costs nothing to

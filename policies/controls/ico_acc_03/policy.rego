@@ -150,12 +150,12 @@ via(u) := concat(", ", u.admin_via) if {
 	count(u.admin_via) > 0
 } else := "an unrecorded route"
 
-summary := lib.evidence("accounts", sprintf("%v; no approved-admin list to check them against", [lib.plural(checks.admins, "admin account")]), "accounts.users") if {
+summary := {"subject": "accounts", "detail": sprintf("%v; no approved-admin list to check them against", [lib.plural(checks.admins, "admin account")]), "fact": "accounts.users"} if {
 	not approved_list
 	checks.admins > 0
-} else := lib.evidence("accounts", sprintf("only root has UID 0; no empty passwords; %v besides root, all on the approved-admin list", [lib.plural(checks.admins, "admin account")]), "accounts.users") if {
+} else := {"subject": "accounts", "detail": sprintf("only root has UID 0; no empty passwords; %v besides root, all on the approved-admin list", [lib.plural(checks.admins, "admin account")]), "fact": "accounts.users"} if {
 	checks.admins > 0
-} else := lib.evidence("accounts", "only root has UID 0; no empty passwords; 0 admin accounts besides root", "accounts.users")
+} else := {"subject": "accounts", "detail": "only root has UID 0; no empty passwords; 0 admin accounts besides root", "fact": "accounts.users"}
 
 # absent is lib.absent_result("accounts") written out. Hosts lack a namespace
 # until its collector is deployed, and a literal costs nothing to

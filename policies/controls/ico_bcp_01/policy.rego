@@ -45,25 +45,65 @@ refs := {r | some r in input.facts.continuity.plan_refs}
 # covering are the register's plans that cover this host, by ID. The
 # register is the organisation's and every host evaluates this, so it is
 # matched in passes without function calls: declared references (only
-# when the host declares any), host globs (one glob.match per pattern),
-# and tags (one object.subset per plan that lists tags).
+# when the host declares any), host globs and tags. The server and orgdata
+# provide an index built once per upload (data.org.plan_hosts: plan
+# positions by ID, by literal host name, by glob pattern grouped by prefix as in
+# lib.stores, and by required tag), so a host costs a few lookups, one
+# glob.match per distinct glob pattern whose prefix key its name starts
+# with and one object.subset per plan sharing a tag with it; without it (e.g. in
+# opa test) every plan is matched: one glob.match per pattern and one
+# object.subset per plan that lists tags.
 covering[p.id] := p if {
+	not plan_index
 	count(refs) > 0
 	some p in data.org.plans
 	p.id in refs
 }
 
 covering[p.id] := p if {
+	some r in refs
+	p := data.org.plans[plan_index.ids[r]]
+}
+
+covering[p.id] := p if {
+	not plan_index
 	name := lib.host_name
 	p := data.org.plans[_]
 	glob.match(p.covers.hosts[_], null, name)
 }
 
 covering[p.id] := p if {
+	not plan_index
 	tags := lib.host_tags
 	p := data.org.plans[_]
 	count(p.covers.tags) > 0
 	object.subset(tags, p.covers.tags)
+}
+
+covering[p.id] := p if {
+	name := lib.host_name
+	p := data.org.plans[plan_index.names[name][_]]
+}
+
+covering[p.id] := p if {
+	name := lib.host_name
+	some n in [0, 1, 2, 3]
+	some pattern, positions in plan_index.globs[substring(name, 0, n)]
+	glob.match(pattern, null, name)
+	p := data.org.plans[positions[_]]
+}
+
+covering[p.id] := p if {
+	tags := lib.host_tags
+	some k, v in tags
+	p := data.org.plans[plan_index.tags[k][v][_]]
+	object.subset(tags, p.covers.tags)
+}
+
+# plan_index is data.org.plan_hosts when provided.
+plan_index := x if {
+	x := data.org.plan_hosts
+	is_object(x)
 }
 
 reviewed_cutoff := months_ago(lib.thresholds.plan_review_months)
@@ -77,7 +117,7 @@ months_ago(n) := time.format([time.add_date(time.now_ns(), 0, 0 - n, 0), "UTC", 
 # assessed has one entry per covering plan: level "fail" (review or test
 # overdue or missing), "warn" (no owner or no record-recovery section) or
 # "pass", with one evidence item.
-assessed := [{"level": level, "evidence": lib.evidence(object.get(p, "id", "unnamed plan"), detail, sprintf("data.org.plans[%v]", [object.get(p, "id", "")]))} |
+assessed := [{"level": level, "evidence": {"subject": object.get(p, "id", "unnamed plan"), "detail": detail, "fact": sprintf("data.org.plans[%v]", [object.get(p, "id", "")])}} |
 	some p in covering
 	overdue := array.concat(
 		[dated_wording("reviewed", p, "last_review", lib.thresholds.plan_review_months) | not current(p, "last_review", reviewed_cutoff)],
@@ -119,12 +159,16 @@ label(p) := sprintf("%v (owner %v)", [object.get(p, "name", object.get(p, "id", 
 
 # unknown_refs notes plan references the host declares that the register
 # does not have.
-unknown_refs := [lib.evidence(r, sprintf("the host declares continuity plan %v, which is not in the plan register", [r]), "continuity.plan_refs") |
+unknown_refs := [{"subject": r, "detail": sprintf("the host declares continuity plan %v, which is not in the plan register", [r]), "fact": "continuity.plan_refs"} |
 	some r in refs
 	not r in plan_ids
 ]
 
-plan_ids := {p.id | some p in data.org.plans}
+# plan_ids are the register's plan IDs: the keys of the index when
+# provided (it is built only when the IDs are distinct strings).
+plan_ids := object.keys(plan_index.ids) if {
+	is_object(plan_index.ids)
+} else := {p.id | some p in data.org.plans}
 
 no_register := {"subject": "plans", "detail": "no continuity plan register in the organisation data (data.org.plans), so plan coverage could not be checked", "fact": "data.org.plans"}
 

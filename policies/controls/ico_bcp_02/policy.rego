@@ -39,7 +39,7 @@ result := {"status": status, "evidence": evidence} if {
 		some id, r in {"ICO-SEC-01": ico_sec_01.result, "ICO-BKP-01": ico_bkp_01.result, "ICO-BKP-02": ico_bkp_02.result}
 	]
 	status := combined({p.result.status | some p in parts})
-	evidence := [lib.evidence(p.id, sprintf("%v on this continuity system: %v", [p.result.status, concat("; ", [e.detail | some e in p.result.evidence])]), p.id) | some p in parts]
+	evidence := [{"subject": p.id, "detail": sprintf("%v on this continuity system: %v", [p.result.status, concat("; ", [e.detail | some e in p.result.evidence])]), "fact": p.id} | some p in parts]
 } else := lib.error_result("continuity") if {
 	"continuity" in lib.failed
 } else := {"status": "not_assessed", "evidence": [not_applicable]} if {

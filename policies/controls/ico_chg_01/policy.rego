@@ -79,16 +79,16 @@ protected := {b | some b in data.org.baseline.protected_branches}
 
 failures := array.concat(array.concat(canaries, unreviewed), unprotected)
 
-canaries := [lib.evidence(object.get(c, "path", "unknown file"), sprintf("test-data canary %v found in production data", [object.get(c, "marker", "(marker not recorded)")]), "change.canaries") |
+canaries := [{"subject": object.get(c, "path", "unknown file"), "detail": sprintf("test-data canary %v found in production data", [object.get(c, "marker", "(marker not recorded)")]), "fact": "change.canaries"} |
 	some c in list("canaries")
 ]
 
-unreviewed := [lib.evidence(object.get(d, "application", "unnamed application"), sprintf("%v; no review recorded", [deployment(d)]), sprintf("change.deployments[%v].reviewed_by", [object.get(d, "application", "")])) |
+unreviewed := [{"subject": object.get(d, "application", "unnamed application"), "detail": sprintf("%v; no review recorded", [deployment(d)]), "fact": sprintf("change.deployments[%v].reviewed_by", [object.get(d, "application", "")])} |
 	some d in deployments
 	count(object.get(d, "reviewed_by", [])) == 0
 ]
 
-unprotected := [lib.evidence(object.get(d, "application", "unnamed application"), sprintf("%v: %v is not a protected branch (%v)", [deployment(d), object.get(d, "branch", "(no branch)"), concat(", ", sort(protected))]), sprintf("change.deployments[%v].branch", [object.get(d, "application", "")])) |
+unprotected := [{"subject": object.get(d, "application", "unnamed application"), "detail": sprintf("%v: %v is not a protected branch (%v)", [deployment(d), object.get(d, "branch", "(no branch)"), concat(", ", sort(protected))]), "fact": sprintf("change.deployments[%v].branch", [object.get(d, "application", "")])} |
 	has_branch_list
 	some d in deployments
 	not object.get(d, "branch", "") in protected
@@ -98,7 +98,7 @@ deployment(d) := sprintf("commit %v from branch %v, deployed %v", [object.get(d,
 
 # summary is the evidence of a host with nothing wrong: one item, built
 # with few operations since most production hosts get it.
-summary := lib.evidence("change", sprintf("%v; %v", [deployments_note, canary_note]), "change")
+summary := {"subject": "change", "detail": sprintf("%v; %v", [deployments_note, canary_note]), "fact": "change"}
 
 deployments_note := sprintf("current deployments reviewed%v: %v", [
 	{true: " and from protected branches", false: ""}[has_branch_list],
@@ -113,7 +113,7 @@ canary_note := sprintf("no test-data canary in %v", [concat(", ", canary_paths)]
 
 unknown_environment := {"subject": "environment", "detail": "the host's environment is unknown (no env tag and no declaration), so whether it is production is unknown", "fact": "change.environment"}
 
-not_production := lib.evidence("environment", sprintf("environment %v is not production, so the control does not apply here", [environment]), "change.environment")
+not_production := {"subject": "environment", "detail": sprintf("environment %v is not production, so the control does not apply here", [environment]), "fact": "change.environment"}
 
 nothing_to_check := {"subject": "change", "detail": "no deployment record and no declared production data path to search for canaries, so there is nothing to check", "fact": "change"}
 

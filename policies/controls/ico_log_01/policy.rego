@@ -98,16 +98,16 @@ retention := {"fail": fail, "unknown": unknown, "ok": ok} if {
 	]
 	short := [sprintf("the oldest log entry is from %v, %v days ago", [substring(o, 0, 10), lib.days_ago(o)]) | some o in oldest; o > cutoff]
 	problems := array.concat(discards, short)
-	fail := [lib.evidence("retention", sprintf("%v: under the %v to be kept, and logs are not forwarded to another machine", [concat("; ", problems), lib.plural(retention_days, "day")]), "logging") |
+	fail := [{"subject": "retention", "detail": sprintf("%v: under the %v to be kept, and logs are not forwarded to another machine", [concat("; ", problems), lib.plural(retention_days, "day")]), "fact": "logging"} |
 		count(problems) > 0
 		not forwarded
 	]
-	unknown := [lib.evidence("retention", "the oldest log entry could not be read, so how long logs are kept is unknown, and logs are not forwarded to another machine", "logging") |
+	unknown := [{"subject": "retention", "detail": "the oldest log entry could not be read, so how long logs are kept is unknown, and logs are not forwarded to another machine", "fact": "logging"} |
 		count(oldest) == 0
 		count(problems) == 0
 		not forwarded
 	]
-	ok := [lib.evidence("logging", sprintf("logs written to disk by %v; %v; %v", [concat(" and ", sort(sources)), kept_wording(oldest, discards), forwarding_wording]), "logging") |
+	ok := [{"subject": "logging", "detail": sprintf("logs written to disk by %v; %v; %v", [concat(" and ", sort(sources)), kept_wording(oldest, discards), forwarding_wording]), "fact": "logging"} |
 		count(fail) + count(unknown) == 0
 	]
 }
@@ -128,7 +128,7 @@ forwarding_wording := sprintf("forwarded to %v", [concat(", ", sort({f.target | 
 } else := "not forwarded"
 
 # clock warns when time is not kept in sync.
-clock := [lib.evidence("time-sync", detail, "logging.time_sync") |
+clock := [{"subject": "time-sync", "detail": detail, "fact": "logging.time_sync"} |
 	detail := clock_problem
 ]
 

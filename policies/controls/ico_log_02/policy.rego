@@ -72,12 +72,12 @@ readable := [l | logs[i].readable == true; l := logs[i]]
 # gaps has one evidence item per operation a readable log lacks, and per
 # consultation or disclosure that lacks a required field.
 gaps := array.concat(
-	[lib.evidence(sprintf("%v/%v", [id(log), op]), sprintf("no %v entries among the %v examined%v", [op, object.get(log, "entries", 0), span(log)]), sprintf("logging.app_logs[%v].operations.%v", [id(log), op])) |
+	[{"subject": sprintf("%v/%v", [id(log), op]), "detail": sprintf("no %v entries among the %v examined%v", [op, object.get(log, "entries", 0), span(log)]), "fact": sprintf("logging.app_logs[%v].operations.%v", [id(log), op])} |
 		some log in readable
 		some op in operations
 		object.get(log, ["operations", op, "entries"], 0) == 0
 	],
-	[lib.evidence(sprintf("%v/%v", [id(log), op]), sprintf("%v %v entries: %v", [stats.entries, op, concat("; ", lacking)]), sprintf("logging.app_logs[%v].operations.%v", [id(log), op])) |
+	[{"subject": sprintf("%v/%v", [id(log), op]), "detail": sprintf("%v %v entries: %v", [stats.entries, op, concat("; ", lacking)]), "fact": sprintf("logging.app_logs[%v].operations.%v", [id(log), op])} |
 		some log in readable
 		some op, wanted in required
 		stats := log.operations[op]
@@ -94,12 +94,12 @@ span(log) := sprintf(" (%v to %v)", [substring(log.from, 0, 10), substring(log.t
 	is_string(log.to)
 } else := ""
 
-unreadable := [lib.evidence(object.get(log, "id", "unnamed log"), sprintf("declared audit log %v could not be read or parsed, so its s.62 logging is unknown", [object.get(log, "path", "")]), sprintf("logging.app_logs[%v].readable", [object.get(log, "id", "")])) |
+unreadable := [{"subject": object.get(log, "id", "unnamed log"), "detail": sprintf("declared audit log %v could not be read or parsed, so its s.62 logging is unknown", [object.get(log, "path", "")]), "fact": sprintf("logging.app_logs[%v].readable", [object.get(log, "id", "")])} |
 	some log in logs
 	object.get(log, "readable", false) != true
 ]
 
-complete := [lib.evidence(id(log), sprintf("all six s.62 operations logged in %v entries%v, with the required fields", [object.get(log, "entries", 0), span(log)]), sprintf("logging.app_logs[%v].operations", [id(log)])) |
+complete := [{"subject": id(log), "detail": sprintf("all six s.62 operations logged in %v entries%v, with the required fields", [object.get(log, "entries", 0), span(log)]), "fact": sprintf("logging.app_logs[%v].operations", [id(log)])} |
 	some log in readable
 ]
 

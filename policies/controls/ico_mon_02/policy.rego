@@ -30,7 +30,7 @@ result := {"status": "not_assessed", "evidence": [no_server_record]} if {
 	input.server.missed_cycles >= limit
 } else := {"status": "warn", "evidence": [missed]} if {
 	input.server.missed_cycles > 0
-} else := {"status": "pass", "evidence": [lib.evidence("host", sprintf("reported in the latest audit cycle%v", [last_report]), "server.missed_cycles")]}
+} else := {"status": "pass", "evidence": [{"subject": "host", "detail": sprintf("reported in the latest audit cycle%v", [last_report]), "fact": "server.missed_cycles"}]}
 
 # has_count is a rule of its own: a "not" over an expression with an
 # undefined or ill-typed input.server would not be true.
@@ -38,14 +38,15 @@ has_count if is_number(input.server.missed_cycles)
 
 limit := lib.thresholds.missed_cycles
 
-missed := lib.evidence(
-	"host", sprintf("missed the last %v in a row%v; %v or more fail", [
+missed := {
+	"subject": "host",
+	"detail": sprintf("missed the last %v in a row%v; %v or more fail", [
 		lib.plural(input.server.missed_cycles, "audit cycle"),
 		last_report,
 		limit,
 	]),
-	"server.missed_cycles",
-)
+	"fact": "server.missed_cycles",
+}
 
 last_report := sprintf(" (last report %v)", [input.server.last_report]) if {
 	is_string(input.server.last_report)

@@ -53,7 +53,7 @@ checked := {s.id: s | some s in input.facts.retention.stores}
 
 # assessed has one entry per register store on this host (lib.stores):
 # level "fail", "unknown" or "ok", and one evidence item.
-assessed := [{"level": level, "evidence": lib.evidence(id, detail, sprintf("retention.stores[%v]", [id]))} |
+assessed := [{"level": level, "evidence": {"subject": id, "detail": detail, "fact": sprintf("retention.stores[%v]", [id])}} |
 	some id, store in lib.stores
 	verdict := assess(store, object.get(checked, id, null))
 	level := verdict.level

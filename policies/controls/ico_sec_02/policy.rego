@@ -86,7 +86,7 @@ overdue_wording(u, window) := sprintf("security update to %v (%v) pending %v day
 # old to show recent updates, and no automatic security updates.
 concerns := array.concat(stale_index, manual_updates)
 
-stale_index := [lib.evidence("package-index", detail, "patching.index_refreshed") |
+stale_index := [{"subject": "package-index", "detail": detail, "fact": "patching.index_refreshed"} |
 	refreshed := object.get(input.facts.patching, "index_refreshed", null)
 	not fresh(refreshed)
 	detail := index_wording(refreshed)
@@ -101,19 +101,19 @@ index_wording(t) := sprintf("package index last refreshed %v days ago, on %v: up
 	is_string(t)
 } else := "when the package index was last refreshed is unknown, so the pending updates may be incomplete"
 
-manual_updates := [lib.evidence("automatic-updates", "no automatic security updates are enabled (unattended-upgrades, dnf-automatic): updates wait for someone to install them", "patching.automatic_updates.enabled") |
+manual_updates := [{"subject": "automatic-updates", "detail": "no automatic security updates are enabled (unattended-upgrades, dnf-automatic): updates wait for someone to install them", "fact": "patching.automatic_updates.enabled"} |
 	object.get(input.facts.patching, ["automatic_updates", "enabled"], false) != true
 ]
 
-summary := lib.evidence(
-	"patching", sprintf("%v pending, none for over %v; %v; %v", [
+summary := {
+	"subject": "patching", "detail": sprintf("%v pending, none for over %v; %v; %v", [
 		lib.plural(count(pending), "security update"),
 		lib.plural(patch_days, "day"),
 		refresh_note,
 		auto_note,
 	]),
-	"patching.pending",
-)
+	"fact": "patching.pending",
+}
 
 refresh_note := sprintf("package index refreshed %v", [substring(input.facts.patching.index_refreshed, 0, 10)]) if {
 	is_string(input.facts.patching.index_refreshed)

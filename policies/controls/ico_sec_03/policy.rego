@@ -96,14 +96,14 @@ unknown_eol := [{
 	not is_string(object.get(r, "eol", null))
 ]
 
-summary := lib.evidence(
-	"packages", sprintf("%v installed, all provided by the configured repositories (%v); %v, none past end of life", [
+summary := {
+	"subject": "packages", "detail": sprintf("%v installed, all provided by the configured repositories (%v); %v, none past end of life", [
 		lib.plural(object.get(input.facts.packages, "installed", 0), "package"),
 		count(list("repositories")),
 		lib.plural(count(runtimes), "language runtime"),
 	]),
-	"packages",
-)
+	"fact": "packages",
+}
 
 # absent is lib.absent_result("packages") written out. Hosts lack a namespace
 # until its collector is deployed, and a literal costs nothing to

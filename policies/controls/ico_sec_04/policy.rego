@@ -48,7 +48,7 @@ has_facts if is_object(input.facts.baseline)
 deviations := array.concat(array.concat(sshd_global, sshd_match), unexpected_ports)
 
 # sshd_global has one evidence item per global sshd setting that deviates.
-sshd_global := [lib.evidence(sprintf("sshd:%v", [name]), detail, sprintf("baseline.sshd.%v", [key])) |
+sshd_global := [{"subject": sprintf("sshd:%v", [name]), "detail": detail, "fact": sprintf("baseline.sshd.%v", [key])} |
 	sshd := input.facts.baseline.sshd
 	is_object(sshd)
 	some key, bad in insecure
@@ -86,7 +86,7 @@ wording(v) := "yes" if {
 
 # sshd_match has one evidence item per Match block setting that turns a
 # checked setting back on for the connections it matches.
-sshd_match := [lib.evidence(sprintf("sshd:Match %v:%v", [o.criteria, o.keyword]), detail, "baseline.sshd.match_overrides") |
+sshd_match := [{"subject": sprintf("sshd:Match %v:%v", [o.criteria, o.keyword]), "detail": detail, "fact": "baseline.sshd.match_overrides"} |
 	some o in input.facts.baseline.sshd.match_overrides
 	o.value in match_insecure[o.keyword]
 	detail := sprintf("Match %v sets %v %v (%v:%v)", [o.criteria, o.keyword, o.value, object.get(o, "file", ""), object.get(o, "line", 0)])
@@ -113,7 +113,7 @@ allowed := {p | some p in data.org.baseline.allowed_ports}
 # port_items has one evidence item per protocol/port reachable from the
 # network and not allowed (all of them when there is no allow-list),
 # naming the addresses and processes. One pass groups the sockets.
-port_items := [lib.evidence(subject, detail, "baseline.listening") |
+port_items := [{"subject": subject, "detail": detail, "fact": "baseline.listening"} |
 	some subject in {sprintf("%v/%v", [s.protocol, s.port]) | some s in exposed; not s.port in allowed}
 	matching := [s | some s in exposed; sprintf("%v/%v", [s.protocol, s.port]) == subject]
 	addresses := concat(", ", sort({s.address | some s in matching}))
@@ -141,9 +141,9 @@ sshd_summary := {"subject": "sshd", "detail": "no OpenSSH server installed", "fa
 	not is_object(object.get(input.facts.baseline, "sshd", null))
 } else := {"subject": "sshd", "detail": "PermitRootLogin, PasswordAuthentication, KbdInteractiveAuthentication and PermitEmptyPasswords are off, and no Match block turns them on", "fact": "baseline.sshd"}
 
-sockets_unknown := lib.evidence("ports", "the listening sockets could not be read (no /proc/net under the host root), so the ports could not be checked", "baseline.listening")
+sockets_unknown := {"subject": "ports", "detail": "the listening sockets could not be read (no /proc/net under the host root), so the ports could not be checked", "fact": "baseline.listening"}
 
-ports_summary := lib.evidence("ports", sprintf("%v reachable from the network, all on the allowed-ports list", [lib.plural(count({s.port | some s in exposed}), "port")]), "baseline.listening")
+ports_summary := {"subject": "ports", "detail": sprintf("%v reachable from the network, all on the allowed-ports list", [lib.plural(count({s.port | some s in exposed}), "port")]), "fact": "baseline.listening"}
 
 # absent is lib.absent_result("baseline") written out. Hosts lack a namespace
 # until its collector is deployed, and a literal costs nothing to

@@ -52,7 +52,7 @@ paths := p if {
 
 # exposed has one evidence item per declared path that others can read
 # or write, or that a web server serves.
-exposed := [lib.evidence(object.get(p, "path", "unnamed path"), concat("; ", problems), sprintf("exposure.paths[%v]", [object.get(p, "path", "")])) |
+exposed := [{"subject": object.get(p, "path", "unnamed path"), "detail": concat("; ", problems), "fact": sprintf("exposure.paths[%v]", [object.get(p, "path", "")])} |
 	some p in paths
 	problems := array.concat(local_access(p), served(p))
 	count(problems) > 0
@@ -98,12 +98,12 @@ lower_bound(p) := "; the walk stopped at its limit, so there may be more" if {
 # exist or were not fully walked, and register stores for this host the
 # collector did not check.
 uncertain := array.concat(
-	[lib.evidence(p.path, "declared as personal data but does not exist on this host, so where the data really is was not checked", sprintf("exposure.paths[%v].exists", [p.path])) |
+	[{"subject": p.path, "detail": "declared as personal data but does not exist on this host, so where the data really is was not checked", "fact": sprintf("exposure.paths[%v].exists", [p.path])} |
 		some p in paths
 		p.exists == false
 	],
 	array.concat(
-		[lib.evidence(p.path, sprintf("the walk stopped at its limit after %v, so the rest was not checked", [lib.plural(object.get(p, "entries", 0), "item")]), sprintf("exposure.paths[%v].truncated", [p.path])) |
+		[{"subject": p.path, "detail": sprintf("the walk stopped at its limit after %v, so the rest was not checked", [lib.plural(object.get(p, "entries", 0), "item")]), "fact": sprintf("exposure.paths[%v].truncated", [p.path])} |
 			some p in paths
 			p.truncated == true
 		],
@@ -113,7 +113,7 @@ uncertain := array.concat(
 
 # unchecked are the personal-data stores the organisation's register
 # places on this host whose path the exposure collector did not check.
-unchecked := [lib.evidence(s.path, sprintf("data store %v is declared personal data on this host but its path was not checked by the exposure collector", [id]), "exposure.paths") |
+unchecked := [{"subject": s.path, "detail": sprintf("data store %v is declared personal data on this host but its path was not checked by the exposure collector", [id]), "fact": "exposure.paths"} |
 	some id, s in lib.stores
 	object.get(s, "personal_data", false) == true
 	not s.path in checked_paths
