@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -20,7 +21,7 @@ func newCollect(o *options) *cobra.Command {
 		Short: "Run the collectors and print the facts document as JSON",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			doc, err := o.collect(cmd, only)
+			doc, err := o.collect(cmd, only, time.Time{})
 			if err != nil {
 				return err
 			}
@@ -37,16 +38,23 @@ func newCollect(o *options) *cobra.Command {
 }
 
 // collect runs the collectors with the resolved options.
-func (o *options) collect(cmd *cobra.Command, only []string) (*facts.Document, error) {
+// at, when not zero, is the time to collect as at (scan --at): collectors
+// compute ages and look-back windows from it, and the document records it.
+func (o *options) collect(cmd *cobra.Command, only []string, at time.Time) (*facts.Document, error) {
 	root, err := hostroot.Open(o.hostRoot)
 	if err != nil {
 		return nil, &exitError{ExitError, err}
 	}
 	o.hostRoot = root.Dir()
 	root.Close()
+	var now func() time.Time
+	if !at.IsZero() {
+		now = func() time.Time { return at }
+	}
 	a := &agent.Agent{
 		Collector: pluginhost.New(pluginhost.Config{
 			Dir:     o.pluginDir,
+			Now:     now,
 			Timeout: o.collectorTimeout,
 			Options: o.cfg.Collectors,
 			Only:    only,
@@ -54,6 +62,7 @@ func (o *options) collect(cmd *cobra.Command, only []string) (*facts.Document, e
 		}),
 		HostRoot: o.hostRoot,
 		Version:  version.String(),
+		Now:      now,
 	}
 	doc, err := a.Collect(cmd.Context())
 	if err != nil {

@@ -127,7 +127,7 @@ func enrollSecret(file string) (string, error) {
 // identify runs the os collector to learn the host's name, machine ID and
 // OS, as the server will see them in reports.
 func (o *options) identify(cmd *cobra.Command) (client.EnrollRequest, error) {
-	doc, err := o.collect(cmd, []string{"os"})
+	doc, err := o.collect(cmd, []string{"os"}, time.Time{})
 	if err != nil {
 		return client.EnrollRequest{}, fmt.Errorf("identify this host: %w", err)
 	}

@@ -83,7 +83,7 @@ func (o *options) run(cmd *cobra.Command, once bool, stateDir string) error {
 	r := &ship.Runner{
 		Server: c,
 		Collect: func(context.Context) (*facts.Document, error) {
-			return o.collect(cmd, nil) // under cmd.Context(), the context the runner passes
+			return o.collect(cmd, nil, time.Time{}) // under cmd.Context(), the context the runner passes
 		},
 		Spool:           sp,
 		Cycles:          st,

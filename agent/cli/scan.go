@@ -39,18 +39,20 @@ evaluated because its collector failed); otherwise 0.`,
 				return &exitError{ExitError, fmt.Errorf("--format %q: want table or json", format)}
 			}
 			now := time.Now().UTC()
+			var collectAt time.Time // zero: the clock
 			if at != "" {
 				t, err := time.Parse(time.RFC3339, at)
 				if err != nil {
 					return &exitError{ExitError, fmt.Errorf("--at %q: want an RFC 3339 time such as 2026-11-20T12:00:00Z: %w", at, err)}
 				}
 				now = t.UTC()
+				collectAt = now
 			}
 			engine, org, err := o.policies(cmd.Context())
 			if err != nil {
 				return err
 			}
-			doc, err := o.collect(cmd, only)
+			doc, err := o.collect(cmd, only, collectAt)
 			if err != nil {
 				return err
 			}

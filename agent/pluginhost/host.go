@@ -35,6 +35,9 @@ const DefaultTimeout = 30 * time.Second
 type Config struct {
 	// Dir is the plugin directory holding binaries and their manifests.
 	Dir string
+	// Now is the collection time sent to the collectors; nil is the
+	// clock.
+	Now func() time.Time
 	// Timeout overrides every manifest's timeout when non-zero.
 	Timeout time.Duration
 	// Options holds each collector's options object, keyed by name.
@@ -264,7 +267,11 @@ func (h *Host) run(ctx context.Context, m *manifest.Manifest, hostRoot string) (
 	if info.Namespace != m.Namespace {
 		return fail(facts.ErrInvalidOutput, fmt.Errorf("collector %s: plugin says namespace %q, manifest pins %q", m.Name, info.Namespace, m.Namespace))
 	}
-	o, err := c.Collect(ctx, hostRoot, h.cfg.Options[m.Name])
+	now := time.Now()
+	if h.cfg.Now != nil {
+		now = h.cfg.Now()
+	}
+	o, err := c.Collect(ctx, hostRoot, h.cfg.Options[m.Name], now)
 	if errors.Is(err, sdk.ErrNotApplicable) {
 		log.Debug("collector not applicable", "reason", err)
 		return Outcome{Name: m.Name, Run: facts.Run{

@@ -44,11 +44,7 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 		return sdk.Response{}, fmt.Errorf("collect backups: %w", err)
 	}
 	o, warns := ParseOptions(req.Options)
-	now := time.Now
-	if c.now != nil {
-		now = c.now
-	}
-	f, w := collect(ctx, req.Root, o, now().UTC())
+	f, w := collect(ctx, req.Root, o, req.Time(c.now))
 	if err := ctx.Err(); err != nil {
 		return sdk.Response{}, fmt.Errorf("collect backups: %w", err)
 	}

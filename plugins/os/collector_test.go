@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/go-plugin"
 
@@ -215,7 +216,7 @@ func TestPluginGRPC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := c.Collect(ctx, dir, json.RawMessage(`{"entitlements": ["extra-support"]}`))
+	out, err := c.Collect(ctx, dir, json.RawMessage(`{"entitlements": ["extra-support"]}`), time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}

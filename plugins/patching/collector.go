@@ -18,7 +18,7 @@ import (
 )
 
 // Version is the collector's own version.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // Host paths read by the collector.
 const (
@@ -50,13 +50,16 @@ func (c *Collector) Info() sdk.Info {
 	return sdk.Info{Name: "patching", Version: Version, Namespace: Namespace, SchemaVersion: SchemaVersion}
 }
 
-// Collect reads the dpkg status, the apt lists and the apt configuration
-// under req.Root. It fails when ctx ends, when there is no host root, and
-// when the host has no readable dpkg status: then the pending updates are
-// unknown, and the error (wrapping sdk.ErrNotApplicable on hosts without
-// dpkg, including the RHEL family, not supported yet) makes the agent
+// Collect reads, under req.Root, the dpkg status, the apt lists and the
+// apt configuration of a Debian or Ubuntu host, or the rpm database, the
+// dnf metadata cache and dnf-automatic's settings of a RHEL-family host.
+// It fails when ctx ends, when there is no host root, and when the
+// installed packages are unknown: then the error (wrapping
+// sdk.ErrNotApplicable on hosts with neither dpkg nor a readable kind of
+// rpm database, e.g. the Berkeley DB of RHEL 7 and 8) makes the agent
 // record the collector as not applicable, so ICO-SEC-02 reports
-// not_assessed rather than pass or error. Unreadable lists and configuration are warnings.
+// not_assessed rather than pass or error. Unreadable lists, metadata and
+// configuration are warnings.
 func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, error) {
 	if req.Root == nil {
 		return sdk.Response{}, errors.New("collect patching: no host root")
@@ -64,6 +67,9 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 	opts, optWarns := parseOptions(req.Options)
 	w := warnings(optWarns)
 	f, err := collectApt(ctx, req.Root, opts, &w)
+	if errors.Is(err, sdk.ErrNotApplicable) && rpmHost(req.Root) {
+		f, err = collectDnf(ctx, req.Root, &w)
+	}
 	if err != nil {
 		return sdk.Response{}, fmt.Errorf("collect patching: %w", err)
 	}

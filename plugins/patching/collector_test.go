@@ -2,10 +2,12 @@ package patching
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -34,8 +36,9 @@ const (
 )
 
 // copyRoot copies testdata/roots/name to a temporary directory (git
-// keeps no modification times), gives every file fileTime, then the
-// times in mtimes (paths relative to the root). edit, when not nil, may
+// keeps no modification times), symlinks as symlinks and
+// rpmdb.sqlite.gz unpacked, gives every file fileTime, then the times in
+// mtimes (paths relative to the root). edit, when not nil, may
 // change the copy first.
 func copyRoot(t testing.TB, name string, mtimes map[string]time.Time, edit func(dir string)) string {
 	t.Helper()
@@ -50,12 +53,30 @@ func copyRoot(t testing.TB, name string, mtimes map[string]time.Time, edit func(
 			return err
 		}
 		target := filepath.Join(dst, rel)
-		if d.IsDir() {
+		switch {
+		case d.IsDir():
 			return os.MkdirAll(target, 0o755)
+		case d.Type()&fs.ModeSymlink != 0:
+			link, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(link, target)
 		}
 		b, err := os.ReadFile(p)
 		if err != nil {
 			return err
+		}
+		if d.Name() == "rpmdb.sqlite.gz" {
+			// rpm databases are stored gzipped (see build-rhel.sh).
+			zr, err := gzip.NewReader(bytes.NewReader(b))
+			if err != nil {
+				return err
+			}
+			if b, err = io.ReadAll(zr); err != nil {
+				return err
+			}
+			target = strings.TrimSuffix(target, ".gz")
 		}
 		return os.WriteFile(target, b, 0o644)
 	})
@@ -66,7 +87,7 @@ func copyRoot(t testing.TB, name string, mtimes map[string]time.Time, edit func(
 		edit(dst)
 	}
 	err = filepath.WalkDir(dst, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || d.Type()&fs.ModeSymlink != 0 {
 			return err
 		}
 		return os.Chtimes(p, fileTime, fileTime)
@@ -141,21 +162,41 @@ func TestCollectGolden(t *testing.T) {
 	tests := []struct {
 		name, root, options string
 		mtimes              map[string]time.Time
+		edit                func(t *testing.T, dir string)
 	}{
 		// A debootstrap'd bookworm as it comes: no security suite.
-		{"bookworm", "bookworm", `{}`, nil},
+		{"bookworm", "bookworm", `{}`, nil, nil},
 		// Security suite with pending updates; the Release Date is
 		// older than the list's mtime, so it is the pending time.
-		{"bookworm-security", "bookworm-security", `{}`, nil},
+		{"bookworm-security", "bookworm-security", `{}`, nil, nil},
 		// The list is older than its Release Date: the list's time.
-		{"bookworm-security-old-list", "bookworm-security", `{}`, map[string]time.Time{secList: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)}},
-		{"bad-options", "bookworm-security", `{"security_lists":["[", 7]}`, nil},
+		{"bookworm-security-old-list", "bookworm-security", `{}`, map[string]time.Time{secList: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)}, nil},
+		{"bad-options", "bookworm-security", `{"security_lists":["[", 7]}`, nil, nil},
 		// A pattern makes the main list a security list too.
-		{"extra-pattern", "bookworm-security", `{"security_lists":["deb.debian.org_debian_dists_bookworm_main_*"]}`, nil},
+		{"extra-pattern", "bookworm-security", `{"security_lists":["deb.debian.org_debian_dists_bookworm_main_*"]}`, nil, nil},
+		// Rocky 9: openssl-libs pending since its July advisory, the
+		// EPEL updateinfo unreadable (xz), dnf-automatic only downloading.
+		{"rocky9", "rocky9", `{}`, nil, nil},
+		// Everything current, dnf-automatic installing security updates.
+		{"rocky9-patched", "rocky9-patched", `{}`, map[string]time.Time{autoStamp: fileTime.Add(30 * time.Minute)}, nil},
+		// A corrupt header in the rpm database: a warning, the rest read.
+		{"rocky9-corrupt-header", "rocky9", `{}`, nil, func(t *testing.T, dir string) {
+			execRPMDB(t, dir, "INSERT INTO Packages(blob) VALUES (x'0000000200000010deadbeef')")
+		}},
+		// No dnf metadata cache: nothing can show, so no refresh time.
+		{"rocky9-no-cache", "rocky9", `{}`, nil, func(t *testing.T, dir string) {
+			if err := os.RemoveAll(filepath.Join(dir, "var/cache/dnf")); err != nil {
+				t.Fatal(err)
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			root := copyRoot(t, tt.root, tt.mtimes, nil)
+			root := copyRoot(t, tt.root, tt.mtimes, func(dir string) {
+				if tt.edit != nil {
+					tt.edit(t, dir)
+				}
+			})
 			f, warns := mustFacts(t, root, tt.options)
 			got, err := json.MarshalIndent(struct {
 				Facts    Facts    `json:"facts"`

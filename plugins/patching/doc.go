@@ -3,9 +3,11 @@
 // within the organisation's patch window). Its JSON Schema is
 // schemas/patching.schema.json.
 //
-// The collector supports Debian and Ubuntu (apt and dpkg). Everything is
-// read from files under the host root; nothing touches the network or
-// runs apt.
+// The collector supports Debian and Ubuntu (apt and dpkg) and the RHEL
+// family with an SQLite rpm database (RHEL, Rocky, Alma and CentOS Stream
+// 9 and later, Fedora 33 and later; see "RHEL family" below). Everything
+// is read from files under the host root; nothing touches the network or
+// runs apt, rpm or dnf.
 //
 // # Pending security updates
 //
@@ -74,21 +76,80 @@
 // touches after running unattended-upgrade. A masked apt-daily-upgrade
 // timer is not detected.
 //
+// # RHEL family
+//
+// A host without /var/lib/dpkg/status but with an rpm database or
+// /etc/redhat-release, /etc/dnf/dnf.conf or /etc/yum.conf is read as the
+// RHEL family, with Manager "dnf".
+//
+// Installed packages come from the rpm database's SQLite file,
+// rpmdb.sqlite in /var/lib/rpm or /usr/lib/sysimage/rpm, opened
+// read-only (plugins/internal/rpmdb parses each package's header blob).
+// A header that does not parse is a warning and its package is not
+// compared; when none parses the collector fails. The Berkeley DB
+// database of RHEL 7 and 8 (/var/lib/rpm/Packages) and SUSE's NDB are
+// not read: the collector answers "not applicable" naming the format,
+// rather than guess. When one package name and architecture is installed
+// in several versions (kernels), the newest counts.
+//
+// Security updates come from the advisories of dnf's metadata cache,
+// /var/cache/dnf/<repo>-<hash>/repodata (dnf 4) or /var/cache/libdnf5
+// (dnf 5): repomd.xml names the updateinfo file, read plain or
+// compressed with gzip, bzip2 or zstd (xz and zchunk are skipped with a
+// warning: no decompressor in the module). A repository with several
+// cache directories is read from the most recently refreshed one. An
+// update is pending when an advisory of type "security" lists a package
+// of the same name and architecture as an installed one with a higher
+// epoch:version-release, compared with rpm's rpmvercmp (tilde and caret
+// included); the candidate is the highest such version, Origin the
+// repository id offering it (e.g. "baseos"), Advisories every such
+// advisory id (e.g. "RLSA-2026:1187"). A package installed for several
+// architectures is named "name.arch". Whether dnf would actually install
+// the candidate (excludes, module streams, version locks, repositories
+// disabled since the cache was filled) is not checked, nor is the primary
+// list read to confirm the repository still carries it.
+//
+// PendingSince is the earliest issued date of those advisories (the
+// vendor's publication date, in UTC), or the updateinfo file's
+// modification time for an advisory without one. A mirror that syncs
+// late makes the wait look longer by its delay; unlike the Debian
+// path, re-signing does not make it look shorter.
+//
+// IndexRefreshed is the newest, over the repositories with a readable
+// updateinfo, of the modification times of repomd.xml and of the primary
+// list (libdnf touches the primary list each time it finds the cached
+// metadata still current, and derives the metadata's age from it). With
+// no readable updateinfo it is null, with a warning, as on Debian
+// without a security list.
+//
+// Automatic updates are dnf-automatic's: enabled when
+// dnf-automatic-install.timer is enabled, or dnf-automatic.timer is
+// enabled and apply_updates is on in the [commands] section of
+// /etc/dnf/automatic.conf (upgrade_type "security" or "default": both
+// install security updates). A timer is enabled when it is linked in
+// /etc/systemd/system/timers.target.wants and not masked. Source is
+// automatic.conf, or the install timer's link; LastRun is the
+// modification time of the enabled timer's systemd stamp,
+// /var/lib/systemd/timers/stamp-<timer>. dnf5's automatic plugin and
+// yum-cron (RHEL 7, whose Berkeley DB rpm database is not read anyway)
+// are not detected.
+//
 // # Other systems
 //
-// On a host without /var/lib/dpkg/status the collector answers "not
-// applicable" (an error wrapping sdk.ErrNotApplicable), naming the RHEL
-// family (dnf, yum) when its files are present: that family is not
-// supported yet. Facts with an empty pending list would read as "nothing
-// pending", so no facts are produced: the agent records the collector as
-// not applicable, with the reason, and ICO-SEC-02 reports not_assessed.
-// An unreadable dpkg status is an error (ICO-SEC-02 then reports error).
+// On a host with neither a dpkg status nor a RHEL-family marker, or a
+// RHEL-family host whose rpm database is missing or not in SQLite
+// format, the collector answers "not applicable" (an error wrapping
+// sdk.ErrNotApplicable) with the reason. Facts with an empty pending
+// list would read as "nothing pending", so no facts are produced: the
+// agent records the collector as not applicable, with the reason, and
+// ICO-SEC-02 reports not_assessed. An unreadable dpkg status or rpm
+// database is an error (ICO-SEC-02 then reports error).
 //
 // # Options
 //
 //	{"security_lists": ["mirror.example.org_debian-patches_*_Packages"]}
 //
-// security_lists are extra path.Match patterns against the file names in
-// /var/lib/apt/lists; a Packages list matching one is a security list as
+// security_lists (apt only) are extra path.Match patterns against the
+// file names in /var/lib/apt/lists; a Packages list matching one is a security list as
 // well. Invalid patterns and unknown shapes are warnings and ignored.
 package patching

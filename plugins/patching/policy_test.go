@@ -75,6 +75,40 @@ func TestPolicyICOSEC02(t *testing.T) {
 			root: "bookworm",
 			want: result.Warn,
 		},
+		{
+			name: "Rocky 9: openssl-libs security advisory pending since July",
+			root: "rocky9",
+			want: result.Fail,
+		},
+		{
+			name: "Rocky 9: everything current, dnf-automatic applying updates",
+			root: "rocky9-patched",
+			want: result.Pass,
+		},
+		{
+			name: "Rocky 9: only advisories inside the window pending, but nothing installs them",
+			root: "rocky9",
+			edit: func(t *testing.T, dir string) {
+				replaceIn(t, dir, "etc/dnf/automatic.conf", "apply_updates = no", "apply_updates = yes")
+				for _, f := range []string{"var/cache/dnf/epel-b71c0e9d2a4f6538"} {
+					if err := os.RemoveAll(filepath.Join(dir, f)); err != nil {
+						t.Fatal(err)
+					}
+				}
+				execRPMDB(t, dir, "DELETE FROM Packages WHERE hnum IN (SELECT hnum FROM Name WHERE key = 'openssl-libs')")
+			},
+			want: result.Pass,
+		},
+		{
+			name: "Rocky 9: no dnf metadata cache, cannot pass",
+			root: "rocky9-patched",
+			edit: func(t *testing.T, dir string) {
+				if err := os.RemoveAll(filepath.Join(dir, "var/cache/dnf")); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: result.Warn,
+		},
 	}
 	e, err := opa.New(ctx, policies.FS, opa.Options{})
 	if err != nil {

@@ -49,10 +49,6 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 	if req.Root == nil {
 		return sdk.Response{}, errors.New("collect retention: no host root")
 	}
-	now := time.Now
-	if c.now != nil {
-		now = c.now
-	}
 	ctime := changeTime
 	if c.ctime != nil {
 		ctime = c.ctime
@@ -62,7 +58,7 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 	if open == nil {
 		open = (*hostroot.Root).Open
 	}
-	w := &walker{root: req.Root, now: now().UTC(), ctime: ctime, maxEntries: opts.MaxFiles, open: open}
+	w := &walker{root: req.Root, now: req.Time(c.now), ctime: ctime, maxEntries: opts.MaxFiles, open: open}
 	facts := Facts{Stores: make([]Store, 0, len(opts.Stores))}
 	for _, spec := range opts.Stores {
 		s, ok, err := w.store(ctx, spec, &warns)

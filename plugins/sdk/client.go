@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -50,13 +51,18 @@ func (c *Client) Info(ctx context.Context) (Info, error) {
 	return i, nil
 }
 
-// Collect asks the collector to read the host under hostRoot. opts is the
-// collector's options object; nil means none.
-func (c *Client) Collect(ctx context.Context, hostRoot string, opts json.RawMessage) (Output, error) {
+// Collect asks the collector to read the host under hostRoot as at time
+// now (zero: the plugin's clock). opts is the collector's options object;
+// nil means none.
+func (c *Client) Collect(ctx context.Context, hostRoot string, opts json.RawMessage, now time.Time) (Output, error) {
 	if opts == nil {
 		opts = json.RawMessage("{}")
 	}
-	r, err := c.rpc.Collect(ctx, &proto.CollectRequest{HostRoot: hostRoot, OptionsJson: opts})
+	req := &proto.CollectRequest{HostRoot: hostRoot, OptionsJson: opts}
+	if !now.IsZero() {
+		req.NowUnixNano = now.UnixNano()
+	}
+	r, err := c.rpc.Collect(ctx, req)
 	if st, ok := status.FromError(err); ok && st.Code() == codes.FailedPrecondition {
 		return Output{}, fmt.Errorf("%w: %s", ErrNotApplicable, strings.TrimSuffix(st.Message(), ": "+ErrNotApplicable.Error()))
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"regexp"
+	"time"
 
 	"github.com/auditfleet/auditfleet/hostroot"
 )
@@ -28,6 +29,24 @@ type Request struct {
 	// Options is the collector's options object from the agent
 	// configuration; never nil, "{}" when none are set.
 	Options json.RawMessage
+	// Now is the collection time, from which ages and look-back windows
+	// are computed: the agent's clock, or the time a scan is evaluated at.
+	// Served plugins always get it set; a collector called directly (in
+	// tests) may see zero and use its own clock.
+	Now time.Time
+}
+
+// Time returns the collection time: Now when set, else clock() (nil:
+// time.Now), in UTC.
+func (r Request) Time(clock func() time.Time) time.Time {
+	switch {
+	case !r.Now.IsZero():
+		return r.Now.UTC()
+	case clock != nil:
+		return clock().UTC()
+	default:
+		return time.Now().UTC()
+	}
 }
 
 // Response is what a collector observed.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
@@ -54,7 +55,11 @@ func (s *server) Collect(ctx context.Context, req *proto.CollectRequest) (*proto
 	if len(opts) == 0 {
 		opts = json.RawMessage("{}")
 	}
-	resp, err := s.impl.Collect(ctx, Request{Root: root, Options: opts})
+	now := time.Now()
+	if n := req.GetNowUnixNano(); n != 0 {
+		now = time.Unix(0, n)
+	}
+	resp, err := s.impl.Collect(ctx, Request{Root: root, Options: opts, Now: now.UTC()})
 	if errors.Is(err, ErrNotApplicable) {
 		return nil, status.Error(codes.FailedPrecondition, err.Error())
 	}

@@ -46,11 +46,7 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 	}
 	opts, optWarns := parseOptions(req.Options)
 	w := warnings(optWarns)
-	now := time.Now
-	if c.now != nil {
-		now = c.now
-	}
-	f, err := collect(ctx, req.Root, opts, now().UTC(), &w)
+	f, err := collect(ctx, req.Root, opts, req.Time(c.now), &w)
 	if err != nil {
 		return sdk.Response{}, fmt.Errorf("collect services: %w", err)
 	}

@@ -11,11 +11,12 @@
 package proto
 
 import (
-	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
-	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
+
+	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
+	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 )
 
 const (
@@ -137,7 +138,13 @@ type CollectRequest struct {
 	HostRoot string `protobuf:"bytes,1,opt,name=host_root,json=hostRoot,proto3" json:"host_root,omitempty"`
 	// options_json is the collector's options from the agent configuration,
 	// a JSON object (possibly empty).
-	OptionsJson   []byte `protobuf:"bytes,2,opt,name=options_json,json=optionsJson,proto3" json:"options_json,omitempty"`
+	OptionsJson []byte `protobuf:"bytes,2,opt,name=options_json,json=optionsJson,proto3" json:"options_json,omitempty"`
+	// now_unix_nano is the collection time, in nanoseconds since the Unix
+	// epoch: collectors compute ages and look-back windows from it. The
+	// agent sends its clock, or the time a scan is evaluated at (scan --at),
+	// so that a scan "as at" a time is consistent. Zero (an older agent)
+	// means the plugin's own clock.
+	NowUnixNano   int64 `protobuf:"varint,3,opt,name=now_unix_nano,json=nowUnixNano,proto3" json:"now_unix_nano,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -184,6 +191,13 @@ func (x *CollectRequest) GetOptionsJson() []byte {
 		return x.OptionsJson
 	}
 	return nil
+}
+
+func (x *CollectRequest) GetNowUnixNano() int64 {
+	if x != nil {
+		return x.NowUnixNano
+	}
+	return 0
 }
 
 type CollectResponse struct {
@@ -274,10 +288,11 @@ const file_collector_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12\x1c\n" +
 	"\tnamespace\x18\x03 \x01(\tR\tnamespace\x12%\n" +
-	"\x0eschema_version\x18\x04 \x01(\rR\rschemaVersion\"P\n" +
+	"\x0eschema_version\x18\x04 \x01(\rR\rschemaVersion\"t\n" +
 	"\x0eCollectRequest\x12\x1b\n" +
 	"\thost_root\x18\x01 \x01(\tR\bhostRoot\x12!\n" +
-	"\foptions_json\x18\x02 \x01(\fR\voptionsJson\"\xab\x01\n" +
+	"\foptions_json\x18\x02 \x01(\fR\voptionsJson\x12\"\n" +
+	"\rnow_unix_nano\x18\x03 \x01(\x03R\vnowUnixNano\"\xab\x01\n" +
 	"\x0fCollectResponse\x12\x1c\n" +
 	"\tnamespace\x18\x01 \x01(\tR\tnamespace\x12%\n" +
 	"\x0eschema_version\x18\x02 \x01(\rR\rschemaVersion\x12\x1d\n" +

@@ -1,0 +1,377 @@
+package patching
+
+import (
+	"compress/bzip2"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/rpmdb"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
+)
+
+// dnfCacheDirs are the metadata caches of dnf 4 (RHEL 8-10, Fedora up to
+// 40) and dnf 5 (Fedora 41+).
+var dnfCacheDirs = []string{"/var/cache/dnf", "/var/cache/libdnf5"}
+
+// rhelMarkers are files that show a RHEL-family host.
+var rhelMarkers = []string{"/etc/redhat-release", "/etc/dnf/dnf.conf", "/etc/yum.conf"}
+
+// maxRepoDirs bounds the directories of a metadata cache examined.
+const maxRepoDirs = 1000
+
+// repoHash is the "-" and 16 hex digits dnf appends to a repository id
+// to name its cache directory.
+var repoHash = regexp.MustCompile(`-[0-9a-f]{16}$`)
+
+// rpmHost reports whether the host is of the RHEL family: it has an rpm
+// database, one of rpm's database directories or one of rhelMarkers.
+func rpmHost(root *hostroot.Root) bool {
+	if _, err := rpmdb.Locate(root); err == nil {
+		return true
+	}
+	for _, m := range slices.Concat(rpmdb.Dirs, rhelMarkers) {
+		if _, err := root.Stat(m); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// collectDnf builds the facts of a RHEL-family host: installed packages
+// from the SQLite rpm database, security advisories from dnf's metadata
+// cache, dnf-automatic from its configuration and timers.
+func collectDnf(ctx context.Context, root *hostroot.Root, w *warnings) (Facts, error) {
+	db, err := rpmdb.Locate(root)
+	if errors.Is(err, rpmdb.ErrNoDatabase) {
+		return Facts{}, fmt.Errorf("RHEL-family host with %v: installed packages unknown: %w", err, sdk.ErrNotApplicable)
+	}
+	if err != nil {
+		return Facts{}, fmt.Errorf("installed packages unknown: %w", err)
+	}
+	if db.Format != rpmdb.SQLite {
+		return Facts{}, fmt.Errorf("found %s: the rpm database in %s format (RHEL 7 and 8) is not supported yet, only SQLite (RHEL 9+, Fedora 33+): %w",
+			db.Path, db.Format, sdk.ErrNotApplicable)
+	}
+	pkgs, bad, err := rpmdb.ReadSQLite(ctx, root, db.Path)
+	if err != nil {
+		if ctx.Err() != nil {
+			return Facts{}, ctx.Err()
+		}
+		return Facts{}, fmt.Errorf("installed packages unknown: %w", err)
+	}
+	if len(bad) > 0 {
+		if len(pkgs) == 0 {
+			return Facts{}, fmt.Errorf("installed packages unknown: none of the %d headers of %s could be read (header %d: %v)", len(bad), db.Path, bad[0].HNum, bad[0].Err)
+		}
+		w.add("%s: %d unreadable package headers (header %d: %v); those packages are not compared", db.Path, len(bad), bad[0].HNum, bad[0].Err)
+	}
+	f := Facts{Manager: "dnf", Pending: []Update{}}
+	repos := dnfRepos(root, w)
+	if err := ctx.Err(); err != nil {
+		return Facts{}, err
+	}
+	inst := installedRPMs(pkgs)
+	cands := map[string]*rpmCandidate{}
+	withAdvisories := 0
+	var refreshed time.Time
+	for _, r := range repos {
+		if err := ctx.Err(); err != nil {
+			return Facts{}, err
+		}
+		if err := r.readAdvisories(ctx, root, inst, cands); err != nil {
+			if ctx.Err() != nil {
+				return Facts{}, ctx.Err()
+			}
+			w.add("repository %s: %v; its advisories are not counted", r.id, err)
+			continue
+		}
+		if r.updateinfo == "" {
+			continue
+		}
+		withAdvisories++
+		if r.refreshed.After(refreshed) {
+			refreshed = r.refreshed
+		}
+	}
+	if withAdvisories == 0 {
+		// As on Debian without a security list: no advisory can show, so
+		// an empty pending list would be an unfounded pass.
+		w.add("no readable updateinfo (security advisories) in the dnf metadata cache (%s); index refresh time left unknown", strings.Join(dnfCacheDirs, ", "))
+	} else {
+		f.IndexRefreshed = &refreshed
+	}
+	f.Pending = rpmPending(inst, cands)
+	f.AutomaticUpdates = dnfAutomatic(root, w)
+	return f, nil
+}
+
+// dnfRepo is one repository's metadata in dnf's cache.
+type dnfRepo struct {
+	id  string
+	dir string // host path of the cache directory
+	// refreshed is when dnf last fetched or validated the metadata: the
+	// newer of repomd.xml's and the primary list's modification times
+	// (libdnf touches the primary list when it finds the cached
+	// metadata still current).
+	refreshed  time.Time
+	updateinfo string // host path, "" when the repository has none
+}
+
+// dnfRepos lists the repositories of dnf's metadata caches that have a
+// repomd.xml, one per repository id: when a repository has several cache
+// directories (its URL changed), the most recently refreshed.
+func dnfRepos(root *hostroot.Root, w *warnings) []dnfRepo {
+	byID := map[string]dnfRepo{}
+	found := false
+	for _, cache := range dnfCacheDirs {
+		ents, err := root.ReadDir(cache)
+		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				w.add("%v; its advisories are not counted", err)
+			}
+			continue
+		}
+		found = true
+		n := 0
+		for _, e := range ents {
+			if !e.IsDir() {
+				continue
+			}
+			if n++; n > maxRepoDirs {
+				w.add("%s: more than %d directories; the rest are not read", cache, maxRepoDirs)
+				break
+			}
+			r, ok := readRepoDir(root, cache+"/"+e.Name(), w)
+			if !ok {
+				continue
+			}
+			if old, dup := byID[r.id]; dup {
+				if !r.refreshed.After(old.refreshed) {
+					r, old = old, r
+				}
+				w.add("repository %s has several metadata caches; %s is read, %s is older and ignored", r.id, r.dir, old.dir)
+			}
+			byID[r.id] = r
+		}
+	}
+	if !found {
+		w.add("no dnf metadata cache (%s): no security advisories can be seen", strings.Join(dnfCacheDirs, ", "))
+	}
+	out := make([]dnfRepo, 0, len(byID))
+	for _, r := range byID {
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b dnfRepo) int { return strings.Compare(a.id, b.id) })
+	return out
+}
+
+// readRepoDir reads the repomd.xml of one cache directory; false when
+// there is none (dnf's other cache directories: packages, solv files).
+func readRepoDir(root *hostroot.Root, dir string, w *warnings) (dnfRepo, bool) {
+	md := dir + "/repodata/repomd.xml"
+	fi, err := root.Stat(md)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			w.add("%v; its advisories are not counted", err)
+		}
+		return dnfRepo{}, false
+	}
+	name := path.Base(dir)
+	r := dnfRepo{id: repoHash.ReplaceAllString(name, ""), dir: dir, refreshed: fi.ModTime().UTC()}
+	data, err := root.ReadFile(md, repomdLimit)
+	if err != nil {
+		w.add("%v; its advisories are not counted", err)
+		return dnfRepo{}, false
+	}
+	locs, err := parseRepomd(data)
+	if err != nil {
+		w.add("%s: %v; its advisories are not counted", md, err)
+		return dnfRepo{}, false
+	}
+	if p, ok := locs["primary"]; ok {
+		if fi, err := root.Stat(dir + "/" + p); err == nil && fi.ModTime().After(r.refreshed) {
+			r.refreshed = fi.ModTime().UTC()
+		}
+	}
+	if u, ok := locs["updateinfo"]; ok {
+		r.updateinfo = dir + "/" + u
+	}
+	return r, true
+}
+
+// rpmCandidate is the newest security update offered for an installed
+// package, with every advisory newer than the installed version.
+type rpmCandidate struct {
+	evr        rpmdb.EVR
+	origin     string
+	advisories map[string]bool
+	since      time.Time
+}
+
+// readAdvisories reads the repository's updateinfo, if it has one, and
+// records in cands each security advisory package newer than the
+// installed package of the same name and architecture.
+func (r dnfRepo) readAdvisories(ctx context.Context, root *hostroot.Root, inst map[string]rpmdb.Package, cands map[string]*rpmCandidate) error {
+	if r.updateinfo == "" {
+		return nil
+	}
+	fi, err := root.Stat(r.updateinfo)
+	if err != nil {
+		return err
+	}
+	mtime := fi.ModTime().UTC()
+	rc, err := openMetadata(root, r.updateinfo)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	lr := &io.LimitedReader{R: rc, N: updateinfoLimit + 1}
+	err = parseUpdateinfo(ctx, lr, func(a advisory) {
+		if a.Type != "security" {
+			return
+		}
+		since := a.Issued
+		if since.IsZero() {
+			since = mtime
+		}
+		for _, p := range a.Packages {
+			key := p.Name + "\x00" + p.Arch
+			ip, ok := inst[key]
+			if !ok || rpmdb.CompareEVR(p.EVR, ip.EVR()) <= 0 {
+				continue
+			}
+			c := cands[key]
+			if c == nil {
+				c = &rpmCandidate{evr: p.EVR, origin: r.id, advisories: map[string]bool{}, since: since}
+				cands[key] = c
+			}
+			if rpmdb.CompareEVR(p.EVR, c.evr) > 0 {
+				c.evr, c.origin = p.EVR, r.id
+			}
+			if since.Before(c.since) {
+				c.since = since
+			}
+			c.advisories[a.ID] = true
+		}
+	})
+	if lr.N <= 0 {
+		return fmt.Errorf("read %s: %w (limit %d bytes)", r.updateinfo, hostroot.ErrTooLarge, updateinfoLimit)
+	}
+	if err != nil {
+		return fmt.Errorf("read %s: %w", r.updateinfo, err)
+	}
+	return nil
+}
+
+// multiCloser closes a decompressor and the file under it.
+type multiCloser struct {
+	io.Reader
+	closers []func() error
+}
+
+func (m multiCloser) Close() error {
+	var errs []error
+	for _, c := range m.closers {
+		errs = append(errs, c())
+	}
+	return errors.Join(errs...)
+}
+
+// openMetadata opens a repository metadata file, decompressing it by its
+// name: plain .xml, .gz, .bz2 and .zst; xz and zchunk are refused (no
+// decompressor for them in the module).
+func openMetadata(root *hostroot.Root, p string) (io.ReadCloser, error) {
+	var kind string
+	switch {
+	case strings.HasSuffix(p, ".xml"):
+	case strings.HasSuffix(p, ".gz"), strings.HasSuffix(p, ".bz2"), strings.HasSuffix(p, ".zst"):
+		kind = path.Ext(p)
+	default:
+		return nil, fmt.Errorf("read %s: compression %q not supported", p, path.Ext(p))
+	}
+	f, err := root.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	switch kind {
+	case ".gz":
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("read %s: %w", p, err)
+		}
+		return multiCloser{zr, []func() error{zr.Close, f.Close}}, nil
+	case ".bz2":
+		return multiCloser{bzip2.NewReader(f), []func() error{f.Close}}, nil
+	case ".zst":
+		zr, err := zstd.NewReader(f, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(256<<20))
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("read %s: %w", p, err)
+		}
+		return multiCloser{zr, []func() error{func() error { zr.Close(); return nil }, f.Close}}, nil
+	}
+	return f, nil
+}
+
+// installedRPMs maps "name\x00arch" to the installed package of that
+// name and architecture, the newest when several are installed (kernels
+// and other install-only packages keep several versions).
+func installedRPMs(pkgs []rpmdb.Package) map[string]rpmdb.Package {
+	m := map[string]rpmdb.Package{}
+	for _, p := range pkgs {
+		if p.Name == "gpg-pubkey" && p.Arch == "" {
+			continue // imported signing keys, not packages
+		}
+		key := p.Name + "\x00" + p.Arch
+		if old, ok := m[key]; !ok || rpmdb.CompareEVR(p.EVR(), old.EVR()) > 0 {
+			m[key] = p
+		}
+	}
+	return m
+}
+
+// rpmPending turns the candidates into pending updates, sorted by
+// package; a package installed for several architectures is named
+// "name.arch", as rpm and dnf name it.
+func rpmPending(inst map[string]rpmdb.Package, cands map[string]*rpmCandidate) []Update {
+	arches := map[string]int{}
+	for _, p := range inst {
+		arches[p.Name]++
+	}
+	out := []Update{}
+	for key, c := range cands {
+		p := inst[key]
+		name := p.Name
+		if arches[p.Name] > 1 {
+			name += "." + p.Arch
+		}
+		advs := make([]string, 0, len(c.advisories))
+		for a := range c.advisories {
+			advs = append(advs, a)
+		}
+		slices.Sort(advs)
+		out = append(out, Update{
+			Package:          name,
+			InstalledVersion: p.EVR().String(),
+			CandidateVersion: c.evr.String(),
+			Origin:           c.origin,
+			Advisories:       advs,
+			PendingSince:     c.since,
+		})
+	}
+	slices.SortFunc(out, func(a, b Update) int { return strings.Compare(a.Package, b.Package) })
+	return out
+}
