@@ -19,9 +19,9 @@ OPA_VERSION := $(shell $(GO) list -m -f '{{.Version}}' github.com/open-policy-ag
 COLLECTORS := $(sort $(patsubst plugins/%/cmd/main.go,%,$(wildcard plugins/*/cmd/main.go)))
 
 .DEFAULT_GOAL := help
-# Debian packages the tests use for real: restic for the backups collector
-# and the restore test.
-DEBIAN_DEPS := restic
+# Programs the tests run for real, as command:Debian package: restic and
+# borg for the backups collector, restic for the restore test.
+DEBIAN_DEPS := restic:restic borg:borgbackup
 
 .PHONY: help build demo deps minio test check cross opa-policies bench docs lifecycle proto clean
 
@@ -43,8 +43,8 @@ build: ## Build auditfleet-agent, auditfleet-server and every collector with its
 demo: build ## The main job: start a server on a local directory store, enroll agents, run a cycle, print the fleet scorecard
 	BIN=$(BIN) scripts/demo.sh
 
-deps: ## Install the Debian packages the tests run for real (restic), when missing
-	@missing=""; for p in $(DEBIAN_DEPS); do command -v $$p >/dev/null || missing="$$missing $$p"; done; \
+deps: ## Install the Debian packages the tests run for real (restic, borg), when missing
+	@missing=""; for d in $(DEBIAN_DEPS); do command -v $${d%%:*} >/dev/null || missing="$$missing $${d#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing$$missing with apt-get"; \
 		sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \

@@ -102,11 +102,11 @@ func TestCollectorsStandAlone(t *testing.T) {
 }
 
 // TestOnlyPluginHostStartsProcesses confines os/exec to the plugin host,
-// the restic runner (the backups collector's remote snapshots and the
-// agent's restore-test), and the test harnesses that start MinIO and
+// the backup tool runner (restic and borg for the backups collector, restic
+// for the agent's restore-test), and the test harnesses that start MinIO and
 // build binaries.
 func TestOnlyPluginHostStartsProcesses(t *testing.T) {
-	allowed := []string{module + "/agent/pluginhost", module + "/plugins/backups/restic", module + "/internal/miniotest", module + "/internal/testbin"}
+	allowed := []string{module + "/agent/pluginhost", module + "/plugins/backups/internal/tool", module + "/internal/miniotest", module + "/internal/testbin"}
 	for _, p := range list(t, module+"/...") {
 		if slices.Contains(p.Imports, "os/exec") && !slices.Contains(allowed, p.ImportPath) {
 			t.Errorf("%s imports os/exec; only %v may start processes", p.ImportPath, allowed)

@@ -3,6 +3,7 @@ package backups
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -14,39 +15,59 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/backups/borg"
 )
 
 // borgJob reads a declared borg job. A local repository is read without
 // credentials: its config file (append_only), the newest committed
 // transaction (the modification time of integrity.N, hints.N or index.N
 // with the highest N), and the key type byte of the first object in the
-// first segment, which says whether the repository is encrypted. A
-// remote one cannot be read by the collector.
-func borgJob(root *hostroot.Root, spec JobSpec, mounts mountTable) (Job, []string) {
+// first segment, which says whether the repository is encrypted. With a
+// password file, `borg list` gives the newest archive's time and the
+// encryption mode, for remote repositories too, and wins over the files.
+func borgJob(ctx context.Context, root *hostroot.Root, spec JobSpec, o Options, mounts mountTable) (Job, []string) {
 	j := newJob(spec, "borg")
 	var warns []string
 	local, isLocal := localPath(spec.Repository)
-	if !isLocal {
+	if isLocal {
+		j.OffHost = mounts.offHost(local)
+		borgFiles(root, local, &j, &warns)
+	} else {
 		j.OffHost = ptr(!loopback(remoteHost(spec.Repository)))
-		if spec.Marker == "" {
-			warns = append(warns, fmt.Sprintf("%s: a remote borg repository cannot be read by the collector; set a marker file for its last backup", j.ID))
-		}
-		return declare(j, spec, &warns), warns
 	}
-	j.OffHost = mounts.offHost(local)
+	if spec.PasswordFile != "" {
+		s, err := borgList(ctx, root, spec, o)
+		switch {
+		case err != nil:
+			warns = append(warns, fmt.Sprintf("%s: %v", j.ID, err))
+		default:
+			j.Encrypted = ptr(s.Encrypted())
+			j.LastSuccess, j.LastRun, j.LastResult = nil, nil, "unknown"
+			if !s.Latest.IsZero() {
+				j.setSuccess(s.Latest)
+			}
+		}
+	} else if !isLocal && spec.Marker == "" {
+		warns = append(warns, fmt.Sprintf("%s: a remote borg repository can only be read with a password_file (or a marker file); last backup unknown", j.ID))
+	}
+	return declare(j, spec, &warns), warns
+}
+
+// borgFiles reads a local repository's files into j.
+func borgFiles(root *hostroot.Root, local string, j *Job, warns *[]string) {
 	cfg, err := root.ReadFile(local+"/config", 1<<20)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			warns = append(warns, fmt.Sprintf("%s: no borg repository there (no config file in %s)", j.ID, local))
+			*warns = append(*warns, fmt.Sprintf("%s: no borg repository there (no config file in %s)", j.ID, local))
 		} else {
-			warns = append(warns, fmt.Sprintf("%s: %v", j.ID, err))
+			*warns = append(*warns, fmt.Sprintf("%s: %v", j.ID, err))
 		}
-		return declare(j, spec, &warns), warns
+		return
 	}
 	c := parseBorgConfig(cfg)
 	if c["version"] == "" {
-		warns = append(warns, fmt.Sprintf("%s: %s/config is not a borg repository configuration", j.ID, local))
-		return declare(j, spec, &warns), warns
+		*warns = append(*warns, fmt.Sprintf("%s: %s/config is not a borg repository configuration", j.ID, local))
+		return
 	}
 	appendOnly := c["append_only"] == "1" || strings.EqualFold(c["append_only"], "true")
 	switch {
@@ -57,17 +78,25 @@ func borgJob(root *hostroot.Root, spec JobSpec, mounts mountTable) (Job, []strin
 	}
 	t, err := borgLastCommit(root, local)
 	if err != nil {
-		warns = append(warns, fmt.Sprintf("%s: %v; last backup unknown", j.ID, err))
+		*warns = append(*warns, fmt.Sprintf("%s: %v; last backup unknown", j.ID, err))
 	} else if !t.IsZero() {
 		j.setSuccess(t)
 	}
 	enc, err := borgEncrypted(root, local)
 	if err != nil {
-		warns = append(warns, fmt.Sprintf("%s: %v; encryption unknown", j.ID, err))
+		*warns = append(*warns, fmt.Sprintf("%s: %v; encryption unknown", j.ID, err))
 	} else {
 		j.Encrypted = enc
 	}
-	return declare(j, spec, &warns), warns
+}
+
+// borgList asks borg for the newest archive.
+func borgList(ctx context.Context, root *hostroot.Root, spec JobSpec, o Options) (borg.State, error) {
+	a, err := access(root, spec)
+	if err != nil {
+		return borg.State{}, err
+	}
+	return borg.Repo{Binary: o.BorgBinary, Repository: a.repository, PasswordFile: a.passwordFile, Env: a.env}.List(ctx)
 }
 
 // parseBorgConfig reads the [repository] section of a borg config file.

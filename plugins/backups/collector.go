@@ -62,7 +62,7 @@ func collect(ctx context.Context, root *hostroot.Root, o Options, now time.Time)
 		case "restic":
 			j, w = resticJob(ctx, root, spec, o, mounts)
 		case "borg":
-			j, w = borgJob(root, spec, mounts)
+			j, w = borgJob(ctx, root, spec, o, mounts)
 		default:
 			j, w = declaredJob(root, spec, mounts)
 		}

@@ -11,7 +11,8 @@
 //     also reads remote repositories;
 //   - borg jobs declared in its options: a local repository's config
 //     (append_only), its newest committed transaction, and the key type
-//     of its first stored object (encrypted or not);
+//     of its first stored object (encrypted or not); with a password
+//     file, `borg list --json`, which also reads remote repositories;
 //   - rsnapshot, when its log or its newest snapshot shows it has run;
 //   - enabled systemd timers and services whose names say backup, with
 //     the time a persistent timer last fired and the latest successful

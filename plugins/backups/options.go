@@ -18,6 +18,9 @@ const (
 	// DefaultResticBinary is the restic program run when a job has a
 	// password file (plugins start without the host's PATH).
 	DefaultResticBinary = "/usr/bin/restic"
+	// DefaultBorgBinary is the borg program run when a job has a
+	// password file.
+	DefaultBorgBinary = "/usr/bin/borg"
 	// DefaultJournalLookbackDays is how many days of logs are read for
 	// the outcomes of systemd backup units: beyond the 7-day maximum
 	// backup age, so that a job failing for weeks still shows its last
@@ -43,6 +46,8 @@ type Options struct {
 	RsnapshotConfig string `json:"rsnapshot_config,omitempty"`
 	// ResticBinary is the restic program (default DefaultResticBinary).
 	ResticBinary string `json:"restic_binary,omitempty"`
+	// BorgBinary is the borg program (default DefaultBorgBinary).
+	BorgBinary string `json:"borg_binary,omitempty"`
 	// NoSystemd turns off the search of systemd units and timers whose
 	// names say backup.
 	NoSystemd bool `json:"no_systemd,omitempty"`
@@ -68,12 +73,13 @@ type JobSpec struct {
 	// URL such as sftp:host:/path, s3:https://host/bucket, rest:https://...
 	Repository string `json:"repository,omitempty"`
 	// PasswordFile is the repository's password file. With it, the
-	// collector asks restic for the snapshots of a remote repository, and
-	// restore-test can restore; without it, only a local repository's
-	// files are read.
+	// collector asks restic or borg for the newest snapshot or archive
+	// (remote repositories too), and restore-test can restore a restic
+	// job; without it, only a local repository's files are read.
 	PasswordFile string `json:"password_file,omitempty"`
-	// EnvironmentFile holds KEY=VALUE lines restic needs for a remote
-	// repository (e.g. AWS_ACCESS_KEY_ID); its values are never logged.
+	// EnvironmentFile holds KEY=VALUE lines the program needs for a
+	// remote repository (AWS_ACCESS_KEY_ID for restic, BORG_RSH or
+	// BORG_KEY_FILE for borg); its values are never logged.
 	EnvironmentFile string `json:"environment_file,omitempty"`
 	// Marker is a file the job touches after each successful run; its
 	// modification time is the last success. Declared jobs need one; for
@@ -135,7 +141,7 @@ func ParseOptions(raw json.RawMessage) (Options, []string) {
 	for _, p := range []struct {
 		name string
 		v    *string
-	}{{"record_dir", &o.RecordDir}, {"rsnapshot_config", &o.RsnapshotConfig}, {"restic_binary", &o.ResticBinary}} {
+	}{{"record_dir", &o.RecordDir}, {"rsnapshot_config", &o.RsnapshotConfig}, {"restic_binary", &o.ResticBinary}, {"borg_binary", &o.BorgBinary}} {
 		if *p.v != "" && !cleanAbs(*p.v) {
 			warns = append(warns, fmt.Sprintf("options: %s %q is not a clean absolute path; using the default", p.name, *p.v))
 			*p.v = ""
@@ -163,6 +169,9 @@ func withDefaults(o Options) Options {
 	}
 	if o.ResticBinary == "" {
 		o.ResticBinary = DefaultResticBinary
+	}
+	if o.BorgBinary == "" {
+		o.BorgBinary = DefaultBorgBinary
 	}
 	if o.JournalLookbackDays == 0 {
 		o.JournalLookbackDays = DefaultJournalLookbackDays

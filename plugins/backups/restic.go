@@ -123,31 +123,47 @@ func resticLatest(ctx context.Context, root *hostroot.Root, spec JobSpec, o Opti
 // paths and the password and environment files resolved inside the host
 // root. The restic program itself is the agent's, not the host's.
 func ResticRepo(root *hostroot.Root, spec JobSpec, o Options) (restic.Repo, error) {
-	r := restic.Repo{Binary: o.ResticBinary, Repository: spec.Repository}
+	a, err := access(root, spec)
+	if err != nil {
+		return restic.Repo{}, err
+	}
+	return restic.Repo{Binary: o.ResticBinary, Repository: a.repository, PasswordFile: a.passwordFile, Env: a.env}, nil
+}
+
+// toolAccess is what a backup program needs to open a job's repository.
+type toolAccess struct {
+	repository, passwordFile string
+	env                      []string
+}
+
+// access resolves a job's local repository path and password file inside
+// the host root and reads its environment file.
+func access(root *hostroot.Root, spec JobSpec) (toolAccess, error) {
+	a := toolAccess{repository: spec.Repository}
 	if p, ok := localPath(spec.Repository); ok {
 		real, err := root.Resolve(p)
 		if err != nil {
-			return r, err
+			return a, err
 		}
-		r.Repository = real
+		a.repository = real
 	}
 	pw, err := root.Resolve(spec.PasswordFile)
 	if err != nil {
-		return r, err
+		return a, err
 	}
-	r.PasswordFile = pw
+	a.passwordFile = pw
 	if spec.EnvironmentFile != "" {
 		b, err := root.ReadFile(spec.EnvironmentFile, 1<<20)
 		if err != nil {
-			return r, fmt.Errorf("read environment file: %w", err)
+			return a, fmt.Errorf("read environment file: %w", err)
 		}
 		env, err := parseEnvFile(b)
 		if err != nil {
-			return r, fmt.Errorf("environment file %s: %w", spec.EnvironmentFile, err)
+			return a, fmt.Errorf("environment file %s: %w", spec.EnvironmentFile, err)
 		}
-		r.Env = env
+		a.env = env
 	}
-	return r, nil
+	return a, nil
 }
 
 // parseEnvFile reads KEY=VALUE lines (comments and blank lines skipped,

@@ -7,10 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os/exec"
-	"strings"
 	"time"
+
+	"github.com/auditfleet/auditfleet/plugins/backups/internal/tool"
 )
 
 // maxOutput bounds what is read from restic's standard output and error.
@@ -136,47 +135,10 @@ func (r Repo) run(ctx context.Context, args ...string) ([]byte, error) {
 	} else {
 		full = append([]string{"--cache-dir", r.CacheDir}, full...)
 	}
-	cmd := exec.CommandContext(ctx, r.Binary, full...)
-	cmd.Env = append([]string{"PATH=/usr/bin:/bin", "HOME=/nonexistent", "RESTIC_PROGRESS_FPS=0.01"}, r.Env...)
-	cmd.WaitDelay = 5 * time.Second
-	var stdout, stderr limitedBuffer
-	stdout.max, stderr.max = maxOutput, 64<<10
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("restic %s: %w", args[0], ctx.Err())
-		}
-		return nil, fmt.Errorf("restic %s: %w: %s", args[0], err, lastLine(stderr.String()))
+	env := append([]string{"PATH=/usr/bin:/bin", "HOME=/nonexistent", "RESTIC_PROGRESS_FPS=0.01"}, r.Env...)
+	out, err := tool.Run(ctx, tool.Command{Binary: r.Binary, Args: full, Env: env, MaxOutput: maxOutput})
+	if err != nil {
+		return nil, fmt.Errorf("restic %s: %w", args[0], err)
 	}
-	if stdout.over {
-		return nil, fmt.Errorf("restic %s: output larger than %d bytes", args[0], maxOutput)
-	}
-	return stdout.Bytes(), nil
+	return out, nil
 }
-
-// lastLine is restic's error message: the last non-empty line of its
-// standard error.
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return strings.TrimSpace(lines[len(lines)-1])
-}
-
-// limitedBuffer keeps at most max bytes and remembers it dropped some.
-type limitedBuffer struct {
-	bytes.Buffer
-	max  int
-	over bool
-}
-
-func (b *limitedBuffer) Write(p []byte) (int, error) {
-	if room := b.max - b.Len(); len(p) > room {
-		b.over = true
-		if room > 0 {
-			b.Buffer.Write(p[:room])
-		}
-		return len(p), nil
-	}
-	return b.Buffer.Write(p)
-}
-
-var _ io.Writer = (*limitedBuffer)(nil)
