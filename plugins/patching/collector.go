@@ -56,7 +56,7 @@ func (c *Collector) Info() sdk.Info {
 // It fails when ctx ends, when there is no host root, and when the
 // installed packages are unknown: then the error (wrapping
 // sdk.ErrNotApplicable on hosts with neither dpkg nor a readable kind of
-// rpm database, e.g. the Berkeley DB of RHEL 7 and 8) makes the agent
+// rpm database, e.g. SUSE's NDB, or with yum's cache only) makes the agent
 // record the collector as not applicable, so ICO-SEC-02 reports
 // not_assessed rather than pass or error. Unreadable lists, metadata and
 // configuration are warnings.

@@ -37,7 +37,7 @@ const (
 
 // copyRoot copies testdata/roots/name to a temporary directory (git
 // keeps no modification times), symlinks as symlinks and
-// rpmdb.sqlite.gz unpacked, gives every file fileTime, then the times in
+// rpmdb.sqlite.gz and Packages.gz unpacked, gives every file fileTime, then the times in
 // mtimes (paths relative to the root). edit, when not nil, may
 // change the copy first.
 func copyRoot(t testing.TB, name string, mtimes map[string]time.Time, edit func(dir string)) string {
@@ -67,7 +67,7 @@ func copyRoot(t testing.TB, name string, mtimes map[string]time.Time, edit func(
 		if err != nil {
 			return err
 		}
-		if d.Name() == "rpmdb.sqlite.gz" {
+		if d.Name() == "rpmdb.sqlite.gz" || d.Name() == "Packages.gz" {
 			// rpm databases are stored gzipped (see build-rhel.sh).
 			zr, err := gzip.NewReader(bytes.NewReader(b))
 			if err != nil {
@@ -189,6 +189,14 @@ func TestCollectGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 		}},
+		// RHEL 8, its rpm database in Berkeley DB format: openssl-libs
+		// pending since its July advisory, glibc since August's.
+		{"rhel8", "rhel8", `{}`, nil, nil},
+		// Everything current, dnf-automatic-install.timer enabled.
+		{"rhel8-patched", "rhel8-patched", `{}`, map[string]time.Time{"var/lib/systemd/timers/stamp-dnf-automatic-install.timer": fileTime.Add(30 * time.Minute)}, nil},
+		// A damaged overflow chain in the Berkeley DB: a warning, the
+		// other headers read.
+		{"rhel8-corrupt-page", "rhel8", `{}`, nil, func(t *testing.T, dir string) { corruptOverflowPage(t, dir) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

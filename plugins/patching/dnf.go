@@ -49,9 +49,14 @@ func rpmHost(root *hostroot.Root) bool {
 	return false
 }
 
+// yumCacheDir is the metadata cache of yum 3 (RHEL 7, CentOS 7, Amazon
+// Linux 2), which is not read.
+const yumCacheDir = "/var/cache/yum"
+
 // collectDnf builds the facts of a RHEL-family host: installed packages
-// from the SQLite rpm database, security advisories from dnf's metadata
-// cache, dnf-automatic from its configuration and timers.
+// from the rpm database (SQLite or Berkeley DB), security advisories
+// from dnf's metadata cache, dnf-automatic from its configuration and
+// timers.
 func collectDnf(ctx context.Context, root *hostroot.Root, w *warnings) (Facts, error) {
 	db, err := rpmdb.Locate(root)
 	if errors.Is(err, rpmdb.ErrNoDatabase) {
@@ -60,11 +65,15 @@ func collectDnf(ctx context.Context, root *hostroot.Root, w *warnings) (Facts, e
 	if err != nil {
 		return Facts{}, fmt.Errorf("installed packages unknown: %w", err)
 	}
-	if db.Format != rpmdb.SQLite {
-		return Facts{}, fmt.Errorf("found %s: the rpm database in %s format (RHEL 7 and 8) is not supported yet, only SQLite (RHEL 9+, Fedora 33+): %w",
+	if yumOnly(root) {
+		return Facts{}, fmt.Errorf("found %s and %s but no dnf metadata cache (%s): yum's cache (RHEL 7, CentOS 7, Amazon Linux 2) is not read, so no security advisory could be seen: %w",
+			db.Path, yumCacheDir, strings.Join(dnfCacheDirs, ", "), sdk.ErrNotApplicable)
+	}
+	pkgs, bad, err := rpmdb.Read(ctx, root, db)
+	if errors.Is(err, rpmdb.ErrUnsupported) {
+		return Facts{}, fmt.Errorf("found %s: the rpm database in %s format (SUSE) is not supported, only SQLite (RHEL 9+, Fedora 33+) and Berkeley DB (RHEL 7 and 8): %w",
 			db.Path, db.Format, sdk.ErrNotApplicable)
 	}
-	pkgs, bad, err := rpmdb.ReadSQLite(ctx, root, db.Path)
 	if err != nil {
 		if ctx.Err() != nil {
 			return Facts{}, ctx.Err()
@@ -73,9 +82,9 @@ func collectDnf(ctx context.Context, root *hostroot.Root, w *warnings) (Facts, e
 	}
 	if len(bad) > 0 {
 		if len(pkgs) == 0 {
-			return Facts{}, fmt.Errorf("installed packages unknown: none of the %d headers of %s could be read (header %d: %v)", len(bad), db.Path, bad[0].HNum, bad[0].Err)
+			return Facts{}, fmt.Errorf("installed packages unknown: none of the %d headers of %s could be read (%s)", len(bad), db.Path, badHeader(bad[0]))
 		}
-		w.add("%s: %d unreadable package headers (header %d: %v); those packages are not compared", db.Path, len(bad), bad[0].HNum, bad[0].Err)
+		w.add("%s: %d unreadable package headers (%s); those packages are not compared", db.Path, len(bad), badHeader(bad[0]))
 	}
 	f := Facts{Manager: "dnf", Pending: []Update{}}
 	repos := dnfRepos(root, w)
@@ -115,6 +124,26 @@ func collectDnf(ctx context.Context, root *hostroot.Root, w *warnings) (Facts, e
 	f.Pending = rpmPending(inst, cands)
 	f.AutomaticUpdates = dnfAutomatic(root, w)
 	return f, nil
+}
+
+// badHeader describes an unreadable header for a message.
+func badHeader(b rpmdb.BadHeader) string {
+	if b.HNum < 0 {
+		return fmt.Sprintf("a damaged record: %v", b.Err)
+	}
+	return fmt.Sprintf("header %d: %v", b.HNum, b.Err)
+}
+
+// yumOnly reports whether the host has yum's metadata cache and none of
+// dnf's: a yum 3 host, whose advisories are not read.
+func yumOnly(root *hostroot.Root) bool {
+	for _, d := range dnfCacheDirs {
+		if _, err := root.Stat(d); err == nil {
+			return false
+		}
+	}
+	fi, err := root.Stat(yumCacheDir)
+	return err == nil && fi.IsDir()
 }
 
 // dnfRepo is one repository's metadata in dnf's cache.

@@ -4,8 +4,9 @@
 // schemas/patching.schema.json.
 //
 // The collector supports Debian and Ubuntu (apt and dpkg) and the RHEL
-// family with an SQLite rpm database (RHEL, Rocky, Alma and CentOS Stream
-// 9 and later, Fedora 33 and later; see "RHEL family" below). Everything
+// family with dnf (RHEL, Rocky, Alma, CentOS 8 and CentOS Stream, Fedora;
+// the rpm database in SQLite or Berkeley DB format; see "RHEL family"
+// below). Everything
 // is read from files under the host root; nothing touches the network or
 // runs apt, rpm or dnf.
 //
@@ -82,15 +83,19 @@
 // /etc/redhat-release, /etc/dnf/dnf.conf or /etc/yum.conf is read as the
 // RHEL family, with Manager "dnf".
 //
-// Installed packages come from the rpm database's SQLite file,
-// rpmdb.sqlite in /var/lib/rpm or /usr/lib/sysimage/rpm, opened
-// read-only (plugins/internal/rpmdb parses each package's header blob).
-// A header that does not parse is a warning and its package is not
-// compared; when none parses the collector fails. The Berkeley DB
-// database of RHEL 7 and 8 (/var/lib/rpm/Packages) and SUSE's NDB are
-// not read: the collector answers "not applicable" naming the format,
-// rather than guess. When one package name and architecture is installed
-// in several versions (kernels), the newest counts.
+// Installed packages come from the rpm database in /var/lib/rpm or
+// /usr/lib/sysimage/rpm, read by plugins/internal/rpmdb without rpm: the
+// SQLite rpmdb.sqlite of RHEL 9+ and Fedora 33+, opened read-only, or the
+// Berkeley DB hash database Packages of RHEL 7 and 8, read by a bounded
+// parser of the file (no Berkeley DB library, no locks, nothing
+// written). Either way each package's header blob is parsed. A header or
+// database record that does not read or parse is a warning and its
+// package is not compared; when none reads the collector fails, as it
+// does on a Packages file that is truncated or not a hash database.
+// SUSE's NDB (Packages.db) is not read: the collector answers "not
+// applicable" naming the format, rather than guess. When one package
+// name and architecture is installed in several versions (kernels), the
+// newest counts.
 //
 // Security updates come from the advisories of dnf's metadata cache,
 // /var/cache/dnf/<repo>-<hash>/repodata (dnf 4) or /var/cache/libdnf5
@@ -131,14 +136,19 @@
 // automatic.conf, or the install timer's link; LastRun is the
 // modification time of the enabled timer's systemd stamp,
 // /var/lib/systemd/timers/stamp-<timer>. dnf5's automatic plugin and
-// yum-cron (RHEL 7, whose Berkeley DB rpm database is not read anyway)
-// are not detected.
+// yum-cron are not detected.
+//
+// RHEL 7, CentOS 7 and Amazon Linux 2 use yum 3, whose metadata cache
+// (/var/cache/yum) is not read: a host with /var/cache/yum and neither
+// of dnf's caches is answered "not applicable", although its Berkeley
+// DB rpm database would read, since no security advisory could be seen.
 //
 // # Other systems
 //
 // On a host with neither a dpkg status nor a RHEL-family marker, or a
-// RHEL-family host whose rpm database is missing or not in SQLite
-// format, the collector answers "not applicable" (an error wrapping
+// RHEL-family host whose rpm database is missing or in NDB format, or
+// that only has yum's metadata cache, the collector answers "not
+// applicable" (an error wrapping
 // sdk.ErrNotApplicable) with the reason. Facts with an empty pending
 // list would read as "nothing pending", so no facts are produced: the
 // agent records the collector as not applicable, with the reason, and

@@ -100,6 +100,26 @@ func TestPolicyICOSEC02(t *testing.T) {
 			want: result.Pass,
 		},
 		{
+			name: "RHEL 8 (Berkeley DB rpm database): openssl-libs security advisory pending since July",
+			root: "rhel8",
+			want: result.Fail,
+		},
+		{
+			name: "RHEL 8 (Berkeley DB rpm database): everything current, dnf-automatic-install.timer enabled",
+			root: "rhel8-patched",
+			want: result.Pass,
+		},
+		{
+			name: "RHEL 8: no dnf metadata cache, cannot pass",
+			root: "rhel8-patched",
+			edit: func(t *testing.T, dir string) {
+				if err := os.RemoveAll(filepath.Join(dir, "var/cache/dnf")); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: result.Warn,
+		},
+		{
 			name: "Rocky 9: no dnf metadata cache, cannot pass",
 			root: "rocky9-patched",
 			edit: func(t *testing.T, dir string) {

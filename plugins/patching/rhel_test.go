@@ -138,17 +138,133 @@ func TestCollectDnfAutomatic(t *testing.T) {
 }
 
 func TestCollectRHELNotApplicable(t *testing.T) {
-	tests := []struct{ root, want string }{
-		{"rhel", "no rpm database"},
-		{"rhel8-bdb", "Berkeley DB format (RHEL 7 and 8) is not supported yet"},
+	tests := []struct {
+		name, root, want string
+		edit             func(t *testing.T, dir string)
+	}{
+		{"no rpm database", "rhel", "no rpm database", nil},
+		{"SUSE's NDB", "rhel", "the rpm database in NDB format (SUSE) is not supported", func(t *testing.T, dir string) {
+			p := filepath.Join(dir, "usr/lib/sysimage/rpm/Packages.db")
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, make([]byte, 4096), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		// RHEL 7: its Berkeley DB rpm database reads, but yum 3's
+		// metadata cache does not.
+		{"yum's cache only (RHEL 7)", "rhel8", "yum's cache (RHEL 7, CentOS 7, Amazon Linux 2) is not read", func(t *testing.T, dir string) {
+			if err := os.RemoveAll(filepath.Join(dir, "var/cache/dnf")); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.MkdirAll(filepath.Join(dir, "var/cache/yum/x86_64/7/base"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.root, func(t *testing.T) {
-			resp, err := collect(t, copyRoot(t, tt.root, nil, nil), `{}`)
+		t.Run(tt.name, func(t *testing.T) {
+			root := copyRoot(t, tt.root, nil, func(dir string) {
+				if tt.edit != nil {
+					tt.edit(t, dir)
+				}
+			})
+			resp, err := collect(t, root, `{}`)
 			if !errors.Is(err, sdk.ErrNotApplicable) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Collect(%s) = %+v, %v; want an sdk.ErrNotApplicable error saying %q", tt.root, resp, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestCollectRHEL8 states the rhel8 expectations outright, so that a
+// wrong golden file cannot hide a wrong answer: the packages come from
+// the Berkeley DB rpm database, the advisories from the dnf cache as on
+// RHEL 9.
+func TestCollectRHEL8(t *testing.T) {
+	f, warns := mustFacts(t, copyRoot(t, "rhel8", nil, nil), `{}`)
+	if f.Manager != "dnf" {
+		t.Errorf("manager %q, want dnf", f.Manager)
+	}
+	var got []string
+	for _, u := range f.Pending {
+		got = append(got, u.Package+" "+u.InstalledVersion+" -> "+u.CandidateVersion+" "+u.Origin+" "+
+			strings.Join(u.Advisories, ",")+" "+u.PendingSince.Format(time.RFC3339))
+	}
+	// glibc's header is larger than a database page (overflow pages).
+	// kernel-core: the newer of the two installed kernels is current.
+	// bash: only a bug-fix advisory. The i686 openssl-libs is not
+	// installed; tzdata only has an enhancement advisory.
+	want := []string{
+		"glibc 2.28-236.el8_9.13 -> 2.28-251.el8_10.5 rhel-8-for-x86_64-baseos-rpms RHSA-2026:2090 2026-08-27T15:00:00Z",
+		"openssl-libs 1:1.1.1k-12.el8_9 -> 1:1.1.1k-14.el8_10 rhel-8-for-x86_64-baseos-rpms RHSA-2026:2001 2026-07-08T11:20:00Z",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("pending =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(warns) != 0 {
+		t.Errorf("warnings %q, want none", warns)
+	}
+	if f.IndexRefreshed == nil || !f.IndexRefreshed.Equal(fileTime) {
+		t.Errorf("index refreshed %v, want %v", f.IndexRefreshed, fileTime)
+	}
+	a := f.AutomaticUpdates
+	if a.Enabled || a.Mechanism != "dnf-automatic" || a.Source != "/etc/dnf/automatic.conf" || a.LastRun != nil {
+		t.Errorf("automatic updates = %+v, want dnf-automatic found but not applying updates", a)
+	}
+}
+
+// corruptOverflowPage makes the first overflow page of the fixture's
+// Berkeley DB Packages file (4096-byte pages) a page of another type, so
+// that the header on that chain cannot be read; it is test setup.
+func corruptOverflowPage(t *testing.T, dir string) {
+	t.Helper()
+	p := filepath.Join(dir, "var/lib/rpm/Packages")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for off := 4096; off+4096 <= len(b); off += 4096 {
+		if b[off+25] == 7 {
+			b[off+25] = 0
+			if err := os.WriteFile(p, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+	}
+	t.Fatal("no overflow page in the fixture's Packages")
+}
+
+func TestCollectRHEL8AllRecordsBad(t *testing.T) {
+	root := copyRoot(t, "rhel8", nil, func(dir string) {
+		p := filepath.Join(dir, "var/lib/rpm/Packages")
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for off := 4096; off+4096 <= len(b); off += 4096 {
+			if b[off+25] == 13 { // every hash page's item count made odd
+				b[off+20] |= 1
+			}
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	})
+	_, err := collect(t, root, `{}`)
+	if err == nil || errors.Is(err, sdk.ErrNotApplicable) || !strings.Contains(err.Error(), "installed packages unknown") {
+		t.Errorf("Collect with every hash page corrupt = %v, want an error (not 'not applicable')", err)
+	}
+	root = copyRoot(t, "rhel8", nil, func(dir string) {
+		if err := os.Truncate(filepath.Join(dir, "var/lib/rpm/Packages"), 4096*3); err != nil {
+			t.Fatal(err)
+		}
+	})
+	_, err = collect(t, root, `{}`)
+	if err == nil || errors.Is(err, sdk.ErrNotApplicable) || !strings.Contains(err.Error(), "truncated") {
+		t.Errorf("Collect with a truncated Packages = %v, want an error", err)
 	}
 }
 

@@ -21,9 +21,9 @@ const (
 	// SQLite is rpm 4.16+'s rpmdb.sqlite, the one ReadSQLite reads.
 	SQLite Format = iota + 1
 	// BerkeleyDB is the Packages file of rpm before 4.16 (RHEL 7, RHEL 8,
-	// CentOS 7 and 8).
+	// CentOS 7 and 8, Amazon Linux 2), the one ReadBerkeleyDB reads.
 	BerkeleyDB
-	// NDB is rpm's own Packages.db format (SUSE).
+	// NDB is rpm's own Packages.db format (SUSE), not read.
 	NDB
 )
 

@@ -25,9 +25,12 @@ const (
 // sqliteMagic starts every SQLite 3 database file.
 const sqliteMagic = "SQLite format 3\x00"
 
-// BadHeader is a row of the Packages table whose blob did not parse.
+// BadHeader is a record of the rpm database (a row of the SQLite
+// Packages table, a key/data pair of the Berkeley DB one) that could not
+// be read or whose blob did not parse.
 type BadHeader struct {
-	// HNum is the row's header number.
+	// HNum is the record's header number, -1 when the damage hides it (a
+	// damaged Berkeley DB page).
 	HNum int64
 	// Err says why.
 	Err error
