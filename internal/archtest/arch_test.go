@@ -113,3 +113,18 @@ func TestOnlyPluginHostStartsProcesses(t *testing.T) {
 		}
 	}
 }
+
+// TestTestHelpersOnlyInTests keeps the test-helper packages out of
+// binaries: only _test.go files may import them (collectortest registers
+// the -update flag and imports testing; policytest brings in the policy
+// engine, which collectors must not link).
+func TestTestHelpersOnlyInTests(t *testing.T) {
+	helpers := []string{module + "/plugins/internal/collectortest", module + "/internal/policytest"}
+	for _, p := range list(t, module+"/...") {
+		for _, h := range helpers {
+			if slices.Contains(p.Imports, h) {
+				t.Errorf("%s imports %s; only _test.go files may", p.ImportPath, h)
+			}
+		}
+	}
+}

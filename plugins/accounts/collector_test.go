@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -15,10 +14,9 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // fixtureOptions are the collector options used for each fixture root.
 var fixtureOptions = map[string]string{
@@ -28,29 +26,10 @@ var fixtureOptions = map[string]string{
 	"broken":   `{}`,
 }
 
-// golden is what a golden file holds.
-type golden struct {
-	Facts    Facts    `json:"facts"`
-	Warnings []string `json:"warnings"`
-}
-
 // collectRoot runs the collector on a fixture root.
 func collectRoot(t testing.TB, name string) (Facts, []string) {
 	t.Helper()
-	root, err := hostroot.Open(filepath.Join("testdata", "roots", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer root.Close()
-	resp, err := New().Collect(context.Background(), sdk.Request{Root: root, Options: json.RawMessage(fixtureOptions[name])})
-	if err != nil {
-		t.Fatalf("Collect(%s): %v", name, err)
-	}
-	f, ok := resp.Facts.(Facts)
-	if !ok {
-		t.Fatalf("Collect(%s) facts are %T, want Facts", name, resp.Facts)
-	}
-	return f, resp.Warnings
+	return collectortest.Facts[Facts](t, New(), filepath.Join("testdata", "roots", name), fixtureOptions[name])
 }
 
 // snapshot lists every file under dir with its size, to prove a
@@ -98,27 +77,11 @@ func TestCollectGolden(t *testing.T) {
 			if warns == nil {
 				warns = []string{}
 			}
-			got, err := json.MarshalIndent(golden{Facts: f, Warnings: warns}, "", "  ")
+			got, err := json.MarshalIndent(collectortest.Output{Facts: f, Warnings: warns}, "", "  ")
 			if err != nil {
 				t.Fatal(err)
 			}
-			got = append(got, '\n')
-			path := filepath.Join("testdata", "golden", name+".json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("Collect(%s) differs from %s (run go test -update and review the diff):\n%s", name, path, got)
-			}
+			collectortest.Golden(t, filepath.Join("testdata", "golden", name+".json"), append(got, '\n'))
 			if bytes.Contains(got, []byte("null")) {
 				t.Errorf("Collect(%s) JSON contains null; list fields must be empty lists", name)
 			}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/sqlitero"
 )
 
 // lastlog2Path is util-linux lastlog2's database (LL2_DEFAULT_DATABASE).
@@ -32,7 +33,7 @@ func readLastlog2(ctx context.Context, root *hostroot.Root, w *warnings) loginSe
 	s.Source.Present = true
 	byName := map[string]login{}
 	records := 0
-	err := withSQLite(ctx, root, lastlog2Path, func(db *sql.DB) error {
+	err := sqlitero.With(ctx, root, lastlog2Path, func(db *sql.DB) error {
 		clear(byName)
 		records = 0
 		rows, err := db.QueryContext(ctx, lastlog2Query)

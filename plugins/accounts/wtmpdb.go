@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/sqlitero"
 )
 
 // wtmpdbDirs are where wtmpdb keeps its database (_PATH_WTMPDB) and the
@@ -84,7 +85,7 @@ func readWtmpdb(ctx context.Context, root *hostroot.Root, file string, w *warnin
 	s.Source.Present = true
 	byName := map[string]login{}
 	records := 0
-	err := withSQLite(ctx, root, file, func(db *sql.DB) error {
+	err := sqlitero.With(ctx, root, file, func(db *sql.DB) error {
 		clear(byName)
 		records = 0
 		rows, err := db.QueryContext(ctx, wtmpdbQuery)

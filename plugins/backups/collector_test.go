@@ -2,9 +2,7 @@ package backups
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,11 +13,8 @@ import (
 
 	"github.com/auditfleet/auditfleet/hostroot"
 	"github.com/auditfleet/auditfleet/internal/fixture"
-	"github.com/auditfleet/auditfleet/plugins/sdk"
-	"github.com/auditfleet/auditfleet/schemas"
+	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // fileTime is the modification time of every fixture file, unless a test
 // sets another.
@@ -53,28 +48,7 @@ func host(t testing.TB, name string) string {
 // checks its output against the schema.
 func mustFacts(t *testing.T, dir, options string) (Facts, []string) {
 	t.Helper()
-	r, err := hostroot.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	c := &Collector{now: func() time.Time { return policyNow }}
-	resp, err := c.Collect(context.Background(), sdk.Request{Root: r, Options: json.RawMessage(options)})
-	if err != nil {
-		t.Fatalf("Collect error: %v", err)
-	}
-	f, ok := resp.Facts.(Facts)
-	if !ok {
-		t.Fatalf("Collect.Facts is %T, want Facts", resp.Facts)
-	}
-	b, err := json.Marshal(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := schemas.Validate(Namespace, b); err != nil {
-		t.Errorf("facts do not match the schema: %v\n%s", err, b)
-	}
-	return f, resp.Warnings
+	return collectortest.Facts[Facts](t, &Collector{now: func() time.Time { return policyNow }}, dir, options)
 }
 
 const declaredJobs = `{"jobs":[
@@ -103,27 +77,7 @@ func TestCollectGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f, warns := mustFacts(t, host(t, tt.host), tt.options)
-			got, err := json.MarshalIndent(map[string]any{"facts": f, "warnings": warns}, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			golden := filepath.Join("testdata", "golden", tt.name+".json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("Collect on %s with %s differs from %s:\n%s", tt.host, tt.options, golden, got)
-			}
+			collectortest.GoldenJSON(t, filepath.Join("testdata", "golden", tt.name+".json"), collectortest.Output{Facts: f, Warnings: warns})
 		})
 	}
 }

@@ -1,53 +1,19 @@
 package backups
 
 import (
-	"context"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/auditfleet/auditfleet/opa"
-	"github.com/auditfleet/auditfleet/policies"
+	"github.com/auditfleet/auditfleet/internal/policytest"
 	"github.com/auditfleet/auditfleet/result"
 )
 
 // policyNow is the evaluation time of the policy tests: a day after the
 // fixture files' time.
 var policyNow = fileTime.Add(24 * time.Hour)
-
-// evaluate runs the real catalogue on the collector's facts and returns
-// each control's status.
-func evaluate(t *testing.T, f Facts) map[string]result.Status {
-	t.Helper()
-	ctx := context.Background()
-	doc, err := json.Marshal(map[string]any{
-		"schema_version": 1, "host": map[string]any{"id": "h", "name": "db-01"},
-		"facts": map[string]any{Namespace: f}, "collectors": map[string]any{}, "collector_errors": []any{},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := opa.New(ctx, policies.FS, opa.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := opa.InputJSON(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	results, err := e.Evaluate(ctx, in, policyNow)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]result.Status{}
-	for _, r := range results {
-		got[r.ControlID] = r.Status
-	}
-	return got
-}
 
 // TestPolicies runs the collector on fixture hosts and evaluates ICO-BKP-01,
 // ICO-BKP-02 and ICO-BKP-03 on its output: a passing and a failing case
@@ -87,6 +53,7 @@ func TestPolicies(t *testing.T) {
 		}, map[string]result.Status{"ICO-BKP-01": result.Fail}},
 		{"journal older than the lookback", "full", `{"rsnapshot_config":"/none","journal_lookback_days":1}`, onlyTimer("db-backup.timer"), map[string]result.Status{"ICO-BKP-01": result.Fail}},
 	}
+	e := policytest.Engine(t, nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := host(t, tt.host)
@@ -94,12 +61,11 @@ func TestPolicies(t *testing.T) {
 				tt.edit(t, dir)
 			}
 			f, _ := mustFacts(t, dir, tt.options)
-			got := evaluate(t, f)
-			for id, want := range tt.want {
-				if got[id] != want {
-					t.Errorf("%s = %s, want %s (facts %+v)", id, got[id], want, f)
-				}
-			}
+			results := policytest.Evaluate(t, e, policytest.Doc{
+				Host:  map[string]any{"id": "h", "name": "db-01"},
+				Facts: map[string]any{Namespace: f},
+			}, policyNow)
+			policytest.Check(t, results, tt.want)
 		})
 	}
 }

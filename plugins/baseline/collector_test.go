@@ -1,23 +1,18 @@
 package baseline
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
-	"github.com/auditfleet/auditfleet/schemas"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // collect runs the collector on a fixture root.
 func collect(t testing.TB, ctx context.Context, root, options string) (sdk.Response, error) {
@@ -31,24 +26,9 @@ func collect(t testing.TB, ctx context.Context, root, options string) (sdk.Respo
 }
 
 // mustFacts runs the collector and checks its output against the schema.
-func mustFacts(t *testing.T, root, options string) (Facts, []string, []byte) {
+func mustFacts(t *testing.T, root, options string) (Facts, []string) {
 	t.Helper()
-	resp, err := collect(t, context.Background(), root, options)
-	if err != nil {
-		t.Fatalf("Collect(%s) error: %v", root, err)
-	}
-	f, ok := resp.Facts.(Facts)
-	if !ok {
-		t.Fatalf("Collect.Facts is %T, want Facts", resp.Facts)
-	}
-	b, err := json.MarshalIndent(f, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := schemas.Validate(Namespace, b); err != nil {
-		t.Errorf("facts of %s do not match the schema: %v\n%s", root, err, b)
-	}
-	return f, resp.Warnings, b
+	return collectortest.Facts[Facts](t, New(), filepath.Join("testdata", "roots", root), options)
 }
 
 func TestCollectGolden(t *testing.T) {
@@ -65,7 +45,7 @@ func TestCollectGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, warns, b := mustFacts(t, tt.root, tt.options)
+			f, warns := mustFacts(t, tt.root, tt.options)
 			all := strings.Join(warns, "\n")
 			if tt.noWarn && len(warns) > 0 {
 				t.Errorf("warnings = %q, want none", warns)
@@ -75,25 +55,13 @@ func TestCollectGolden(t *testing.T) {
 					t.Errorf("warnings = %q, want one containing %q", warns, w)
 				}
 			}
-			golden := filepath.Join("testdata", "golden", tt.name+".json")
-			if *update {
-				if err := os.WriteFile(golden, append(b, '\n'), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(append(b, '\n'), want) {
-				t.Errorf("facts of %s differ from %s:\n%s", tt.root, golden, b)
-			}
+			collectortest.GoldenJSON(t, filepath.Join("testdata", "golden", tt.name+".json"), f)
 		})
 	}
 }
 
 func TestCollectFacts(t *testing.T) {
-	hard, _, _ := mustFacts(t, "hardened", "")
+	hard, _ := mustFacts(t, "hardened", "")
 	s := hard.SSHD
 	if s == nil {
 		t.Fatal("hardened sshd = nil")
@@ -117,7 +85,7 @@ func TestCollectFacts(t *testing.T) {
 		t.Errorf("hardened listening = %+v, want %+v", hard.Listening, wantSocks)
 	}
 
-	weak, _, _ := mustFacts(t, "weak", "")
+	weak, _ := mustFacts(t, "weak", "")
 	w := weak.SSHD
 	if w == nil || w.PermitRootLogin != "yes" || !w.PasswordAuthentication || w.KbdInteractiveAuthentication {
 		t.Fatalf("weak sshd = %+v, want root yes, passwords yes (before Include), kbd no", w)
@@ -136,7 +104,7 @@ func TestCollectFacts(t *testing.T) {
 		t.Errorf("weak listening = %+v, want ::ffff:127.0.0.1:5432 as loopback", weak.Listening)
 	}
 
-	def, _, _ := mustFacts(t, "defaults", "")
+	def, _ := mustFacts(t, "defaults", "")
 	if d := def.SSHD; d == nil || d.PermitRootLogin != "prohibit-password" || !d.PasswordAuthentication || !d.KbdInteractiveAuthentication || d.PermitEmptyPasswords || !slices.Equal(d.Ports, []int{22}) {
 		t.Errorf("defaults sshd = %+v, want OpenSSH's defaults", def.SSHD)
 	}

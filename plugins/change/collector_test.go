@@ -1,11 +1,8 @@
 package change
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,11 +11,9 @@ import (
 	"testing"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
-	"github.com/auditfleet/auditfleet/schemas"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // host is the fixture host root of that name.
 func host(name string) string { return filepath.Join("testdata", "hosts", name) }
@@ -27,27 +22,7 @@ func host(name string) string { return filepath.Join("testdata", "hosts", name) 
 // the schema.
 func mustFacts(t *testing.T, c *Collector, dir, options string) (Facts, []string) {
 	t.Helper()
-	r, err := hostroot.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	resp, err := c.Collect(context.Background(), sdk.Request{Root: r, Options: json.RawMessage(options)})
-	if err != nil {
-		t.Fatalf("Collect error: %v", err)
-	}
-	f, ok := resp.Facts.(Facts)
-	if !ok {
-		t.Fatalf("Collect.Facts is %T, want Facts", resp.Facts)
-	}
-	b, err := json.Marshal(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := schemas.Validate(Namespace, b); err != nil {
-		t.Errorf("facts do not match the schema: %v\n%s", err, b)
-	}
-	return f, resp.Warnings
+	return collectortest.Facts[Facts](t, c, dir, options)
 }
 
 func show(v any) string {
@@ -78,27 +53,7 @@ func TestCollectGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f, warns := mustFacts(t, New(), host(tt.host), tt.options)
-			got, err := json.MarshalIndent(struct {
-				Facts    Facts    `json:"facts"`
-				Warnings []string `json:"warnings"`
-			}{f, warns}, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			path := filepath.Join("testdata", "golden", tt.name+".json")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("Collect(%s on %s) =\n%s\nwant (%s)\n%s", tt.options, tt.host, got, path, want)
-			}
+			collectortest.GoldenJSON(t, filepath.Join("testdata", "golden", tt.name+".json"), collectortest.Output{Facts: f, Warnings: warns})
 		})
 	}
 }
@@ -285,16 +240,7 @@ func TestCollectErrors(t *testing.T) {
 	if _, err := New().Collect(context.Background(), sdk.Request{}); err == nil {
 		t.Error("Collect without a host root: no error")
 	}
-	r, err := hostroot.Open(host("prod"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := New().Collect(ctx, sdk.Request{Root: r, Options: json.RawMessage(prodOptions)}); !errors.Is(err, context.Canceled) {
-		t.Errorf("Collect with a cancelled context = %v, want context.Canceled", err)
-	}
+	collectortest.Cancelled(t, New(), host("prod"), prodOptions)
 }
 
 func TestInfo(t *testing.T) {

@@ -1,49 +1,23 @@
 package continuity
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
-	"github.com/auditfleet/auditfleet/schemas"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // mustFacts runs the collector on the host root dir and checks its output
 // against the schema.
 func mustFacts(t *testing.T, dir, options string) (Facts, []string) {
 	t.Helper()
-	r, err := hostroot.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	resp, err := New().Collect(context.Background(), sdk.Request{Root: r, Options: json.RawMessage(options)})
-	if err != nil {
-		t.Fatalf("Collect error: %v", err)
-	}
-	f, ok := resp.Facts.(Facts)
-	if !ok {
-		t.Fatalf("Collect.Facts is %T, want Facts", resp.Facts)
-	}
-	b, err := json.Marshal(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := schemas.Validate(Namespace, b); err != nil {
-		t.Errorf("facts do not match the schema: %v\n%s", err, b)
-	}
-	return f, resp.Warnings
+	return collectortest.Facts[Facts](t, New(), dir, options)
 }
 
 func TestCollectGolden(t *testing.T) {
@@ -64,27 +38,7 @@ func TestCollectGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f, warns := mustFacts(t, filepath.Join("testdata", "hosts", tt.host), tt.options)
-			got, err := json.MarshalIndent(struct {
-				Facts    Facts    `json:"facts"`
-				Warnings []string `json:"warnings"`
-			}{f, warns}, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			path := filepath.Join("testdata", "golden", tt.name+".json")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("Collect(%s on %s) =\n%s\nwant (%s)\n%s", tt.options, tt.host, got, path, want)
-			}
+			collectortest.GoldenJSON(t, filepath.Join("testdata", "golden", tt.name+".json"), collectortest.Output{Facts: f, Warnings: warns})
 		})
 	}
 }
@@ -221,16 +175,7 @@ func TestCollectErrors(t *testing.T) {
 	if _, err := New().Collect(context.Background(), sdk.Request{}); err == nil {
 		t.Error("Collect without a host root: no error")
 	}
-	r, err := hostroot.Open(filepath.Join("testdata", "hosts", "full"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := New().Collect(ctx, sdk.Request{Root: r, Options: json.RawMessage(`{}`)}); !errors.Is(err, context.Canceled) {
-		t.Errorf("Collect with a cancelled context = %v, want context.Canceled", err)
-	}
+	collectortest.Cancelled(t, New(), filepath.Join("testdata", "hosts", "full"), `{}`)
 }
 
 func TestInfo(t *testing.T) {

@@ -1,14 +1,11 @@
 package continuity
 
 import (
-	"context"
-	"encoding/json"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/auditfleet/auditfleet/opa"
-	"github.com/auditfleet/auditfleet/policies"
+	"github.com/auditfleet/auditfleet/internal/policytest"
 	"github.com/auditfleet/auditfleet/result"
 )
 
@@ -49,7 +46,6 @@ var backedUp = map[string]any{
 // ICO-BCP-01 and ICO-BCP-02 policies on its output, joined with the
 // organisation's plan register.
 func TestPolicies(t *testing.T) {
-	ctx := context.Background()
 	current := plan("BCP-IT-01", "2026-03-01", "2025-11-02")
 	tests := []struct {
 		name    string
@@ -76,37 +72,9 @@ func TestPolicies(t *testing.T) {
 			for k, v := range tt.other {
 				facts[k] = v
 			}
-			doc, err := json.Marshal(map[string]any{
-				"schema_version":   1,
-				"host":             map[string]any{"id": "h", "name": "app-07"},
-				"facts":            facts,
-				"collectors":       map[string]any{},
-				"collector_errors": []any{},
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			e, err := opa.New(ctx, policies.FS, opa.Options{Org: map[string]any{"plans": tt.plans}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			in, err := opa.InputJSON(doc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			results, err := e.Evaluate(ctx, in, policyNow)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, r := range results {
-				if r.ControlID == tt.control {
-					if r.Status != tt.want {
-						t.Errorf("%s on %s = %s (%+v), want %s", tt.control, doc, r.Status, r.Evidence, tt.want)
-					}
-					return
-				}
-			}
-			t.Fatalf("no %s result", tt.control)
+			e := policytest.Engine(t, map[string]any{"plans": tt.plans})
+			results := policytest.Evaluate(t, e, policytest.Doc{Host: map[string]any{"id": "h", "name": "app-07"}, Facts: facts}, policyNow)
+			policytest.Check(t, results, map[string]result.Status{tt.control: tt.want})
 		})
 	}
 }

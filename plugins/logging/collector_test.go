@@ -1,21 +1,16 @@
 package logging
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
-	"github.com/auditfleet/auditfleet/schemas"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // goodOptions declares the good fixture's application log.
 const goodOptions = `{"app_logs":[{"id":"case-db","path":"/var/log/casedb/audit.jsonl","format":"jsonl",
@@ -26,36 +21,10 @@ const goodOptions = `{"app_logs":[{"id":"case-db","path":"/var/log/casedb/audit.
 const poorOptions = `{"app_logs":[{"id":"app","path":"/var/log/app/audit.jsonl"},
 	{"id":"gone","path":"/var/log/gone.jsonl"},{"id":"hr","path":"/var/log/hr.csv","format":"csv"}]}`
 
-// collect runs the collector on a fixture root.
-func collect(t testing.TB, root, options string) (sdk.Response, error) {
-	t.Helper()
-	r, err := hostroot.Open(filepath.Join("testdata", "roots", root))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close() })
-	return New().Collect(context.Background(), sdk.Request{Root: r, Options: json.RawMessage(options)})
-}
-
 // mustFacts runs the collector and checks its output against the schema.
-func mustFacts(t *testing.T, root, options string) (Facts, []string, []byte) {
+func mustFacts(t *testing.T, root, options string) (Facts, []string) {
 	t.Helper()
-	resp, err := collect(t, root, options)
-	if err != nil {
-		t.Fatalf("Collect(%s) error: %v", root, err)
-	}
-	f, ok := resp.Facts.(Facts)
-	if !ok {
-		t.Fatalf("Collect.Facts is %T, want Facts", resp.Facts)
-	}
-	b, err := json.MarshalIndent(f, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := schemas.Validate(Namespace, b); err != nil {
-		t.Errorf("facts of %s do not match the schema: %v\n%s", root, err, b)
-	}
-	return f, resp.Warnings, b
+	return collectortest.Facts[Facts](t, New(), filepath.Join("testdata", "roots", root), options)
 }
 
 func TestCollectGolden(t *testing.T) {
@@ -79,7 +48,7 @@ func TestCollectGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, warns, b := mustFacts(t, tt.root, tt.options)
+			f, warns := mustFacts(t, tt.root, tt.options)
 			all := strings.Join(warns, "\n")
 			if tt.noWarn && len(warns) > 0 {
 				t.Errorf("warnings = %q, want none", warns)
@@ -89,25 +58,13 @@ func TestCollectGolden(t *testing.T) {
 					t.Errorf("warnings = %q, want one containing %q", warns, w)
 				}
 			}
-			golden := filepath.Join("testdata", "golden", tt.name+".json")
-			if *update {
-				if err := os.WriteFile(golden, append(b, '\n'), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(append(b, '\n'), want) {
-				t.Errorf("facts of %s differ from %s:\n%s", tt.root, golden, b)
-			}
+			collectortest.GoldenJSON(t, filepath.Join("testdata", "golden", tt.name+".json"), f)
 		})
 	}
 }
 
 func TestCollectFacts(t *testing.T) {
-	good, _, _ := mustFacts(t, "good", goodOptions)
+	good, _ := mustFacts(t, "good", goodOptions)
 	if !isTrue(good.Auditd.Running) || !good.Auditd.WriteLogs || good.Auditd.Rules != 3 || good.Auditd.NumLogs != 20 || good.Auditd.MaxLogFileAction != "rotate" {
 		t.Errorf("good auditd = %+v, want running, writing, 3 rules, 20 logs, rotate", good.Auditd)
 	}
@@ -127,7 +84,7 @@ func TestCollectFacts(t *testing.T) {
 		t.Errorf("good app log = %+v, want readable, 6 entries, all six operations", l)
 	}
 
-	poor, _, _ := mustFacts(t, "poor", poorOptions)
+	poor, _ := mustFacts(t, "poor", poorOptions)
 	if poor.Auditd.Installed || poor.Journald.Persistent || poor.Journald.Storage != "volatile" || poor.Journald.MaxRetentionSec != 14*86400 {
 		t.Errorf("poor auditd/journald = %+v %+v, want no auditd, volatile journal kept 2 weeks", poor.Auditd, poor.Journald)
 	}

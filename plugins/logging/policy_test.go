@@ -1,25 +1,18 @@
 package logging
 
 import (
-	"context"
-	"encoding/json"
 	"testing"
 	"time"
 
-	"github.com/auditfleet/auditfleet/opa"
-	"github.com/auditfleet/auditfleet/policies"
+	"github.com/auditfleet/auditfleet/internal/policytest"
 	"github.com/auditfleet/auditfleet/result"
 )
 
 // TestPolicies runs the collector on the fixture roots and evaluates the
 // real ICO-LOG-01 and ICO-LOG-02 policies on its output.
 func TestPolicies(t *testing.T) {
-	ctx := context.Background()
 	now := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
-	e, err := opa.New(ctx, policies.FS, opa.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := policytest.Engine(t, nil)
 	tests := []struct {
 		name, root, options string
 		want                map[string]result.Status
@@ -32,40 +25,9 @@ func TestPolicies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, _, _ := mustFacts(t, tt.root, tt.options)
-			doc, err := json.Marshal(map[string]any{
-				"schema_version":   1,
-				"facts":            map[string]any{Namespace: f},
-				"collectors":       map[string]any{},
-				"collector_errors": []any{},
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			in, err := opa.InputJSON(doc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			results, err := e.Evaluate(ctx, in, now)
-			if err != nil {
-				t.Fatal(err)
-			}
-			seen := map[string]bool{}
-			for _, r := range results {
-				want, ok := tt.want[r.ControlID]
-				if !ok {
-					continue
-				}
-				seen[r.ControlID] = true
-				if r.Status != want {
-					t.Errorf("%s on %s = %s (%+v), want %s", r.ControlID, tt.root, r.Status, r.Evidence, want)
-				}
-			}
-			for id := range tt.want {
-				if !seen[id] {
-					t.Errorf("%s: no result", id)
-				}
-			}
+			f, _ := mustFacts(t, tt.root, tt.options)
+			results := policytest.Evaluate(t, e, policytest.Doc{Facts: map[string]any{Namespace: f}}, now)
+			policytest.Check(t, results, tt.want)
 		})
 	}
 }

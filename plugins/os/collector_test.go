@@ -1,11 +1,9 @@
 package osinfo
 
 import (
-	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -16,33 +14,18 @@ import (
 
 	"github.com/hashicorp/go-plugin"
 
-	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // hostsDir holds the shared Debian fixture hosts built by
 // testdata/hosts/build.sh at the repository root.
 const hostsDir = "../../testdata/hosts"
 
-// golden is what a golden file records for one fixture root.
-type golden struct {
-	Facts    Facts    `json:"facts"`
-	Warnings []string `json:"warnings"`
-}
-
+// collect runs the collector on the host root dir, options "" meaning {}.
 func collect(t *testing.T, dir, options string) (sdk.Response, error) {
 	t.Helper()
-	root, err := hostroot.Open(dir)
-	if err != nil {
-		t.Fatalf("hostroot.Open(%q): %v", dir, err)
-	}
-	defer root.Close()
-	if options == "" {
-		options = "{}"
-	}
-	return New().Collect(context.Background(), sdk.Request{Root: root, Options: json.RawMessage(options)})
+	return collectortest.Run(t, New(), dir, cmp.Or(options, "{}"))
 }
 
 func TestCollectFixtureRoots(t *testing.T) {
@@ -63,35 +46,8 @@ func TestCollectFixtureRoots(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, err := collect(t, tt.dir, tt.options)
-			if err != nil {
-				t.Fatalf("Collect(%s) error: %v", tt.dir, err)
-			}
-			f, ok := resp.Facts.(Facts)
-			if !ok {
-				t.Fatalf("Collect(%s).Facts is %T, want Facts", tt.dir, resp.Facts)
-			}
-			got, err := json.MarshalIndent(golden{Facts: f, Warnings: resp.Warnings}, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			path := filepath.Join("testdata", "golden", tt.name+".json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("Collect(%s) =\n%s\nwant (%s)\n%s", tt.dir, got, path, want)
-			}
+			f, warns := collectortest.Facts[Facts](t, New(), tt.dir, cmp.Or(tt.options, "{}"))
+			collectortest.GoldenJSON(t, filepath.Join("testdata", "golden", tt.name+".json"), collectortest.Output{Facts: f, Warnings: warns})
 		})
 	}
 }
@@ -125,16 +81,7 @@ func TestCollectErrors(t *testing.T) {
 		}
 	})
 	t.Run("canceled", func(t *testing.T) {
-		root, err := hostroot.Open("testdata/roots/rocky9")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer root.Close()
-		ctx, cancel := context.WithCancel(context.Background())
-		cancel()
-		if _, err := New().Collect(ctx, sdk.Request{Root: root, Options: json.RawMessage("{}")}); !errors.Is(err, context.Canceled) {
-			t.Errorf("Collect(canceled) error = %v, want context.Canceled", err)
-		}
+		collectortest.Cancelled(t, New(), "testdata/roots/rocky9", "{}")
 	})
 	t.Run("nil root", func(t *testing.T) {
 		if _, err := New().Collect(context.Background(), sdk.Request{}); err == nil {

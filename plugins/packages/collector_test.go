@@ -6,19 +6,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
-	"github.com/auditfleet/auditfleet/schemas"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 const (
 	mainList = "var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages"
@@ -104,35 +100,10 @@ func removeStanza(t testing.TB, dir, rel, name string) {
 	}
 }
 
-func collect(t testing.TB, root, options string) (sdk.Response, error) {
-	t.Helper()
-	r, err := hostroot.Open(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close() })
-	return New().Collect(context.Background(), sdk.Request{Root: r, Options: json.RawMessage(options)})
-}
-
 // mustFacts runs the collector and checks its output against the schema.
-func mustFacts(t *testing.T, root, options string) (Facts, []string) {
+func mustFacts(t testing.TB, root, options string) (Facts, []string) {
 	t.Helper()
-	resp, err := collect(t, root, options)
-	if err != nil {
-		t.Fatalf("Collect error: %v", err)
-	}
-	f, ok := resp.Facts.(Facts)
-	if !ok {
-		t.Fatalf("Collect.Facts is %T, want Facts", resp.Facts)
-	}
-	b, err := json.Marshal(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := schemas.Validate(Namespace, b); err != nil {
-		t.Errorf("facts do not match the schema: %v\n%s", err, b)
-	}
-	return f, resp.Warnings
+	return collectortest.Facts[Facts](t, New(), root, options)
 }
 
 func TestCollectGolden(t *testing.T) {
@@ -147,30 +118,7 @@ func TestCollectGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f, warns := mustFacts(t, copyRoot(t, tt.root, nil), tt.options)
-			got, err := json.MarshalIndent(struct {
-				Facts    Facts    `json:"facts"`
-				Warnings []string `json:"warnings"`
-			}{f, warns}, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			path := filepath.Join("testdata", "golden", tt.name+".json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("Collect(%s, %s) =\n%s\nwant (%s)\n%s", tt.root, tt.options, got, path, want)
-			}
+			collectortest.GoldenJSON(t, filepath.Join("testdata", "golden", tt.name+".json"), collectortest.Output{Facts: f, Warnings: warns})
 		})
 	}
 }
@@ -294,7 +242,7 @@ func TestCollectErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.root, func(t *testing.T) {
-			resp, err := collect(t, copyRoot(t, tt.root, nil), `{}`)
+			resp, err := collectortest.Run(t, New(), copyRoot(t, tt.root, nil), `{}`)
 			if err == nil {
 				t.Fatalf("Collect(%s) = %+v, want an error", tt.root, resp)
 			}
@@ -330,16 +278,7 @@ func TestCollectNoRoot(t *testing.T) {
 }
 
 func TestCollectCancelled(t *testing.T) {
-	r, err := hostroot.Open(copyRoot(t, "bookworm", nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := New().Collect(ctx, sdk.Request{Root: r, Options: json.RawMessage(`{}`)}); !errors.Is(err, context.Canceled) {
-		t.Errorf("Collect with a cancelled context = %v, want context.Canceled", err)
-	}
+	collectortest.Cancelled(t, New(), copyRoot(t, "bookworm", nil), `{}`)
 }
 
 func TestInfo(t *testing.T) {

@@ -1,15 +1,12 @@
 package packages
 
 import (
-	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/auditfleet/auditfleet/opa"
-	"github.com/auditfleet/auditfleet/policies"
+	"github.com/auditfleet/auditfleet/internal/policytest"
 	"github.com/auditfleet/auditfleet/result"
 )
 
@@ -19,7 +16,6 @@ var testNow = time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
 // TestPolicyICOSEC03 runs the collector on fixture roots and evaluates
 // the real ICO-SEC-03 policy on its output.
 func TestPolicyICOSEC03(t *testing.T) {
-	ctx := context.Background()
 	dropNode := func(t *testing.T, dir string) { removeStanza(t, dir, status, "nodejs") }
 	tests := []struct {
 		name    string
@@ -42,10 +38,7 @@ func TestPolicyICOSEC03(t *testing.T) {
 		}, result.Fail},
 		{"python past end of life", "bookworm", `{"runtime_eol":{"python":{"3.11":"2026-08-31"}}}`, dropNode, result.Fail},
 	}
-	e, err := opa.New(ctx, policies.FS, opa.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := policytest.Engine(t, nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			root := copyRoot(t, tt.root, func(dir string) {
@@ -54,32 +47,8 @@ func TestPolicyICOSEC03(t *testing.T) {
 				}
 			})
 			f, _ := mustFacts(t, root, tt.options)
-			doc, err := json.Marshal(map[string]any{
-				"schema_version":   1,
-				"facts":            map[string]any{Namespace: f},
-				"collectors":       map[string]any{},
-				"collector_errors": []any{},
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			in, err := opa.InputJSON(doc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			results, err := e.Evaluate(ctx, in, testNow)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, r := range results {
-				if r.ControlID == "ICO-SEC-03" {
-					if r.Status != tt.want {
-						t.Errorf("ICO-SEC-03 on %s = %s (%+v), want %s", doc, r.Status, r.Evidence, tt.want)
-					}
-					return
-				}
-			}
-			t.Fatal("no ICO-SEC-03 result")
+			results := policytest.Evaluate(t, e, policytest.Doc{Facts: map[string]any{Namespace: f}}, testNow)
+			policytest.Check(t, results, map[string]result.Status{"ICO-SEC-03": tt.want})
 		})
 	}
 }

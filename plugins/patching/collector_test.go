@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"io"
 	"io/fs"
 	"os"
@@ -15,12 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
-	"github.com/auditfleet/auditfleet/schemas"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // testNow is the evaluation time of the policy tests.
 var testNow = time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
@@ -127,35 +123,10 @@ func replaceIn(t testing.TB, dir, rel, old, new string) {
 	}
 }
 
-func collect(t testing.TB, root, options string) (sdk.Response, error) {
-	t.Helper()
-	r, err := hostroot.Open(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close() })
-	return New().Collect(context.Background(), sdk.Request{Root: r, Options: json.RawMessage(options)})
-}
-
 // mustFacts runs the collector and checks its output against the schema.
-func mustFacts(t *testing.T, root, options string) (Facts, []string) {
+func mustFacts(t testing.TB, root, options string) (Facts, []string) {
 	t.Helper()
-	resp, err := collect(t, root, options)
-	if err != nil {
-		t.Fatalf("Collect error: %v", err)
-	}
-	f, ok := resp.Facts.(Facts)
-	if !ok {
-		t.Fatalf("Collect.Facts is %T, want Facts", resp.Facts)
-	}
-	b, err := json.Marshal(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := schemas.Validate(Namespace, b); err != nil {
-		t.Errorf("facts do not match the schema: %v\n%s", err, b)
-	}
-	return f, resp.Warnings
+	return collectortest.Facts[Facts](t, New(), root, options)
 }
 
 func TestCollectGolden(t *testing.T) {
@@ -206,30 +177,7 @@ func TestCollectGolden(t *testing.T) {
 				}
 			})
 			f, warns := mustFacts(t, root, tt.options)
-			got, err := json.MarshalIndent(struct {
-				Facts    Facts    `json:"facts"`
-				Warnings []string `json:"warnings"`
-			}{f, warns}, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			path := filepath.Join("testdata", "golden", tt.name+".json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("Collect(%s, %s) =\n%s\nwant (%s)\n%s", tt.root, tt.options, got, path, want)
-			}
+			collectortest.GoldenJSON(t, filepath.Join("testdata", "golden", tt.name+".json"), collectortest.Output{Facts: f, Warnings: warns})
 		})
 	}
 }
@@ -319,7 +267,7 @@ func TestCollectAutomatic(t *testing.T) {
 func TestCollectUnsupported(t *testing.T) {
 	for _, name := range []string{"rhel", "empty"} {
 		t.Run(name, func(t *testing.T) {
-			resp, err := collect(t, copyRoot(t, name, nil, nil), `{}`)
+			resp, err := collectortest.Run(t, New(), copyRoot(t, name, nil, nil), `{}`)
 			if !errors.Is(err, sdk.ErrNotApplicable) {
 				t.Errorf("Collect(%s) = %+v, %v; want an sdk.ErrNotApplicable error", name, resp, err)
 			}
@@ -337,16 +285,7 @@ func TestCollectNoRoot(t *testing.T) {
 }
 
 func TestCollectCancelled(t *testing.T) {
-	r, err := hostroot.Open(copyRoot(t, "bookworm-security", nil, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := New().Collect(ctx, sdk.Request{Root: r, Options: json.RawMessage(`{}`)}); !errors.Is(err, context.Canceled) {
-		t.Errorf("Collect with a cancelled context = %v, want context.Canceled", err)
-	}
+	collectortest.Cancelled(t, New(), copyRoot(t, "bookworm-security", nil, nil), `{}`)
 }
 
 func TestInfo(t *testing.T) {

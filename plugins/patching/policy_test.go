@@ -1,22 +1,18 @@
 package patching
 
 import (
-	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/auditfleet/auditfleet/opa"
-	"github.com/auditfleet/auditfleet/policies"
+	"github.com/auditfleet/auditfleet/internal/policytest"
 	"github.com/auditfleet/auditfleet/result"
 )
 
 // TestPolicyICOSEC02 runs the collector on fixture roots and evaluates
 // the real ICO-SEC-02 policy on its output.
 func TestPolicyICOSEC02(t *testing.T) {
-	ctx := context.Background()
 	recent := time.Date(2026, 8, 28, 7, 0, 0, 0, time.UTC)
 	stale := time.Date(2026, 8, 1, 7, 0, 0, 0, time.UTC)
 	tests := []struct {
@@ -130,10 +126,7 @@ func TestPolicyICOSEC02(t *testing.T) {
 			want: result.Warn,
 		},
 	}
-	e, err := opa.New(ctx, policies.FS, opa.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := policytest.Engine(t, nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			root := copyRoot(t, tt.root, tt.mtimes, func(dir string) {
@@ -142,32 +135,8 @@ func TestPolicyICOSEC02(t *testing.T) {
 				}
 			})
 			f, _ := mustFacts(t, root, `{}`)
-			doc, err := json.Marshal(map[string]any{
-				"schema_version":   1,
-				"facts":            map[string]any{Namespace: f},
-				"collectors":       map[string]any{},
-				"collector_errors": []any{},
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			in, err := opa.InputJSON(doc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			results, err := e.Evaluate(ctx, in, testNow)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, r := range results {
-				if r.ControlID == "ICO-SEC-02" {
-					if r.Status != tt.want {
-						t.Errorf("ICO-SEC-02 on %s = %s (%+v), want %s", doc, r.Status, r.Evidence, tt.want)
-					}
-					return
-				}
-			}
-			t.Fatal("no ICO-SEC-02 result")
+			results := policytest.Evaluate(t, e, policytest.Doc{Facts: map[string]any{Namespace: f}}, testNow)
+			policytest.Check(t, results, map[string]result.Status{"ICO-SEC-02": tt.want})
 		})
 	}
 }

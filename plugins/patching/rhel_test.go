@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
 	"github.com/auditfleet/auditfleet/plugins/internal/rpmdb"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
@@ -170,7 +171,7 @@ func TestCollectRHELNotApplicable(t *testing.T) {
 					tt.edit(t, dir)
 				}
 			})
-			resp, err := collect(t, root, `{}`)
+			resp, err := collectortest.Run(t, New(), root, `{}`)
 			if !errors.Is(err, sdk.ErrNotApplicable) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Collect(%s) = %+v, %v; want an sdk.ErrNotApplicable error saying %q", tt.root, resp, err, tt.want)
 			}
@@ -253,7 +254,7 @@ func TestCollectRHEL8AllRecordsBad(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	_, err := collect(t, root, `{}`)
+	_, err := collectortest.Run(t, New(), root, `{}`)
 	if err == nil || errors.Is(err, sdk.ErrNotApplicable) || !strings.Contains(err.Error(), "installed packages unknown") {
 		t.Errorf("Collect with every hash page corrupt = %v, want an error (not 'not applicable')", err)
 	}
@@ -262,7 +263,7 @@ func TestCollectRHEL8AllRecordsBad(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	_, err = collect(t, root, `{}`)
+	_, err = collectortest.Run(t, New(), root, `{}`)
 	if err == nil || errors.Is(err, sdk.ErrNotApplicable) || !strings.Contains(err.Error(), "truncated") {
 		t.Errorf("Collect with a truncated Packages = %v, want an error", err)
 	}
@@ -272,7 +273,7 @@ func TestCollectRHELAllHeadersBad(t *testing.T) {
 	root := copyRoot(t, "rocky9", nil, func(dir string) {
 		execRPMDB(t, dir, "UPDATE Packages SET blob = x'00'")
 	})
-	_, err := collect(t, root, `{}`)
+	_, err := collectortest.Run(t, New(), root, `{}`)
 	if err == nil || errors.Is(err, sdk.ErrNotApplicable) || !strings.Contains(err.Error(), "installed packages unknown") {
 		t.Errorf("Collect with every header corrupt = %v, want an error (not 'not applicable')", err)
 	}

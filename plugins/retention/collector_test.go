@@ -1,11 +1,9 @@
 package retention
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,11 +13,9 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
-	"github.com/auditfleet/auditfleet/schemas"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // testNow is the collection time of every test.
 var testNow = time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
@@ -78,35 +74,10 @@ func testCollector() *Collector {
 	return &Collector{now: func() time.Time { return testNow }, ctime: fs.FileInfo.ModTime}
 }
 
-func collect(t testing.TB, c *Collector, root, options string) (sdk.Response, error) {
-	t.Helper()
-	r, err := hostroot.Open(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close() })
-	return c.Collect(context.Background(), sdk.Request{Root: r, Options: json.RawMessage(options)})
-}
-
 // mustFacts runs the collector and checks its output against the schema.
 func mustFacts(t *testing.T, c *Collector, root, options string) (Facts, []string) {
 	t.Helper()
-	resp, err := collect(t, c, root, options)
-	if err != nil {
-		t.Fatalf("Collect error: %v", err)
-	}
-	f, ok := resp.Facts.(Facts)
-	if !ok {
-		t.Fatalf("Collect.Facts is %T, want Facts", resp.Facts)
-	}
-	b, err := json.Marshal(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := schemas.Validate(Namespace, b); err != nil {
-		t.Errorf("facts do not match the schema: %v\n%s", err, b)
-	}
-	return f, resp.Warnings
+	return collectortest.Facts[Facts](t, c, root, options)
 }
 
 func storesEqual(a, b Store) bool { return show(a) == show(b) }
@@ -162,30 +133,7 @@ func TestCollectGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f, warns := mustFacts(t, testCollector(), root, tt.options)
-			got, err := json.MarshalIndent(struct {
-				Facts    Facts    `json:"facts"`
-				Warnings []string `json:"warnings"`
-			}{f, warns}, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			path := filepath.Join("testdata", "golden", tt.name+".json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("Collect(%s) =\n%s\nwant (%s)\n%s", tt.options, got, path, want)
-			}
+			collectortest.GoldenJSON(t, filepath.Join("testdata", "golden", tt.name+".json"), collectortest.Output{Facts: f, Warnings: warns})
 		})
 	}
 }

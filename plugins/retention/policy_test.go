@@ -1,19 +1,16 @@
 package retention
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 
-	"github.com/auditfleet/auditfleet/opa"
-	"github.com/auditfleet/auditfleet/policies"
+	"github.com/auditfleet/auditfleet/internal/policytest"
 	"github.com/auditfleet/auditfleet/result"
 )
 
 // TestPolicyICORET01 runs the collector on fixture trees and evaluates
 // the real ICO-RET-01 policy on its output.
 func TestPolicyICORET01(t *testing.T) {
-	ctx := context.Background()
 	tests := []struct {
 		name  string
 		nodes []node
@@ -53,36 +50,9 @@ func TestPolicyICORET01(t *testing.T) {
 				t.Fatal(err)
 			}
 			f, _ := mustFacts(t, testCollector(), root, string(opts))
-			doc, err := json.Marshal(map[string]any{
-				"schema_version":   1,
-				"facts":            map[string]any{Namespace: f},
-				"collectors":       map[string]any{},
-				"collector_errors": []any{},
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			e, err := opa.New(ctx, policies.FS, opa.Options{Org: map[string]any{"data_stores": []any{tt.store}}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			in, err := opa.InputJSON(doc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			results, err := e.Evaluate(ctx, in, testNow)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, r := range results {
-				if r.ControlID == "ICO-RET-01" {
-					if r.Status != tt.want {
-						t.Errorf("ICO-RET-01 on %s = %s (%+v), want %s", doc, r.Status, r.Evidence, tt.want)
-					}
-					return
-				}
-			}
-			t.Fatal("no ICO-RET-01 result")
+			e := policytest.Engine(t, map[string]any{"data_stores": []any{tt.store}})
+			results := policytest.Evaluate(t, e, policytest.Doc{Facts: map[string]any{Namespace: f}}, testNow)
+			policytest.Check(t, results, map[string]result.Status{"ICO-RET-01": tt.want})
 		})
 	}
 }

@@ -1,11 +1,9 @@
 package services
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,11 +12,9 @@ import (
 
 	"github.com/auditfleet/auditfleet/hostroot"
 	"github.com/auditfleet/auditfleet/internal/fixture"
+	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
-	"github.com/auditfleet/auditfleet/schemas"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // testNow is when the tests collect (testdata/build.sh writes around it).
 var testNow = time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
@@ -44,38 +40,14 @@ func hostCopy(t testing.TB, name string) string {
 	return dst
 }
 
-// collectAt runs the collector at testNow on the host root dir.
-func collectAt(t testing.TB, dir, options string) (sdk.Response, error) {
-	t.Helper()
-	r, err := hostroot.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	c := &Collector{now: func() time.Time { return testNow }}
-	return c.Collect(context.Background(), sdk.Request{Root: r, Options: json.RawMessage(options)})
-}
+// testCollector is the collector with its clock at testNow.
+func testCollector() *Collector { return &Collector{now: func() time.Time { return testNow }} }
 
 // mustFacts collects from the fixture host and checks the facts against
 // the schema.
 func mustFacts(t testing.TB, host, options string) (Facts, []string) {
 	t.Helper()
-	resp, err := collectAt(t, hostCopy(t, host), options)
-	if err != nil {
-		t.Fatalf("Collect(%s) error: %v", host, err)
-	}
-	f, ok := resp.Facts.(Facts)
-	if !ok {
-		t.Fatalf("Collect.Facts is %T, want Facts", resp.Facts)
-	}
-	b, err := json.Marshal(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := schemas.Validate(Namespace, b); err != nil {
-		t.Errorf("facts do not match the schema: %v\n%s", err, b)
-	}
-	return f, resp.Warnings
+	return collectortest.Facts[Facts](t, testCollector(), hostCopy(t, host), options)
 }
 
 func TestCollectGolden(t *testing.T) {
@@ -97,27 +69,7 @@ func TestCollectGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f, warns := mustFacts(t, tt.host, tt.options)
-			got, err := json.MarshalIndent(struct {
-				Facts    Facts    `json:"facts"`
-				Warnings []string `json:"warnings"`
-			}{f, warns}, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			path := filepath.Join("testdata", "golden", tt.name+".json")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("Collect(%s on %s) =\n%s\nwant (%s)\n%s", tt.options, tt.host, got, path, want)
-			}
+			collectortest.GoldenJSON(t, filepath.Join("testdata", "golden", tt.name+".json"), collectortest.Output{Facts: f, Warnings: warns})
 		})
 	}
 }
@@ -205,7 +157,7 @@ func TestCollectCorrupt(t *testing.T) {
 }
 
 func TestCollectNotApplicable(t *testing.T) {
-	resp, err := collectAt(t, hostCopy(t, "none"), `{}`)
+	resp, err := collectortest.Run(t, testCollector(), hostCopy(t, "none"), `{}`)
 	if !errors.Is(err, sdk.ErrNotApplicable) {
 		t.Errorf("Collect(none) = %+v, %v; want an sdk.ErrNotApplicable error", resp, err)
 	}

@@ -1,24 +1,17 @@
 package services
 
 import (
-	"context"
-	"encoding/json"
 	"testing"
 	"time"
 
-	"github.com/auditfleet/auditfleet/opa"
-	"github.com/auditfleet/auditfleet/policies"
+	"github.com/auditfleet/auditfleet/internal/policytest"
 	"github.com/auditfleet/auditfleet/result"
 )
 
 // TestPolicies runs the collector on fixture hosts and evaluates the real
 // ICO-MON-01 policy on its output, at the collection time.
 func TestPolicies(t *testing.T) {
-	ctx := context.Background()
-	e, err := opa.New(ctx, policies.FS, opa.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := policytest.Engine(t, nil)
 	tests := []struct {
 		name    string
 		host    string
@@ -39,33 +32,11 @@ func TestPolicies(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f, _ := mustFacts(t, tt.host, tt.options)
-			doc, err := json.Marshal(map[string]any{
-				"schema_version":   1,
-				"host":             map[string]any{"id": "h", "name": "app-07"},
-				"facts":            map[string]any{Namespace: f},
-				"collectors":       map[string]any{},
-				"collector_errors": []any{},
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			in, err := opa.InputJSON(doc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			results, err := e.Evaluate(ctx, in, tt.at)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, r := range results {
-				if r.ControlID == "ICO-MON-01" {
-					if r.Status != tt.want {
-						t.Errorf("ICO-MON-01 on %s = %s (%+v), want %s", doc, r.Status, r.Evidence, tt.want)
-					}
-					return
-				}
-			}
-			t.Fatal("no ICO-MON-01 result")
+			results := policytest.Evaluate(t, e, policytest.Doc{
+				Host:  map[string]any{"id": "h", "name": "app-07"},
+				Facts: map[string]any{Namespace: f},
+			}, tt.at)
+			policytest.Check(t, results, map[string]result.Status{"ICO-MON-01": tt.want})
 		})
 	}
 }

@@ -118,8 +118,9 @@ func TestReadSQLiteErrors(t *testing.T) {
 	if err := os.WriteFile(p, []byte("not a database"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := ReadSQLite(context.Background(), openRoot(t, dir), "/var/lib/rpm/rpmdb.sqlite"); err == nil {
-		t.Error("ReadSQLite of a text file succeeded")
+	_, _, err := ReadSQLite(context.Background(), openRoot(t, dir), "/var/lib/rpm/rpmdb.sqlite")
+	if want := "/var/lib/rpm/rpmdb.sqlite: not an SQLite 3 database"; err == nil || err.Error() != want {
+		t.Errorf("ReadSQLite of a text file = %v, want %q", err, want)
 	}
 	dir = t.TempDir()
 	makeRPMDB(t, dir, false)

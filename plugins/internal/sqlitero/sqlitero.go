@@ -1,4 +1,4 @@
-package accounts
+package sqlitero
 
 import (
 	"context"
@@ -14,20 +14,16 @@ import (
 	"github.com/auditfleet/auditfleet/hostroot"
 )
 
-// sqliteHeader starts every SQLite 3 database file.
-const sqliteHeader = "SQLite format 3\x00"
+// header starts every SQLite 3 database file.
+const header = "SQLite format 3\x00"
 
-// errNotSQLite is returned for a file that is not an SQLite database.
-var errNotSQLite = errors.New("not an SQLite 3 database")
+// ErrNotSQLite is returned for a file that is not an SQLite database.
+var ErrNotSQLite = errors.New("not an SQLite 3 database")
 
-// withSQLite opens the host database hostPath read-only and calls fn.
-//
-// The database is never written and no file is created next to it: it is
-// opened with mode=ro and query_only, and with immutable=1 (no locks, no
-// journal or WAL files) when mode=ro fails or would have to create the
-// -wal and -shm files of a WAL-mode database.
-func withSQLite(ctx context.Context, root *hostroot.Root, hostPath string, fn func(*sql.DB) error) error {
-	wal, err := sqliteWALMode(root, hostPath)
+// With opens the host database hostPath read-only and calls fn with it,
+// on a single connection; fn's error is returned as it is.
+func With(ctx context.Context, root *hostroot.Root, hostPath string, fn func(*sql.DB) error) error {
+	wal, err := walMode(root, hostPath)
 	if err != nil {
 		return err
 	}
@@ -40,15 +36,15 @@ func withSQLite(ctx context.Context, root *hostroot.Root, hostPath string, fn fu
 		modes = modes[1:]
 	}
 	for _, m := range modes {
-		if err = trySQLite(ctx, sqliteURI(real, m), fn); err == nil || ctx.Err() != nil {
+		if err = try(ctx, uri(real, m), fn); err == nil || ctx.Err() != nil {
 			return err
 		}
 	}
 	return err
 }
 
-// trySQLite opens one DSN on a single connection and runs fn.
-func trySQLite(ctx context.Context, dsn string, fn func(*sql.DB) error) error {
+// try opens one DSN on a single connection and runs fn.
+func try(ctx context.Context, dsn string, fn func(*sql.DB) error) error {
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return fmt.Errorf("open: %w", err)
@@ -61,8 +57,8 @@ func trySQLite(ctx context.Context, dsn string, fn func(*sql.DB) error) error {
 	return fn(db)
 }
 
-// sqliteURI builds a read-only SQLite URI for a path on this machine.
-func sqliteURI(real, params string) string {
+// uri builds a read-only SQLite URI for a path on this machine.
+func uri(real, params string) string {
 	p := filepath.ToSlash(real)
 	if !strings.HasPrefix(p, "/") {
 		p = "/" + p // Windows: C:/x -> /C:/x
@@ -71,9 +67,9 @@ func sqliteURI(real, params string) string {
 	return "file://" + p + "?" + params + "&_query_only=1&_busy_timeout=1000"
 }
 
-// sqliteWALMode checks the database header and reports whether the
-// database is in WAL mode.
-func sqliteWALMode(root *hostroot.Root, hostPath string) (bool, error) {
+// walMode checks the database header and reports whether the database
+// is in WAL mode.
+func walMode(root *hostroot.Root, hostPath string) (bool, error) {
 	f, err := root.Open(hostPath)
 	if err != nil {
 		return false, err
@@ -82,12 +78,12 @@ func sqliteWALMode(root *hostroot.Root, hostPath string) (bool, error) {
 	h := make([]byte, 100)
 	if _, err := io.ReadFull(f, h); err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return false, errNotSQLite
+			return false, ErrNotSQLite
 		}
 		return false, fmt.Errorf("read %s: %w", hostPath, err)
 	}
-	if string(h[:len(sqliteHeader)]) != sqliteHeader {
-		return false, errNotSQLite
+	if string(h[:len(header)]) != header {
+		return false, ErrNotSQLite
 	}
 	// Bytes 18 and 19 are the file format write and read versions: 2 is WAL.
 	return h[18] == 2 || h[19] == 2, nil
