@@ -17,12 +17,14 @@ func newRestoreTest(o *options) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "restore-test",
 		Short: "Restore a sample of a backup job's latest snapshot, verify it and record the result",
-		Long: `restore-test restores a sample of the latest snapshot of each restic job
-declared under collectors.backups.jobs (or of --job) to a private temporary
-directory, has restic verify the restored content, compares the files with
-the live ones that have not changed since the backup, and writes a
-restore-test record to the record directory, where the backups collector
-reads it for ICO-BKP-02. Run it on a schedule (deploy/systemd has a timer).
+		Long: `restore-test restores a sample of the latest snapshot (restic) or archive
+(borg) of each job with a password_file declared under
+collectors.backups.jobs (or of --job) to a private temporary directory,
+letting the tool check the restored content (restic restore --verify; borg
+checks every chunk it reads), compares the files with the live ones that
+have not changed since the backup, and writes a restore-test record to the
+record directory, where the backups collector reads it for ICO-BKP-02. Run
+it on a schedule (deploy/systemd has a timer).
 
 Exit status: 0 when every test passed, 2 when one failed (its record is
 written), 1 when a test could not be attempted.`,
@@ -41,12 +43,12 @@ written), 1 when a test could not be attempted.`,
 				specs = append(specs, s)
 			} else {
 				for _, s := range opts.Jobs {
-					if s.Tool == "restic" && s.PasswordFile != "" {
+					if (s.Tool == "restic" || s.Tool == "borg") && s.PasswordFile != "" {
 						specs = append(specs, s)
 					}
 				}
 				if len(specs) == 0 {
-					return &exitError{ExitError, errors.New("restore-test: no restic job with a password_file under collectors.backups.jobs")}
+					return &exitError{ExitError, errors.New("restore-test: no restic or borg job with a password_file under collectors.backups.jobs")}
 				}
 			}
 			root, err := hostroot.Open(o.hostRoot)

@@ -185,3 +185,60 @@ func TestRestoreTestFailures(t *testing.T) {
 		}
 	})
 }
+
+// TestRestoreTestBorg backs up a host with the real borg and checks that
+// restore-test restores and compares a sample of the newest archive,
+// turning ICO-BKP-02 from fail to pass.
+func TestRestoreTestBorg(t *testing.T) {
+	bin, err := exec.LookPath("borg")
+	if err != nil {
+		t.Fatalf("borg is not installed (make deps installs it): %v", err)
+	}
+	root := t.TempDir()
+	files := map[string]string{
+		"srv/casework/cases.csv":   "id,name\n1,Example\n",
+		"srv/casework/notes.md":    strings.Repeat("note\n", 1000),
+		"etc/auditfleet/borg.pass": "correct horse battery staple\n",
+	}
+	for name, content := range files {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	borg := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = root // paths in the archive are then the host's: srv/casework/...
+		cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir(), "BORG_BASE_DIR=" + t.TempDir(), "BORG_PASSPHRASE=correct horse battery staple"}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("borg %v: %v\n%s", args, err, out)
+		}
+	}
+	borg("init", "-e", "repokey", filepath.Join(root, "srv/borg"))
+	borg("create", filepath.Join(root, "srv/borg")+"::nightly-1", "srv/casework")
+	opts := map[string]any{"borg_binary": bin, "jobs": []any{map[string]any{
+		"tool": "borg", "name": "casework", "repository": "/srv/borg", "password_file": "/etc/auditfleet/borg.pass",
+	}}}
+	b, err := json.Marshal(map[string]any{"host_root": root, "plugin_dir": filepath.Join(binDir, "plugins"), "collectors": map[string]any{"backups": opts}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(t.TempDir(), "agent.yaml")
+	if err := os.WriteFile(cfg, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if st, ev := statusOf(t, cfg, "ICO-BKP-02"); st != "fail" {
+		t.Errorf("before: ICO-BKP-02 = %s %v, want fail", st, ev)
+	}
+	out, stderr, code := agentCmd(t, "restore-test", "--config", cfg)
+	if code != ExitOK || !strings.Contains(out, "borg:casework: pass: 2 files") || !strings.Contains(out, "2 match") {
+		t.Fatalf("restore-test = %d\n%s\n%s", code, out, stderr)
+	}
+	if st, ev := statusOf(t, cfg, "ICO-BKP-02"); st != "pass" {
+		t.Errorf("after: ICO-BKP-02 = %s %v, want pass", st, ev)
+	}
+}

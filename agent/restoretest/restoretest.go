@@ -17,6 +17,7 @@ import (
 
 	"github.com/auditfleet/auditfleet/hostroot"
 	"github.com/auditfleet/auditfleet/plugins/backups"
+	"github.com/auditfleet/auditfleet/plugins/backups/borg"
 	"github.com/auditfleet/auditfleet/plugins/backups/restic"
 )
 
@@ -55,17 +56,105 @@ type Test struct {
 	Now func() time.Time
 }
 
+// file is one regular file of a backup.
+type file struct {
+	path    string // absolute, as on the host
+	size    int64
+	modTime time.Time
+}
+
+// source is a backup tool's view of a job's repository.
+type source interface {
+	// latest returns the newest snapshot or archive: its ID, a short name
+	// for the record, its time; ok is false when there is none.
+	latest(ctx context.Context) (id, short string, at time.Time, ok bool, err error)
+	// files lists the regular files of id under paths (all when empty).
+	files(ctx context.Context, id string, paths []string) ([]file, error)
+	// restore restores the paths of id under target (a file lands at
+	// target + its path), checking integrity as the tool can.
+	restore(ctx context.Context, id, target string, paths []string) error
+	// check says what the tool checked while restoring.
+	check() string
+}
+
+// resticSource restores with restic, which verifies the restored
+// content against the snapshot's SHA-256 blob hashes (--verify).
+type resticSource struct{ r restic.Repo }
+
+func (s resticSource) latest(ctx context.Context) (string, string, time.Time, bool, error) {
+	snap, ok, err := s.r.Latest(ctx)
+	return snap.ID, "snapshot " + snap.ShortID, snap.Time, ok, err
+}
+
+func (s resticSource) files(ctx context.Context, id string, paths []string) ([]file, error) {
+	nodes, err := s.r.List(ctx, id, paths, maxListed)
+	var out []file
+	for _, n := range nodes {
+		if n.Type == "file" {
+			out = append(out, file{path: n.Path, size: n.Size, modTime: n.ModTime})
+		}
+	}
+	return out, err
+}
+
+func (s resticSource) restore(ctx context.Context, id, target string, paths []string) error {
+	return s.r.Restore(ctx, id, target, paths)
+}
+
+func (resticSource) check() string {
+	return "restic verified the restored content against the snapshot's hashes"
+}
+
+// borgSource restores with borg extract, which checks every chunk's ID
+// (and MAC, in encrypted and authenticated modes) as it reads it.
+type borgSource struct{ r borg.Repo }
+
+func (s borgSource) latest(ctx context.Context) (string, string, time.Time, bool, error) {
+	st, err := s.r.List(ctx)
+	return st.Archive, "archive " + st.Archive, st.Latest, err == nil && st.Archive != "", err
+}
+
+func (s borgSource) files(ctx context.Context, id string, paths []string) ([]file, error) {
+	entries, err := s.r.Contents(ctx, id, paths, maxListed)
+	var out []file
+	for _, e := range entries {
+		if e.Type == "file" {
+			out = append(out, file{path: e.Path, size: e.Size, modTime: e.ModTime})
+		}
+	}
+	return out, err
+}
+
+func (s borgSource) restore(ctx context.Context, id, target string, paths []string) error {
+	return s.r.Extract(ctx, id, target, paths)
+}
+
+func (borgSource) check() string {
+	return "borg checked every chunk it read"
+}
+
+// source returns the tool that restores the job.
+func (t Test) source() (source, error) {
+	if t.Job.PasswordFile == "" {
+		return nil, errors.New("the job has no password_file")
+	}
+	switch t.Job.Tool {
+	case "restic":
+		r, err := backups.ResticRepo(t.Root, t.Job, t.Options)
+		return resticSource{r}, err
+	case "borg":
+		r, err := backups.BorgRepo(t.Root, t.Job, t.Options)
+		return borgSource{r}, err
+	default:
+		return nil, fmt.Errorf("only restic and borg jobs can be tested automatically (record a %s test by hand, see docs/backups.md)", t.Job.Tool)
+	}
+}
+
 // Run performs the test and returns its record. A restore that fails is
 // a record with result "fail", not an error; the error is for a test that
-// could not be attempted (a job that is not restic, no password file).
+// could not be attempted (a job of another tool, no password file).
 func (t Test) Run(ctx context.Context) (backups.Record, error) {
-	if t.Job.Tool != "restic" {
-		return backups.Record{}, fmt.Errorf("restore test of %s: only restic jobs can be tested automatically (record a %s test by hand, see docs/backups.md)", t.Job.ID(), t.Job.Tool)
-	}
-	if t.Job.PasswordFile == "" {
-		return backups.Record{}, fmt.Errorf("restore test of %s: the job has no password_file", t.Job.ID())
-	}
-	repo, err := backups.ResticRepo(t.Root, t.Job, t.Options)
+	src, err := t.source()
 	if err != nil {
 		return backups.Record{}, fmt.Errorf("restore test of %s: %w", t.Job.ID(), err)
 	}
@@ -89,59 +178,59 @@ func (t Test) Run(ctx context.Context) (backups.Record, error) {
 		}
 		return rec, nil
 	}
-	snap, ok, err := repo.Latest(ctx)
+	id, short, at, ok, err := src.latest(ctx)
 	if err != nil {
-		return fail("list snapshots: %v", err)
+		return fail("list the backups: %v", err)
 	}
 	if !ok {
-		return fail("the repository has no snapshot")
+		return fail("the repository has no backup")
 	}
-	nodes, err := repo.List(ctx, snap.ID, maxListed)
+	files, err := src.files(ctx, id, t.Job.Sample)
 	if err != nil {
-		return fail("list snapshot %s: %v", snap.ShortID, err)
+		return fail("list %s: %v", short, err)
 	}
-	sample := pick(nodes, t.Job.Sample, lim)
+	sample := pick(files, lim)
 	if len(sample) == 0 {
-		return fail("snapshot %s of %s has no regular file to restore (sample %v)", snap.ShortID, snap.Time.UTC().Format(time.RFC3339), t.Job.Sample)
+		return fail("%s of %s has no regular file to restore (sample %v)", short, at.UTC().Format(time.RFC3339), t.Job.Sample)
 	}
 	var total int64
 	include := make([]string, len(sample))
-	for i, n := range sample {
-		include[i] = n.Path
-		total += n.Size
+	for i, f := range sample {
+		include[i] = f.path
+		total += f.size
 	}
-	rec.Restored = fmt.Sprintf("%d files (%d bytes) from snapshot %s of %s", len(sample), total, snap.ShortID, snap.Time.UTC().Format(time.RFC3339))
+	rec.Restored = fmt.Sprintf("%d files (%d bytes) from %s of %s", len(sample), total, short, at.UTC().Format(time.RFC3339))
 	scratch, err := os.MkdirTemp(lim.TempDir, "auditfleet-restore-test-")
 	if err != nil {
 		return backups.Record{}, fmt.Errorf("restore test of %s: scratch directory: %w", t.Job.ID(), err)
 	}
 	defer os.RemoveAll(scratch)
-	if err := repo.Restore(ctx, snap.ID, scratch, include); err != nil {
+	if err := src.restore(ctx, id, scratch, include); err != nil {
 		if ctx.Err() != nil {
 			return backups.Record{}, fmt.Errorf("restore test of %s: %w", t.Job.ID(), ctx.Err())
 		}
-		return fail("restore and verify: %v", err)
+		return fail("restore: %v", err)
 	}
 	match := true
 	var problems []string
-	for _, n := range sample {
-		f, err := t.compare(scratch, n)
+	for _, f := range sample {
+		rf, err := t.compare(scratch, f)
 		if err != nil {
 			match = false
 			problems = append(problems, err.Error())
 		}
-		if f.Live == "mismatch" {
+		if rf.Live == "mismatch" {
 			match = false
-			problems = append(problems, fmt.Sprintf("%s differs from the live file, which has the size and time it had when backed up", n.Path))
+			problems = append(problems, fmt.Sprintf("%s differs from the live file, which has the size and time it had when backed up", f.path))
 		}
-		rec.Files = append(rec.Files, f)
+		rec.Files = append(rec.Files, rf)
 	}
 	rec.ChecksumMatch = &match
 	counts := map[string]int{}
 	for _, f := range rec.Files {
 		counts[f.Live]++
 	}
-	rec.Detail = fmt.Sprintf("restic verified the restored content against the snapshot; compared with the live files: %d match, %d changed since the backup, %d absent, %d mismatch", counts["match"], counts["changed"], counts["absent"], counts["mismatch"])
+	rec.Detail = fmt.Sprintf("%s; compared with the live files: %d match, %d changed since the backup, %d absent, %d mismatch", src.check(), counts["match"], counts["changed"], counts["absent"], counts["mismatch"])
 	if len(problems) > 0 {
 		rec.Detail += "; " + strings.Join(problems, "; ")
 	}
@@ -152,29 +241,19 @@ func (t Test) Run(ctx context.Context) (backups.Record, error) {
 	return rec, nil
 }
 
-// pick chooses up to lim.MaxFiles regular files within lim.MaxBytes from
-// the snapshot, under the sample paths when there are any, spread evenly
-// over the snapshot in path order.
-func pick(nodes []restic.Node, sample []string, lim Limits) []restic.Node {
-	var files []restic.Node
-	for _, n := range nodes {
-		if n.Type != "file" || n.Size > lim.MaxBytes {
-			continue
-		}
-		if len(sample) > 0 && !slices.ContainsFunc(sample, func(s string) bool { return n.Path == s || strings.HasPrefix(n.Path, strings.TrimSuffix(s, "/")+"/") }) {
-			continue
-		}
-		files = append(files, n)
-	}
-	slices.SortFunc(files, func(a, b restic.Node) int { return strings.Compare(a.Path, b.Path) })
-	var out []restic.Node
+// pick chooses up to lim.MaxFiles files within lim.MaxBytes, spread
+// evenly over the backup in path order.
+func pick(files []file, lim Limits) []file {
+	files = slices.DeleteFunc(slices.Clone(files), func(f file) bool { return f.size > lim.MaxBytes })
+	slices.SortFunc(files, func(a, b file) int { return strings.Compare(a.path, b.path) })
+	var out []file
 	var total int64
 	step := max(len(files)/lim.MaxFiles, 1)
 	for i := 0; i < len(files) && len(out) < lim.MaxFiles; i += step {
-		if total+files[i].Size > lim.MaxBytes {
+		if total+files[i].size > lim.MaxBytes {
 			continue
 		}
-		total += files[i].Size
+		total += files[i].size
 		out = append(out, files[i])
 	}
 	return out
@@ -183,37 +262,37 @@ func pick(nodes []restic.Node, sample []string, lim Limits) []restic.Node {
 // compare hashes the restored copy of n and compares it with the live
 // file when that still has the size and modification time it had when
 // backed up.
-func (t Test) compare(scratch string, n restic.Node) (backups.RecordFile, error) {
-	f := backups.RecordFile{Path: n.Path, Size: n.Size}
-	restored := filepath.Join(scratch, filepath.FromSlash(path.Clean("/"+n.Path)))
+func (t Test) compare(scratch string, n file) (backups.RecordFile, error) {
+	f := backups.RecordFile{Path: n.path, Size: n.size}
+	restored := filepath.Join(scratch, filepath.FromSlash(path.Clean("/"+n.path)))
 	sum, size, err := hashFile(restored)
 	if err != nil {
 		f.Live = "absent"
-		return f, fmt.Errorf("%s was not restored: %w", n.Path, err)
+		return f, fmt.Errorf("%s was not restored: %w", n.path, err)
 	}
 	f.SHA256 = sum
-	if size != n.Size {
-		return f, fmt.Errorf("%s restored with %d bytes, the snapshot has %d", n.Path, size, n.Size)
+	if size != n.size {
+		return f, fmt.Errorf("%s restored with %d bytes, the snapshot has %d", n.path, size, n.size)
 	}
-	live, err := t.Root.Stat(n.Path)
+	live, err := t.Root.Stat(n.path)
 	switch {
 	case errors.Is(err, os.ErrNotExist) || (err == nil && !live.Mode().IsRegular()):
 		f.Live = "absent"
 		return f, nil
 	case err != nil:
-		return f, fmt.Errorf("stat live %s: %w", n.Path, err)
-	case live.Size() != n.Size || !live.ModTime().Truncate(time.Second).Equal(n.ModTime.Truncate(time.Second)):
+		return f, fmt.Errorf("stat live %s: %w", n.path, err)
+	case live.Size() != n.size || !live.ModTime().Truncate(time.Second).Equal(n.modTime.Truncate(time.Second)):
 		f.Live = "changed"
 		return f, nil
 	}
-	lf, err := t.Root.Open(n.Path)
+	lf, err := t.Root.Open(n.path)
 	if err != nil {
-		return f, fmt.Errorf("open live %s: %w", n.Path, err)
+		return f, fmt.Errorf("open live %s: %w", n.path, err)
 	}
 	defer lf.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, lf); err != nil {
-		return f, fmt.Errorf("read live %s: %w", n.Path, err)
+		return f, fmt.Errorf("read live %s: %w", n.path, err)
 	}
 	f.Live = "mismatch"
 	if hex.EncodeToString(h.Sum(nil)) == sum {

@@ -1,44 +1,44 @@
 package restoretest
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/auditfleet/auditfleet/hostroot"
 	"github.com/auditfleet/auditfleet/plugins/backups"
-	"github.com/auditfleet/auditfleet/plugins/backups/restic"
 )
 
 func TestPick(t *testing.T) {
-	var nodes []restic.Node
+	var files []file
 	for i := range 100 {
-		nodes = append(nodes, restic.Node{Type: "file", Path: "/srv/a/" + string(rune('a'+i%26)) + strings.Repeat("x", i/26), Size: 10})
+		files = append(files, file{path: fmt.Sprintf("/srv/a/%03d", i), size: 10})
 	}
-	nodes = append(nodes, restic.Node{Type: "dir", Path: "/srv/a"}, restic.Node{Type: "file", Path: "/srv/big", Size: 1 << 30}, restic.Node{Type: "file", Path: "/etc/x", Size: 1})
+	files = append(files, file{path: "/srv/big", size: 1 << 30}, file{path: "/etc/x", size: 1})
 	tests := []struct {
-		name   string
-		sample []string
-		lim    Limits
-		want   int
+		name  string
+		lim   Limits
+		want  int
+		first string
 	}{
-		{"spread over the snapshot", nil, Limits{MaxFiles: 20, MaxBytes: 1 << 20}, 20},
-		{"bytes bound: /etc/x (1 byte) and five of 10", nil, Limits{MaxFiles: 20, MaxBytes: 55}, 6},
-		{"sample paths", []string{"/etc"}, Limits{MaxFiles: 20, MaxBytes: 1 << 20}, 1},
-		{"sample is a prefix of a name, not a directory", []string{"/srv/b"}, Limits{MaxFiles: 20, MaxBytes: 1 << 31}, 0},
-		{"too big file skipped", []string{"/srv/big"}, Limits{MaxFiles: 20, MaxBytes: 1 << 20}, 0},
+		{"spread over the backup", Limits{MaxFiles: 20, MaxBytes: 1 << 20}, 20, "/etc/x"},
+		{"bytes bound: /etc/x (1 byte) and five of 10", Limits{MaxFiles: 20, MaxBytes: 55}, 6, "/etc/x"},
+		{"one file", Limits{MaxFiles: 1, MaxBytes: 1 << 20}, 1, "/etc/x"},
 	}
 	for _, tt := range tests {
-		got := pick(nodes, tt.sample, tt.lim)
-		if len(got) != tt.want {
-			t.Errorf("%s: pick = %d files, want %d", tt.name, len(got), tt.want)
+		got := pick(files, tt.lim)
+		if len(got) != tt.want || got[0].path != tt.first {
+			t.Errorf("%s: pick = %d files from %s, want %d from %s", tt.name, len(got), got[0].path, tt.want, tt.first)
 		}
-		for _, n := range got {
-			if n.Type != "file" {
-				t.Errorf("%s: picked %+v", tt.name, n)
+		for _, f := range got {
+			if f.size > tt.lim.MaxBytes {
+				t.Errorf("%s: picked %+v, over the byte limit", tt.name, f)
 			}
+		}
+		if got[len(got)-1].path == "/srv/a/000" && tt.want > 2 {
+			t.Errorf("%s: not spread: %v", tt.name, got)
 		}
 	}
 }
@@ -50,6 +50,7 @@ func TestRunRefuses(t *testing.T) {
 	}
 	defer root.Close()
 	for _, spec := range []backups.JobSpec{
+		{Tool: "declared", Name: "d", Marker: "/x", PasswordFile: "/p"},
 		{Tool: "borg", Name: "b", Repository: "/srv/borg"},
 		{Tool: "restic", Name: "r", Repository: "/srv/restic"},
 	} {

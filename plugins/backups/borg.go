@@ -92,11 +92,22 @@ func borgFiles(root *hostroot.Root, local string, j *Job, warns *[]string) {
 
 // borgList asks borg for the newest archive.
 func borgList(ctx context.Context, root *hostroot.Root, spec JobSpec, o Options) (borg.State, error) {
-	a, err := access(root, spec)
+	r, err := BorgRepo(root, spec, o)
 	if err != nil {
 		return borg.State{}, err
 	}
-	return borg.Repo{Binary: o.BorgBinary, Repository: a.repository, PasswordFile: a.passwordFile, Env: a.env}.List(ctx)
+	return r.List(ctx)
+}
+
+// BorgRepo returns how to run borg on the job's repository: local paths
+// and the password and environment files resolved inside the host root.
+// The borg program itself is the agent's, not the host's.
+func BorgRepo(root *hostroot.Root, spec JobSpec, o Options) (borg.Repo, error) {
+	a, err := access(root, spec)
+	if err != nil {
+		return borg.Repo{}, err
+	}
+	return borg.Repo{Binary: o.BorgBinary, Repository: a.repository, PasswordFile: a.passwordFile, Env: a.env}, nil
 }
 
 // parseBorgConfig reads the [repository] section of a borg config file.

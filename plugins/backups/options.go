@@ -74,7 +74,7 @@ type JobSpec struct {
 	Repository string `json:"repository,omitempty"`
 	// PasswordFile is the repository's password file. With it, the
 	// collector asks restic or borg for the newest snapshot or archive
-	// (remote repositories too), and restore-test can restore a restic
+	// (remote repositories too), and restore-test can restore the
 	// job; without it, only a local repository's files are read.
 	PasswordFile string `json:"password_file,omitempty"`
 	// EnvironmentFile holds KEY=VALUE lines the program needs for a

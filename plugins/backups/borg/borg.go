@@ -59,28 +59,9 @@ type listing struct {
 // List asks borg for the newest archive, without taking the repository
 // lock (a backup may be running).
 func (r Repo) List(ctx context.Context) (State, error) {
-	if r.Binary == "" || r.Repository == "" || r.PasswordFile == "" {
-		return State{}, errors.New("borg: the program, repository and password file are all needed")
-	}
-	pw, err := os.Open(r.PasswordFile)
+	out, err := r.run(ctx, "", "list", "--json", "--last", "1", "--bypass-lock", r.Repository)
 	if err != nil {
-		return State{}, fmt.Errorf("borg list: password file: %w", err)
-	}
-	defer pw.Close()
-	base, err := os.MkdirTemp("", "auditfleet-borg-")
-	if err != nil {
-		return State{}, fmt.Errorf("borg list: %w", err)
-	}
-	defer os.RemoveAll(base)
-	// TZ=UTC: borg prints archive times in local time without a zone.
-	env := append([]string{"PATH=/usr/bin:/bin", "HOME=" + base, "TZ=UTC", "BORG_BASE_DIR=" + base,
-		"BORG_PASSPHRASE_FD=3", "BORG_RELOCATED_REPO_ACCESS_IS_OK=yes", "BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes"}, r.Env...)
-	out, err := tool.Run(ctx, tool.Command{
-		Binary: r.Binary, Args: []string{"list", "--json", "--last", "1", "--bypass-lock", r.Repository},
-		Env: env, Files: []*os.File{pw}, MaxOutput: maxOutput,
-	})
-	if err != nil {
-		return State{}, fmt.Errorf("borg: %w", err)
+		return State{}, err
 	}
 	var l listing
 	if err := json.Unmarshal(out, &l); err != nil {
@@ -97,4 +78,92 @@ func (r Repo) List(ctx context.Context) (State, error) {
 		}
 	}
 	return s, nil
+}
+
+// Entry is one file or directory of an archive.
+type Entry struct {
+	// Path is its absolute path as backed up (borg stores it without the
+	// leading slash).
+	Path string
+	// Type is "file", "dir", "symlink" or "other".
+	Type string
+	// Size is the file size in bytes.
+	Size int64
+	// ModTime is its modification time when backed up.
+	ModTime time.Time
+}
+
+// Contents lists at most limit entries of archive, under the given
+// absolute paths when there are any.
+func (r Repo) Contents(ctx context.Context, archive string, paths []string, limit int) ([]Entry, error) {
+	args := []string{"list", "--json-lines", "--bypass-lock", r.Repository + "::" + archive}
+	for _, p := range paths {
+		args = append(args, strings.TrimPrefix(p, "/"))
+	}
+	out, err := r.run(ctx, "", args...)
+	if err != nil {
+		return nil, err
+	}
+	var entries []Entry
+	for line := range strings.Lines(string(out)) {
+		if len(entries) == limit {
+			break
+		}
+		var e struct {
+			Type  string `json:"type"`
+			Path  string `json:"path"`
+			Size  int64  `json:"size"`
+			MTime string `json:"mtime"`
+		}
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			return nil, fmt.Errorf("borg list: decode output: %w", err)
+		}
+		t, err := time.Parse("2006-01-02T15:04:05.999999", e.MTime)
+		if err != nil {
+			return nil, fmt.Errorf("borg list: %s: time %q: %w", e.Path, e.MTime, err)
+		}
+		kind := map[string]string{"-": "file", "d": "dir", "l": "symlink"}[e.Type]
+		if kind == "" {
+			kind = "other"
+		}
+		entries = append(entries, Entry{Path: "/" + strings.TrimPrefix(e.Path, "/"), Type: kind, Size: e.Size, ModTime: t.UTC()})
+	}
+	return entries, nil
+}
+
+// Extract restores the given absolute paths of archive under target.
+// borg checks each chunk's ID (and, in encrypted and authenticated modes,
+// its MAC) as it reads it.
+func (r Repo) Extract(ctx context.Context, archive, target string, paths []string) error {
+	args := []string{"extract", "--bypass-lock", r.Repository + "::" + archive}
+	for _, p := range paths {
+		args = append(args, strings.TrimPrefix(p, "/"))
+	}
+	_, err := r.run(ctx, target, args...)
+	return err
+}
+
+// run starts borg with args in dir and returns its standard output.
+func (r Repo) run(ctx context.Context, dir string, args ...string) ([]byte, error) {
+	if r.Binary == "" || r.Repository == "" || r.PasswordFile == "" {
+		return nil, errors.New("borg: the program, repository and password file are all needed")
+	}
+	pw, err := os.Open(r.PasswordFile)
+	if err != nil {
+		return nil, fmt.Errorf("borg %s: password file: %w", args[0], err)
+	}
+	defer pw.Close()
+	base, err := os.MkdirTemp("", "auditfleet-borg-")
+	if err != nil {
+		return nil, fmt.Errorf("borg %s: %w", args[0], err)
+	}
+	defer os.RemoveAll(base)
+	// TZ=UTC: borg prints times in local time without a zone.
+	env := append([]string{"PATH=/usr/bin:/bin", "HOME=" + base, "TZ=UTC", "BORG_BASE_DIR=" + base,
+		"BORG_PASSPHRASE_FD=3", "BORG_RELOCATED_REPO_ACCESS_IS_OK=yes", "BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes"}, r.Env...)
+	out, err := tool.Run(ctx, tool.Command{Binary: r.Binary, Args: args, Env: env, Dir: dir, Files: []*os.File{pw}, MaxOutput: maxOutput})
+	if err != nil {
+		return nil, fmt.Errorf("borg: %w", err)
+	}
+	return out, nil
 }

@@ -85,10 +85,10 @@ func (r Repo) Latest(ctx context.Context) (s Snapshot, ok bool, err error) {
 	return s, ok, nil
 }
 
-// List lists the nodes of snapshot id, at most limit of them (the rest
-// are not read).
-func (r Repo) List(ctx context.Context, id string, limit int) ([]Node, error) {
-	out, err := r.run(ctx, "ls", "--json", id)
+// List lists the nodes of snapshot id, under the given paths when there
+// are any, at most limit of them (the rest are not read).
+func (r Repo) List(ctx context.Context, id string, paths []string, limit int) ([]Node, error) {
+	out, err := r.run(ctx, append([]string{"ls", "--json", id}, paths...)...)
 	if err != nil {
 		return nil, err
 	}

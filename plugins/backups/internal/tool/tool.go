@@ -18,6 +18,8 @@ type Command struct {
 	Args []string
 	// Env is its whole environment.
 	Env []string
+	// Dir is its working directory ("" is the caller's).
+	Dir string
 	// Files are passed as file descriptors 3, 4, ...
 	Files []*os.File
 	// MaxOutput bounds standard output; more is an error.
@@ -32,6 +34,7 @@ func Run(ctx context.Context, c Command) ([]byte, error) {
 	}
 	cmd := exec.CommandContext(ctx, c.Binary, c.Args...)
 	cmd.Env = c.Env
+	cmd.Dir = c.Dir
 	cmd.ExtraFiles = c.Files
 	cmd.WaitDelay = 5 * time.Second
 	stdout := &limitedBuffer{max: c.MaxOutput}
