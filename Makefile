@@ -48,7 +48,7 @@ deps: ## Install the Debian packages the tests run for real (restic, borg), when
 	if [ -n "$$missing" ]; then \
 		echo "installing$$missing with apt-get"; \
 		sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
-		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends$$missing >/dev/null; \
+		$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends$$missing >/dev/null; \
 	fi
 
 minio: ## Install the MinIO server the tests use into $(MINIO_DIR) (cached)
