@@ -1,11 +1,12 @@
 package backups
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // Defaults of the options.
@@ -116,12 +117,8 @@ func (j JobSpec) IsLocal() bool { return path.IsAbs(j.Repository) }
 func ParseOptions(raw json.RawMessage) (Options, []string) {
 	o := Options{}
 	var warns []string
-	if len(bytes.TrimSpace(raw)) > 0 {
-		d := json.NewDecoder(bytes.NewReader(raw))
-		d.DisallowUnknownFields()
-		if err := d.Decode(&o); err != nil {
-			return withDefaults(Options{}), []string{fmt.Sprintf("options: decode: %v; options ignored", err)}
-		}
+	if _, err := sdk.DecodeOptions(raw, &o); err != nil {
+		return withDefaults(Options{}), []string{fmt.Sprintf("options: %v; options ignored", err)}
 	}
 	jobs := o.Jobs[:0:0]
 	seen := map[string]bool{}

@@ -1,9 +1,10 @@
 package baseline
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // options are the collector's options; it has none yet, so any option
@@ -15,16 +16,8 @@ type options struct{}
 // errors: the collector reads the host the same way whatever they say.
 func parseOptions(raw json.RawMessage) (options, []string) {
 	var o options
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return o, nil
-	}
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&o); err != nil {
-		return o, []string{fmt.Sprintf("options: decode: %v; options ignored (the baseline collector takes none)", err)}
-	}
-	if d.More() {
-		return o, []string{"options: trailing data after the options object; ignored"}
+	if _, err := sdk.DecodeOptions(raw, &o); err != nil {
+		return options{}, []string{fmt.Sprintf("options: %v; options ignored (the baseline collector takes none)", err)}
 	}
 	return o, nil
 }

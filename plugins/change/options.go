@@ -1,7 +1,6 @@
 package change
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"path"
@@ -9,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/auditfleet/auditfleet/plugins/continuity"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // DefaultDeploymentsFile is the deployment record file read when the
@@ -67,14 +67,11 @@ func parseOptions(raw json.RawMessage) (options, []string) {
 		TagsFile: DefaultTagsFile, DeploymentsFile: DefaultDeploymentsFile,
 		MaxFiles: DefaultMaxFiles, MaxReadBytes: DefaultMaxReadBytes,
 	}
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return o, nil
-	}
 	var r rawOptions
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&r); err != nil {
-		return o, []string{fmt.Sprintf("options: decode: %v; options ignored", err)}
+	if set, err := sdk.DecodeOptions(raw, &r); err != nil {
+		return o, []string{fmt.Sprintf("options: %v; options ignored", err)}
+	} else if !set {
+		return o, nil
 	}
 	var warns []string
 	warn := func(format string, args ...any) { warns = append(warns, fmt.Sprintf("options: "+format, args...)) }

@@ -1,11 +1,12 @@
 package continuity
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"path"
 	"slices"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // options are the collector's options.
@@ -30,14 +31,11 @@ type rawOptions struct {
 // ignored as a whole.
 func parseOptions(raw json.RawMessage) (options, []string) {
 	o := options{TagsFile: DefaultTagsFile, Declared: Declaration{Tags: map[string]string{}}}
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return o, nil
-	}
 	var r rawOptions
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&r); err != nil {
-		return o, []string{fmt.Sprintf("options: decode: %v; options ignored", err)}
+	if set, err := sdk.DecodeOptions(raw, &r); err != nil {
+		return o, []string{fmt.Sprintf("options: %v; options ignored", err)}
+	} else if !set {
+		return o, nil
 	}
 	var warns []string
 	if r.TagsFile != nil {

@@ -7,6 +7,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // DefaultMaxLines is how many of the newest lines of a declared
@@ -73,14 +75,14 @@ func parseOptions(raw json.RawMessage) (options, []string) {
 		return o, nil
 	}
 	var r rawOptions
-	if err := strictDecode(raw, &r); err != nil {
+	if _, err := sdk.DecodeOptions(raw, &r); err != nil {
 		return o, []string{fmt.Sprintf("options: %v; no application logs checked", err)}
 	}
 	var warns []string
 	seen := map[string]int{}
 	for i, b := range r.AppLogs {
 		var s appLogSpec
-		if err := strictDecode(b, &s); err != nil {
+		if _, err := sdk.DecodeOptions(b, &s); err != nil {
 			warns = append(warns, fmt.Sprintf("options: app_logs[%d]: %v; log not checked", i, err))
 			continue
 		}
@@ -96,20 +98,6 @@ func parseOptions(raw json.RawMessage) (options, []string) {
 		o.AppLogs = append(o.AppLogs, s)
 	}
 	return o, warns
-}
-
-// strictDecode decodes one JSON value into v, refusing unknown fields
-// (so a misspelt option is reported) and trailing data.
-func strictDecode(b []byte, v any) error {
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.DisallowUnknownFields()
-	if err := d.Decode(v); err != nil {
-		return fmt.Errorf("decode: %w", err)
-	}
-	if d.More() {
-		return fmt.Errorf("decode: trailing data")
-	}
-	return nil
 }
 
 // normalise checks a declaration and fills its defaults.

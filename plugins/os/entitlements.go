@@ -1,11 +1,12 @@
 package osinfo
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // EntitlementUbuntuPro is recorded when Ubuntu Pro's ESM for the main
@@ -78,13 +79,8 @@ var entitlementRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 // errors, so a misspelt option is reported instead of silently ignored.
 func parseOptions(raw []byte) (Options, error) {
 	var o Options
-	if len(strings.TrimSpace(string(raw))) == 0 {
-		return o, nil
-	}
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&o); err != nil {
-		return Options{}, fmt.Errorf("decode options: %w", err)
+	if _, err := sdk.DecodeOptions(raw, &o); err != nil {
+		return Options{}, fmt.Errorf("options: %w", err)
 	}
 	for _, e := range o.Entitlements {
 		if !entitlementRE.MatchString(e) {

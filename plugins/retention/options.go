@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // DefaultMaxFiles is the default bound on the directory entries walked
@@ -60,7 +62,7 @@ func parseOptions(raw json.RawMessage) (options, []string) {
 		return o, nil
 	}
 	var r rawOptions
-	if err := strictDecode(raw, &r); err != nil {
+	if _, err := sdk.DecodeOptions(raw, &r); err != nil {
 		return o, []string{fmt.Sprintf("options: %v; no stores checked", err)}
 	}
 	if r.MaxFiles != nil {
@@ -73,7 +75,7 @@ func parseOptions(raw json.RawMessage) (options, []string) {
 	seen := make(map[string]int, len(r.Stores))
 	for i, b := range r.Stores {
 		var s storeSpec
-		if err := strictDecode(b, &s); err != nil {
+		if _, err := sdk.DecodeOptions(b, &s); err != nil {
 			warns = append(warns, fmt.Sprintf("options: stores[%d]: %v; store not checked", i, err))
 			continue
 		}
@@ -92,21 +94,6 @@ func parseOptions(raw json.RawMessage) (options, []string) {
 		o.Stores = append(o.Stores, s)
 	}
 	return o, warns
-}
-
-// strictDecode decodes one JSON value into v, refusing unknown fields
-// (so a misspelt option is reported, not silently ignored) and trailing
-// data.
-func strictDecode(b []byte, v any) error {
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.DisallowUnknownFields()
-	if err := d.Decode(v); err != nil {
-		return fmt.Errorf("decode: %w", err)
-	}
-	if d.More() {
-		return fmt.Errorf("decode: trailing data after the options object")
-	}
-	return nil
 }
 
 // validate checks a store with the rules of orgdata.ParseDataStores.

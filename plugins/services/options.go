@@ -1,10 +1,11 @@
 package services
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"path"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // Option defaults and bounds.
@@ -41,14 +42,11 @@ type rawOptions struct {
 // that do not decode at all are ignored as a whole.
 func parseOptions(raw json.RawMessage) (options, []string) {
 	o := options{LookbackDays: DefaultLookbackDays, JournalMaxBytes: DefaultJournalMaxMB << 20}
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return o, nil
-	}
 	var r rawOptions
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&r); err != nil {
-		return o, []string{fmt.Sprintf("options: decode: %v; options ignored", err)}
+	if set, err := sdk.DecodeOptions(raw, &r); err != nil {
+		return o, []string{fmt.Sprintf("options: %v; options ignored", err)}
+	} else if !set {
+		return o, nil
 	}
 	var warns []string
 	if r.LookbackDays != nil {
