@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -82,7 +81,11 @@ func sshdKeysFile(ctx context.Context, root *hostroot.Root, w *warnings, file st
 				if !path.IsAbs(a) {
 					a = path.Join("/etc/ssh", a)
 				}
-				for _, f := range hostGlob(root, a) {
+				files, err := root.Glob(a)
+				if err != nil {
+					w.add("sshd_config: Include %s: %v", a, err)
+				}
+				for _, f := range files {
 					if p, ok := sshdKeysFile(ctx, root, w, f, inMatch, depth+1); ok {
 						return p, true
 					}
@@ -95,50 +98,6 @@ func sshdKeysFile(ctx context.Context, root *hostroot.Root, w *warnings, file st
 		}
 	}
 	return nil, false
-}
-
-// hostGlob expands a slash-separated glob pattern on the host, in lexical
-// order, as glob(3) does: a wildcard does not match a leading dot.
-func hostGlob(root *hostroot.Root, pattern string) []string {
-	pattern = path.Clean(pattern)
-	if !strings.ContainsAny(pattern, "*?[") {
-		if _, err := root.Stat(pattern); err != nil {
-			return nil
-		}
-		return []string{pattern}
-	}
-	paths := []string{"/"}
-	for comp := range strings.SplitSeq(strings.TrimPrefix(pattern, "/"), "/") {
-		var next []string
-		for _, dir := range paths {
-			if !strings.ContainsAny(comp, "*?[") {
-				next = append(next, path.Join(dir, comp))
-				continue
-			}
-			ents, err := root.ReadDir(dir)
-			if err != nil {
-				continue
-			}
-			for _, e := range ents {
-				n := e.Name()
-				if n[0] == '.' && comp[0] != '.' {
-					continue
-				}
-				if ok, err := path.Match(comp, n); err == nil && ok {
-					next = append(next, path.Join(dir, n))
-				}
-			}
-		}
-		paths = next
-	}
-	out := paths[:0]
-	for _, p := range paths {
-		if _, err := root.Stat(p); err == nil {
-			out = append(out, p)
-		}
-	}
-	slices.Sort(out)
-	return out
 }
 
 // expandKeysPath expands the tokens of an AuthorizedKeysFile pattern for

@@ -119,28 +119,6 @@ func TestAuthorizedKeysPatterns(t *testing.T) {
 	}
 }
 
-func TestHostGlob(t *testing.T) {
-	root := writeRoot(t, map[string]string{
-		"/etc/a/x.conf": "", "/etc/a/y.conf": "", "/etc/b/z.conf": "", "/etc/b/.w.conf": "", "/etc/c": "",
-	})
-	tests := []struct {
-		pattern string
-		want    []string
-	}{
-		{"/etc/a/*.conf", []string{"/etc/a/x.conf", "/etc/a/y.conf"}},
-		{"/etc/*/*.conf", []string{"/etc/a/x.conf", "/etc/a/y.conf", "/etc/b/z.conf"}},
-		{"/etc/b/.*.conf", []string{"/etc/b/.w.conf"}},
-		{"/etc/c", []string{"/etc/c"}},
-		{"/etc/none", nil},
-		{"/etc/[", nil},
-	}
-	for _, tt := range tests {
-		if got := hostGlob(root, tt.pattern); !reflect.DeepEqual(got, tt.want) && (len(got) != 0 || len(tt.want) != 0) {
-			t.Errorf("hostGlob(%q) = %q, want %q", tt.pattern, got, tt.want)
-		}
-	}
-}
-
 func TestExpandKeysPath(t *testing.T) {
 	u := passwdEntry{Name: "alice", UID: 1000, Home: "/home/alice"}
 	tests := []struct {

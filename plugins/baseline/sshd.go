@@ -1,9 +1,7 @@
 package baseline
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"path"
 	"slices"
 	"strconv"
@@ -223,7 +221,11 @@ func (h *host) sshdFile(st *sshdState, file, match string, depth int) {
 				if !path.IsAbs(a) {
 					a = path.Join("/etc/ssh", a)
 				}
-				for _, f := range h.glob(a) {
+				files, err := h.root.Glob(a)
+				if err != nil {
+					h.warnf("sshd: Include %s: %v", a, err)
+				}
+				for _, f := range files {
 					h.sshdFile(st, f, match, depth+1)
 				}
 			}
@@ -258,52 +260,4 @@ func keywordRE(kw string) bool {
 		}
 	}
 	return true
-}
-
-// glob expands a slash-separated glob pattern on the host in lexical
-// order, as glob(3) does: a wildcard does not match a leading dot. A
-// pattern without wildcards names the file itself, if it exists.
-func (h *host) glob(pattern string) []string {
-	pattern = path.Clean(pattern)
-	if !strings.ContainsAny(pattern, "*?[") {
-		if h.exists(pattern) {
-			return []string{pattern}
-		}
-		return nil
-	}
-	paths := []string{"/"}
-	for comp := range strings.SplitSeq(strings.TrimPrefix(pattern, "/"), "/") {
-		var next []string
-		for _, dir := range paths {
-			if !strings.ContainsAny(comp, "*?[") {
-				next = append(next, path.Join(dir, comp))
-				continue
-			}
-			ents, err := h.root.ReadDir(dir)
-			if err != nil {
-				if !errors.Is(err, fs.ErrNotExist) {
-					h.warnf("sshd: Include %s: %v", pattern, err)
-				}
-				continue
-			}
-			for _, e := range ents {
-				n := e.Name()
-				if n[0] == '.' && comp[0] != '.' {
-					continue
-				}
-				if ok, err := path.Match(comp, n); err == nil && ok {
-					next = append(next, path.Join(dir, n))
-				}
-			}
-		}
-		paths = next
-	}
-	out := paths[:0]
-	for _, p := range paths {
-		if h.exists(p) {
-			out = append(out, p)
-		}
-	}
-	slices.Sort(out)
-	return out
 }
