@@ -284,22 +284,7 @@ func TestCaseFactsMatchSchemas(t *testing.T) {
 // with every namespace populated and realistic organisation data, per
 // iteration; run with -cpu 1 for the single-core figure.
 func BenchmarkEvaluateCatalogue(b *testing.B) {
-	ctx := context.Background()
-	e, err := New(ctx, policies.FS, Options{Org: catalogueOrg()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	in, err := Input(catalogueHost(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := e.Evaluate(ctx, in, benchNow); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "hosts/s")
+	benchEvaluate(b, Options{Org: catalogueOrg()}, catalogueHost(b))
 }
 
 // BenchmarkEvaluateCatalogueControl evaluates each control's own query for
