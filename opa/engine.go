@@ -243,6 +243,8 @@ func (e *Engine) Controls() []result.Control {
 	for i, c := range e.controls {
 		out[i] = c.meta
 		out[i].Mappings = cloneMappings(c.meta.Mappings)
+		out[i].Requires = cloneInputs(c.meta.Requires)
+		out[i].Reads = cloneInputs(c.meta.Reads)
 	}
 	return out
 }
@@ -342,4 +344,8 @@ func cloneMappings(m result.Mappings) result.Mappings {
 		CISv8:           slices.Clone(m.CISv8),
 		ISO27001:        slices.Clone(m.ISO27001),
 	}
+}
+
+func cloneInputs(in result.Inputs) result.Inputs {
+	return result.Inputs{Facts: slices.Clone(in.Facts), Org: slices.Clone(in.Org)}
 }

@@ -114,6 +114,12 @@ func controlFrom(a *ast.Annotations) (result.Control, error) {
 		problems = append(problems, err.Error())
 	}
 	ctl.Mappings = m
+	if ctl.Requires, err = inputsFrom("requires", a.Custom["requires"]); err != nil {
+		problems = append(problems, err.Error())
+	}
+	if ctl.Reads, err = inputsFrom("reads", a.Custom["reads"]); err != nil {
+		problems = append(problems, err.Error())
+	}
 	if len(problems) > 0 {
 		return ctl, errors.New(strings.Join(problems, "; "))
 	}
@@ -157,6 +163,45 @@ func mappingsFrom(v any) (result.Mappings, error) {
 	}
 	return m, nil
 }
+
+// inputsFrom reads custom.requires or custom.reads: an object with
+// optional "facts" and "org" lists of names.
+func inputsFrom(key string, v any) (result.Inputs, error) {
+	var in result.Inputs
+	if v == nil {
+		return in, nil
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return in, fmt.Errorf("custom.%s must be an object with facts and org lists", key)
+	}
+	for k, raw := range obj {
+		var dst *[]string
+		switch k {
+		case "facts":
+			dst = &in.Facts
+		case "org":
+			dst = &in.Org
+		default:
+			return in, fmt.Errorf("custom.%s.%s is not known (facts, org)", key, k)
+		}
+		list, ok := raw.([]any)
+		if !ok {
+			return in, fmt.Errorf("custom.%s.%s must be a list of names", key, k)
+		}
+		for _, item := range list {
+			s, ok := item.(string)
+			if !ok || !namePattern.MatchString(s) {
+				return in, fmt.Errorf("custom.%s.%s: %v is not a name like accounts or data_stores", key, k, item)
+			}
+			*dst = append(*dst, s)
+		}
+	}
+	return in, nil
+}
+
+// namePattern is the shape of facts namespaces and organisation data kinds.
+var namePattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 func sortedModules(c *ast.Compiler) []string {
 	names := make([]string, 0, len(c.Modules))

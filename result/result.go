@@ -98,6 +98,21 @@ type Control struct {
 	Remediation string   `json:"remediation,omitempty"`
 	// Package is the Rego package that implements the control.
 	Package string `json:"package"`
+	// Requires is what the control cannot be assessed without: when a
+	// required facts namespace is missing (or its collector failed), or a
+	// required kind of organisation data is missing, the engine answers
+	// not_assessed (or error) without evaluating the control.
+	Requires Inputs `json:"requires"`
+	// Reads is what else the control reads when it is there.
+	Reads Inputs `json:"reads"`
+}
+
+// Inputs names facts namespaces and organisation data kinds.
+type Inputs struct {
+	// Facts are facts namespaces, e.g. "accounts".
+	Facts []string `json:"facts,omitempty"`
+	// Org are organisation data kinds, e.g. "leavers".
+	Org []string `json:"org,omitempty"`
 }
 
 // Result is the outcome of one control on one host.

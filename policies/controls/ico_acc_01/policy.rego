@@ -12,6 +12,8 @@
 #   id: ICO-ACC-01
 #   area: RMS
 #   severity: high
+#   requires:
+#     facts: [accounts]
 #   mappings:
 #     cyber_essentials: ["UAC"]
 #     cis_v8: ["5.3"]

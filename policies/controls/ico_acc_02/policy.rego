@@ -12,6 +12,9 @@
 #   id: ICO-ACC-02
 #   area: RMS
 #   severity: critical
+#   requires:
+#     facts: [accounts]
+#     org: [leavers]
 #   mappings:
 #     cyber_essentials: ["UAC"]
 #     cis_v8: ["6.2"]

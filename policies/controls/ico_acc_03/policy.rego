@@ -12,6 +12,10 @@
 #   id: ICO-ACC-03
 #   area: RMS
 #   severity: high
+#   requires:
+#     facts: [accounts]
+#   reads:
+#     org: [approved_admins]
 #   mappings:
 #     cyber_essentials: ["UAC"]
 #     cis_v8: ["5.1", "5.4"]

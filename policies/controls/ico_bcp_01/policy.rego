@@ -12,6 +12,11 @@
 #   id: ICO-BCP-01
 #   area: RMS
 #   severity: high
+#   requires:
+#     org: [plans]
+#   reads:
+#     facts: [continuity]
+#     org: [data_stores, host_tags]
 #   mappings:
 #     cis_v8: ["11.1"]
 #     iso27001: ["5.29", "5.30"]

@@ -11,6 +11,9 @@
 #   id: ICO-BCP-02
 #   area: RMS
 #   severity: critical
+#   reads:
+#     facts: [continuity, os, backups]
+#     org: [host_tags, thresholds]
 #   mappings:
 #     cyber_essentials: ["SUM"]
 #     cis_v8: ["2.2", "11.2"]

@@ -9,6 +9,10 @@
 #   id: ICO-BKP-01
 #   area: RMS
 #   severity: high
+#   requires:
+#     facts: [backups]
+#   reads:
+#     org: [thresholds]
 #   mappings:
 #     cis_v8: ["11.2"]
 #     iso27001: ["8.13"]

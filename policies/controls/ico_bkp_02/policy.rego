@@ -10,6 +10,10 @@
 #   id: ICO-BKP-02
 #   area: RMS
 #   severity: high
+#   requires:
+#     facts: [backups]
+#   reads:
+#     org: [thresholds]
 #   mappings:
 #     cis_v8: ["11.5"]
 #     iso27001: ["8.13"]

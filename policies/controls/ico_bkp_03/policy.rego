@@ -10,6 +10,8 @@
 #   id: ICO-BKP-03
 #   area: RMS
 #   severity: medium
+#   requires:
+#     facts: [backups]
 #   mappings:
 #     cis_v8: ["11.3", "11.4"]
 #     iso27001: ["8.13"]

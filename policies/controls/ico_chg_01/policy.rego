@@ -12,6 +12,11 @@
 #   id: ICO-CHG-01
 #   area: RMS
 #   severity: high
+#   requires:
+#     facts: [change]
+#   reads:
+#     facts: [continuity]
+#     org: [baseline, host_tags]
 #   mappings:
 #     cis_v8: ["16.8"]
 #     iso27001: ["8.31", "8.32", "8.33"]

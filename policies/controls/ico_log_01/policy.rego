@@ -12,6 +12,10 @@
 #   id: ICO-LOG-01
 #   area: BRM
 #   severity: high
+#   requires:
+#     facts: [logging]
+#   reads:
+#     org: [thresholds]
 #   mappings:
 #     cis_v8: ["8.2", "8.10"]
 #     iso27001: ["8.15", "8.17"]

@@ -15,6 +15,10 @@
 #   id: ICO-LOG-02
 #   area: BRM
 #   severity: critical
+#   requires:
+#     facts: [logging]
+#   reads:
+#     org: [thresholds]
 #   mappings:
 #     cis_v8: ["8.5"]
 #     iso27001: ["8.15"]

@@ -14,6 +14,10 @@
 #   id: ICO-MON-01
 #   area: BRM
 #   severity: medium
+#   requires:
+#     facts: [services]
+#   reads:
+#     org: [thresholds]
 #   mappings:
 #     iso27001: ["8.16"]
 #   remediation: >-

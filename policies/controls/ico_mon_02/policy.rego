@@ -10,6 +10,8 @@
 #   id: ICO-MON-02
 #   area: BRM
 #   severity: medium
+#   reads:
+#     org: [thresholds]
 #   mappings:
 #     cis_v8: ["1.1"]
 #     iso27001: ["5.9"]

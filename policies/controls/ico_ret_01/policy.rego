@@ -12,6 +12,11 @@
 #   id: ICO-RET-01
 #   area: RMS
 #   severity: medium
+#   requires:
+#     facts: [retention]
+#     org: [data_stores]
+#   reads:
+#     org: [thresholds]
 #   mappings:
 #     cis_v8: ["3.4", "3.5"]
 #     iso27001: ["8.10"]

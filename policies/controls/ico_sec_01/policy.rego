@@ -13,6 +13,10 @@
 #   id: ICO-SEC-01
 #   area: RMS
 #   severity: critical
+#   requires:
+#     facts: [os]
+#   reads:
+#     org: [thresholds]
 #   mappings:
 #     cyber_essentials: ["SUM"]
 #     cis_v8: ["2.2"]

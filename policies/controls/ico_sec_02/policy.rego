@@ -11,6 +11,10 @@
 #   id: ICO-SEC-02
 #   area: RMS
 #   severity: high
+#   requires:
+#     facts: [patching]
+#   reads:
+#     org: [thresholds]
 #   mappings:
 #     cyber_essentials: ["SUM"]
 #     cis_v8: ["7.3", "7.4"]

@@ -11,6 +11,8 @@
 #   id: ICO-SEC-03
 #   area: RMS
 #   severity: high
+#   requires:
+#     facts: [packages]
 #   mappings:
 #     cyber_essentials: ["SUM"]
 #     cis_v8: ["2.2"]

@@ -12,6 +12,10 @@
 #   id: ICO-SEC-04
 #   area: RMS
 #   severity: medium
+#   requires:
+#     facts: [baseline]
+#   reads:
+#     org: [baseline]
 #   mappings:
 #     cyber_essentials: ["SC"]
 #     cis_v8: ["4.1"]

@@ -11,6 +11,10 @@
 #   id: ICO-SEC-05
 #   area: RMS
 #   severity: critical
+#   requires:
+#     facts: [exposure]
+#   reads:
+#     org: [data_stores]
 #   mappings:
 #     cyber_essentials: ["SC", "UAC"]
 #     cis_v8: ["3.3"]
