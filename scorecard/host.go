@@ -9,7 +9,6 @@ import (
 
 	"github.com/auditfleet/auditfleet/facts"
 	"github.com/auditfleet/auditfleet/result"
-	"github.com/auditfleet/auditfleet/scoring"
 )
 
 // Summary counts results by status.
@@ -44,17 +43,17 @@ func (s *Summary) Add(st result.Status) {
 
 // Host is the scorecard of one host for one evaluation.
 type Host struct {
-	Host           string       `json:"host"`
-	OS             string       `json:"os"`
-	ReportID       string       `json:"report_id"`
-	CollectedAt    time.Time    `json:"collected_at"`
-	EvaluatedAt    time.Time    `json:"evaluated_at"`
-	PolicyRevision string       `json:"policy_revision"`
-	Summary        Summary      `json:"summary"`
-	Score          scoring.Host `json:"score"`
+	Host           string    `json:"host"`
+	OS             string    `json:"os"`
+	ReportID       string    `json:"report_id"`
+	CollectedAt    time.Time `json:"collected_at"`
+	EvaluatedAt    time.Time `json:"evaluated_at"`
+	PolicyRevision string    `json:"policy_revision"`
+	Summary        Summary   `json:"summary"`
+	Score          Score     `json:"score"`
 	// Assurance rates this host alone, overall and per ICO area, on the
 	// fleet's scale (High, Reasonable, Limited, Very limited).
-	Assurance       Assurance              `json:"assurance"`
+	Assurance       HostAssurance          `json:"assurance"`
 	Results         []result.Result        `json:"results"`
 	CollectorErrors []facts.CollectorError `json:"collector_errors"`
 }
@@ -86,26 +85,26 @@ func ForHost(doc *facts.Document, results []result.Result, evaluatedAt time.Time
 	for _, r := range results {
 		h.Summary.Add(r.Status)
 	}
-	h.Score = scoring.HostScore(h.Results)
+	h.Score = HostScore(h.Results)
 	h.Assurance = rate(h.Results)
 	return h
 }
 
-// Assurance is a host's rating overall and per area.
-type Assurance struct {
-	Overall scoring.Assurance   `json:"overall"`
-	Areas   []scoring.AreaScore `json:"areas"`
+// HostAssurance is a host's rating overall and per area.
+type HostAssurance struct {
+	Overall Assurance   `json:"overall"`
+	Areas   []AreaScore `json:"areas"`
 }
 
 // rate rates one host's results as a fleet of one.
-func rate(results []result.Result) Assurance {
-	f, err := scoring.NewFleet(scoring.Options{})
+func rate(results []result.Result) HostAssurance {
+	f, err := NewTally(Options{})
 	if err != nil {
-		return Assurance{}
+		return HostAssurance{}
 	}
 	f.Add("host", results)
 	card := f.Scorecard()
-	return Assurance{Overall: card.Overall, Areas: card.Areas}
+	return HostAssurance{Overall: card.Overall, Areas: card.Areas}
 }
 
 // Failed reports whether any control failed.

@@ -11,7 +11,6 @@ import (
 
 	"github.com/auditfleet/auditfleet/facts"
 	"github.com/auditfleet/auditfleet/result"
-	"github.com/auditfleet/auditfleet/scoring"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -60,8 +59,8 @@ func TestForHostSummary(t *testing.T) {
 		t.Errorf("Score = %v, want 39.3", h.Score.Score)
 	}
 	// 39.3% is under 60%: Very limited, whatever the critical failure.
-	if got := h.Assurance.Overall.Rating; got != scoring.VeryLimited {
-		t.Errorf("Assurance.Overall.Rating = %q, want %q", got, scoring.VeryLimited)
+	if got := h.Assurance.Overall.Rating; got != VeryLimited {
+		t.Errorf("Assurance.Overall.Rating = %q, want %q", got, VeryLimited)
 	}
 }
 

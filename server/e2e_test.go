@@ -17,13 +17,13 @@ import (
 
 	"github.com/auditfleet/auditfleet/internal/miniotest"
 	"github.com/auditfleet/auditfleet/internal/testbin"
-	"github.com/auditfleet/auditfleet/objkey"
 	"github.com/auditfleet/auditfleet/server"
 	"github.com/auditfleet/auditfleet/server/auth"
 	"github.com/auditfleet/auditfleet/server/config"
-	"github.com/auditfleet/auditfleet/server/objects"
-	"github.com/auditfleet/auditfleet/store/dirstore"
-	"github.com/auditfleet/auditfleet/store/s3store"
+	"github.com/auditfleet/auditfleet/server/objkey"
+	"github.com/auditfleet/auditfleet/server/store"
+	"github.com/auditfleet/auditfleet/server/store/dirstore"
+	"github.com/auditfleet/auditfleet/server/store/s3store"
 )
 
 var (
@@ -77,15 +77,15 @@ func agent(t *testing.T, args ...string) {
 // roots) with a real server, runs a cycle and finds the facts, results and
 // fleet scorecard in storage, on the directory store and on MinIO.
 func TestFleetEndToEnd(t *testing.T) {
-	backends := map[string]func(t *testing.T) objects.Store{
-		"dir": func(t *testing.T) objects.Store {
+	backends := map[string]func(t *testing.T) store.Backend{
+		"dir": func(t *testing.T) store.Backend {
 			st, err := dirstore.Open(filepath.Join(t.TempDir(), "store"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			return st
 		},
-		"minio": func(t *testing.T) objects.Store {
+		"minio": func(t *testing.T) store.Backend {
 			bucket := minio.NewBucket(t, true, false)
 			st, err := s3store.New(s3store.Config{Endpoint: minio.Endpoint, Bucket: bucket, PathStyle: true, AccessKey: minio.AccessKey, SecretKey: minio.SecretKey, CAFile: minio.CAFile, UseTLS: minio.CAFile != ""})
 			if err != nil {
@@ -99,7 +99,7 @@ func TestFleetEndToEnd(t *testing.T) {
 	}
 }
 
-func fleetEndToEnd(t *testing.T, st objects.Store) {
+func fleetEndToEnd(t *testing.T, st store.Backend) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg := config.Default(t.TempDir())
 	cfg.Listen = "127.0.0.1:0"
@@ -211,7 +211,7 @@ func fleetEndToEnd(t *testing.T, st objects.Store) {
 				Status    string `json:"status"`
 			} `json:"results"`
 		}
-		if _, err := objects.GetJSON(ctx, st, o.Key, &rec); err != nil {
+		if _, err := store.GetJSON(ctx, st, o.Key, &rec); err != nil {
 			t.Fatal(err)
 		}
 		statuses[rec.Host] = map[string]string{}

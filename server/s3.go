@@ -4,12 +4,12 @@ import (
 	"context"
 
 	"github.com/auditfleet/auditfleet/server/config"
-	"github.com/auditfleet/auditfleet/server/objects"
-	"github.com/auditfleet/auditfleet/store/s3store"
+	"github.com/auditfleet/auditfleet/server/store"
+	"github.com/auditfleet/auditfleet/server/store/s3store"
 )
 
 // openS3 opens an S3-compatible store (AWS S3, MinIO, Ceph RGW, …).
-func openS3(_ context.Context, c config.S3) (objects.Store, error) {
+func openS3(_ context.Context, c config.S3) (store.Backend, error) {
 	useTLS := c.UseTLS == nil || *c.UseTLS
 	return s3store.New(s3store.Config{
 		Endpoint:      c.Endpoint,

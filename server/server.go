@@ -22,18 +22,17 @@ import (
 	"github.com/auditfleet/auditfleet/server/config"
 	"github.com/auditfleet/auditfleet/server/cycle"
 	"github.com/auditfleet/auditfleet/server/ingest"
-	"github.com/auditfleet/auditfleet/server/objects"
 	"github.com/auditfleet/auditfleet/server/org"
 	"github.com/auditfleet/auditfleet/server/registry"
-	"github.com/auditfleet/auditfleet/store"
-	"github.com/auditfleet/auditfleet/store/dirstore"
+	"github.com/auditfleet/auditfleet/server/store"
+	"github.com/auditfleet/auditfleet/server/store/dirstore"
 	"github.com/auditfleet/auditfleet/waiver"
 )
 
 // Server is an assembled auditfleet server.
 type Server struct {
 	Config   *config.Config
-	Store    objects.Store
+	Store    store.Backend
 	Tokens   *auth.Tokens
 	Registry *registry.Registry
 	Audit    *auditlog.Log
@@ -47,9 +46,9 @@ type Server struct {
 // use: it exists and nobody anonymous can read or list it. It logs the
 // bucket's versioning and object-lock state, and a warning when neither
 // protects evidence from being overwritten or deleted.
-func OpenStore(ctx context.Context, c config.Storage, log *slog.Logger) (objects.Store, error) {
+func OpenStore(ctx context.Context, c config.Storage, log *slog.Logger) (store.Backend, error) {
 	var (
-		st  objects.Store
+		st  store.Backend
 		err error
 	)
 	switch c.Type {
@@ -80,7 +79,7 @@ func OpenStore(ctx context.Context, c config.Storage, log *slog.Logger) (objects
 }
 
 // New assembles a server over an open store.
-func New(ctx context.Context, cfg *config.Config, st objects.Store, log *slog.Logger) (*Server, error) {
+func New(ctx context.Context, cfg *config.Config, st store.Backend, log *slog.Logger) (*Server, error) {
 	newEngine := func(ctx context.Context, orgDoc map[string]any) (*opa.Engine, error) {
 		return opa.New(ctx, policies.FS, opa.Options{Org: orgDoc})
 	}
@@ -183,7 +182,7 @@ func (s *Server) Bootstrap(ctx context.Context, path string) (bool, error) {
 	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
 		return false, fmt.Errorf("bootstrap: write admin token: %w", err)
 	}
-	if _, err := objects.PutJSON(ctx, s.Store, marker, map[string]any{"at": time.Now().UTC(), "token_file": path}, store.PutOptions{WriteOnce: true}); err != nil && !errors.Is(err, store.ErrExists) {
+	if _, err := store.PutJSON(ctx, s.Store, marker, map[string]any{"at": time.Now().UTC(), "token_file": path}, store.PutOptions{WriteOnce: true}); err != nil && !errors.Is(err, store.ErrExists) {
 		return false, fmt.Errorf("bootstrap: %w", err)
 	}
 	if err := s.Audit.Append(ctx, auditlog.Entry{Actor: auth.Principal{Kind: "system", ID: "auditfleet-server"}, Action: auditlog.Create, Object: "bootstrap admin token", Outcome: "ok"}); err != nil {

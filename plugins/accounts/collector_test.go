@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/auditfleet/auditfleet/facts"
 	"github.com/auditfleet/auditfleet/hostroot"
 	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
@@ -277,7 +278,7 @@ func TestInfo(t *testing.T) {
 	if got := New().Info(); got != want {
 		t.Errorf("Info() = %+v, want %+v", got, want)
 	}
-	if !sdk.ValidNamespace(New().Info().Namespace) {
+	if !facts.ValidNamespace(New().Info().Namespace) {
 		t.Errorf("namespace %q is not valid", New().Info().Namespace)
 	}
 }

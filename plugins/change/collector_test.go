@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/auditfleet/auditfleet/facts"
 	"github.com/auditfleet/auditfleet/hostroot"
 	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
@@ -245,7 +246,7 @@ func TestCollectErrors(t *testing.T) {
 
 func TestInfo(t *testing.T) {
 	i := New().Info()
-	if i.Name != "change" || i.Namespace != Namespace || i.SchemaVersion != SchemaVersion || !sdk.ValidNamespace(i.Namespace) {
+	if i.Name != "change" || i.Namespace != Namespace || i.SchemaVersion != SchemaVersion || !facts.ValidNamespace(i.Namespace) {
 		t.Errorf("Info() = %+v", i)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/auditfleet/auditfleet/facts"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
@@ -54,7 +55,7 @@ func (m *Manifest) Validate() error {
 	if b, err := hex.DecodeString(m.SHA256); err != nil || len(b) != sha256.Size {
 		errs = append(errs, fmt.Errorf("sha256 %q must be 64 hex digits", m.SHA256))
 	}
-	if !sdk.ValidNamespace(m.Namespace) {
+	if !facts.ValidNamespace(m.Namespace) {
 		errs = append(errs, fmt.Errorf("namespace %q is not valid", m.Namespace))
 	}
 	if m.ProtocolVersion != sdk.ProtocolVersion {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/auditfleet/auditfleet/facts"
 	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
@@ -283,7 +284,7 @@ func TestCollectCancelled(t *testing.T) {
 
 func TestInfo(t *testing.T) {
 	i := New().Info()
-	if i.Name != "packages" || i.Namespace != Namespace || i.SchemaVersion != SchemaVersion || !sdk.ValidNamespace(i.Namespace) {
+	if i.Name != "packages" || i.Namespace != Namespace || i.SchemaVersion != SchemaVersion || !facts.ValidNamespace(i.Namespace) {
 		t.Errorf("Info() = %+v", i)
 	}
 }

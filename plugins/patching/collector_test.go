@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/auditfleet/auditfleet/facts"
 	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
@@ -290,7 +291,7 @@ func TestCollectCancelled(t *testing.T) {
 
 func TestInfo(t *testing.T) {
 	i := New().Info()
-	if i.Name != "patching" || i.Namespace != Namespace || i.SchemaVersion != SchemaVersion || !sdk.ValidNamespace(i.Namespace) {
+	if i.Name != "patching" || i.Namespace != Namespace || i.SchemaVersion != SchemaVersion || !facts.ValidNamespace(i.Namespace) {
 		t.Errorf("Info() = %+v", i)
 	}
 }

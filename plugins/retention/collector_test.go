@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/auditfleet/auditfleet/facts"
 	"github.com/auditfleet/auditfleet/hostroot"
 	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
@@ -250,7 +251,7 @@ func TestCollectErrors(t *testing.T) {
 
 func TestInfo(t *testing.T) {
 	i := New().Info()
-	if i.Name != "retention" || i.Namespace != Namespace || i.SchemaVersion != SchemaVersion || !sdk.ValidNamespace(i.Namespace) {
+	if i.Name != "retention" || i.Namespace != Namespace || i.SchemaVersion != SchemaVersion || !facts.ValidNamespace(i.Namespace) {
 		t.Errorf("Info() = %+v", i)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/auditfleet/auditfleet/facts"
 	"github.com/auditfleet/auditfleet/plugins/sdk/proto"
 )
 
@@ -45,7 +46,7 @@ func (c *Client) Info(ctx context.Context) (Info, error) {
 		return Info{}, fmt.Errorf("collector info: %w", err)
 	}
 	i := Info{Name: r.GetName(), Version: r.GetVersion(), Namespace: r.GetNamespace(), SchemaVersion: int(r.GetSchemaVersion())}
-	if !ValidNamespace(i.Namespace) {
+	if !facts.ValidNamespace(i.Namespace) {
 		return Info{}, fmt.Errorf("collector info: namespace %q: %w", i.Namespace, ErrInvalidOutput)
 	}
 	return i, nil
@@ -83,7 +84,7 @@ func (c *Client) Collect(ctx context.Context, hostRoot string, opts json.RawMess
 }
 
 func validate(o Output) error {
-	if !ValidNamespace(o.Namespace) {
+	if !facts.ValidNamespace(o.Namespace) {
 		return fmt.Errorf("namespace %q is not valid", o.Namespace)
 	}
 	if o.SchemaVersion < 1 {

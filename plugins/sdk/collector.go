@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"regexp"
 	"time"
 
 	"github.com/auditfleet/auditfleet/hostroot"
@@ -79,9 +78,3 @@ type Collector interface {
 // collector as not applicable, with the reason, instead of as failed; the
 // controls that need its facts report not_assessed.
 var ErrNotApplicable = errors.New("not applicable to this host")
-
-var namespaceRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
-
-// ValidNamespace reports whether ns is a valid facts namespace: lower-case
-// letters, digits and underscores, starting with a letter, at most 64 bytes.
-func ValidNamespace(ns string) bool { return namespaceRE.MatchString(ns) }

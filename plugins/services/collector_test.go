@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/auditfleet/auditfleet/facts"
 	"github.com/auditfleet/auditfleet/hostroot"
 	"github.com/auditfleet/auditfleet/internal/fixture"
 	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
@@ -200,7 +201,7 @@ func TestCollectLiveClock(t *testing.T) {
 
 func TestInfo(t *testing.T) {
 	i := New().Info()
-	if i.Name != "services" || i.Namespace != Namespace || i.SchemaVersion != SchemaVersion || !sdk.ValidNamespace(i.Namespace) {
+	if i.Name != "services" || i.Namespace != Namespace || i.SchemaVersion != SchemaVersion || !facts.ValidNamespace(i.Namespace) {
 		t.Errorf("Info() = %+v", i)
 	}
 }

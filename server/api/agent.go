@@ -7,10 +7,10 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/auditfleet/auditfleet/objkey"
 	"github.com/auditfleet/auditfleet/server/auditlog"
 	"github.com/auditfleet/auditfleet/server/auth"
 	"github.com/auditfleet/auditfleet/server/ingest"
+	"github.com/auditfleet/auditfleet/server/objkey"
 	"github.com/auditfleet/auditfleet/server/registry"
 )
 

@@ -21,10 +21,10 @@ import (
 	"github.com/auditfleet/auditfleet/server/auth"
 	"github.com/auditfleet/auditfleet/server/cycle"
 	"github.com/auditfleet/auditfleet/server/ingest"
-	"github.com/auditfleet/auditfleet/server/objects"
 	"github.com/auditfleet/auditfleet/server/org"
 	"github.com/auditfleet/auditfleet/server/registry"
-	"github.com/auditfleet/auditfleet/store/dirstore"
+	"github.com/auditfleet/auditfleet/server/store"
+	"github.com/auditfleet/auditfleet/server/store/dirstore"
 )
 
 // testNow is the fixed time of the API tests.
@@ -34,7 +34,7 @@ var testNow = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 type env struct {
 	t      *testing.T
 	srv    *httptest.Server
-	store  objects.Store
+	store  store.Backend
 	tokens map[auth.Role]string
 	secret string // an enroll secret
 	api    *Server

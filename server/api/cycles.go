@@ -4,10 +4,9 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/auditfleet/auditfleet/objkey"
 	"github.com/auditfleet/auditfleet/server/auth"
-	"github.com/auditfleet/auditfleet/server/objects"
-	"github.com/auditfleet/auditfleet/store"
+	"github.com/auditfleet/auditfleet/server/objkey"
+	"github.com/auditfleet/auditfleet/server/store"
 )
 
 func (s *Server) listCycles(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
@@ -36,7 +35,7 @@ func (s *Server) cycleScorecard(w http.ResponseWriter, r *http.Request, _ auth.P
 	if err != nil {
 		return errorf(http.StatusBadRequest, "bad_request", err.Error())
 	}
-	b, _, err := objects.GetBytes(r.Context(), s.Store, objkey.FleetScorecard(c))
+	b, _, err := store.GetBytes(r.Context(), s.Store, objkey.FleetScorecard(c))
 	if errors.Is(err, store.ErrNotFound) {
 		return errorf(http.StatusNotFound, "not_found", "cycle "+c.String()+" has no scorecard (not closed yet)")
 	}

@@ -7,11 +7,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/auditfleet/auditfleet/objkey"
 	"github.com/auditfleet/auditfleet/server/auditlog"
 	"github.com/auditfleet/auditfleet/server/auth"
-	"github.com/auditfleet/auditfleet/server/objects"
+	"github.com/auditfleet/auditfleet/server/objkey"
 	"github.com/auditfleet/auditfleet/server/registry"
+	"github.com/auditfleet/auditfleet/server/store"
 )
 
 func (s *Server) hostID(r *http.Request) (objkey.HostID, error) {
@@ -88,7 +88,7 @@ func (s *Server) hostDoc(w http.ResponseWriter, r *http.Request, prefix func(obj
 	if err != nil {
 		return err
 	}
-	b, _, err := objects.GetBytes(r.Context(), s.Store, key)
+	b, _, err := store.GetBytes(r.Context(), s.Store, key)
 	if err != nil {
 		return err
 	}

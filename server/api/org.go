@@ -6,10 +6,10 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/auditfleet/auditfleet/objkey"
 	"github.com/auditfleet/auditfleet/server/auth"
+	"github.com/auditfleet/auditfleet/server/objkey"
 	"github.com/auditfleet/auditfleet/server/org"
-	"github.com/auditfleet/auditfleet/store"
+	"github.com/auditfleet/auditfleet/server/store"
 )
 
 func (s *Server) orgKind(r *http.Request) (objkey.OrgKind, error) {

@@ -19,9 +19,9 @@ import (
 	"github.com/auditfleet/auditfleet/server/auth"
 	"github.com/auditfleet/auditfleet/server/cycle"
 	"github.com/auditfleet/auditfleet/server/ingest"
-	"github.com/auditfleet/auditfleet/server/objects"
 	"github.com/auditfleet/auditfleet/server/org"
 	"github.com/auditfleet/auditfleet/server/registry"
+	"github.com/auditfleet/auditfleet/server/store"
 )
 
 // Config holds the API's limits and policies.
@@ -39,7 +39,7 @@ type Config struct {
 
 // Server serves the API.
 type Server struct {
-	Store    objects.Store
+	Store    store.Backend
 	Tokens   *auth.Tokens
 	Registry *registry.Registry
 	Ingest   *ingest.Ingester

@@ -6,10 +6,9 @@ import (
 	"iter"
 	"time"
 
-	"github.com/auditfleet/auditfleet/objkey"
 	"github.com/auditfleet/auditfleet/server/auth"
-	"github.com/auditfleet/auditfleet/server/objects"
-	"github.com/auditfleet/auditfleet/store"
+	"github.com/auditfleet/auditfleet/server/objkey"
+	"github.com/auditfleet/auditfleet/server/store"
 )
 
 // Actions recorded in the log, after the s.62 operation types.
@@ -36,7 +35,7 @@ type Entry struct {
 
 // Log appends entries to object storage.
 type Log struct {
-	Store objects.Store
+	Store store.Backend
 	Now   func() time.Time
 }
 
@@ -54,7 +53,7 @@ func (l *Log) Append(ctx context.Context, e Entry) error {
 	if err != nil {
 		return fmt.Errorf("audit log: %w", err)
 	}
-	if _, err := objects.PutJSON(ctx, l.Store, key, e, store.PutOptions{WriteOnce: true}); err != nil {
+	if _, err := store.PutJSON(ctx, l.Store, key, e, store.PutOptions{WriteOnce: true}); err != nil {
 		return fmt.Errorf("audit log: %w", err)
 	}
 	return nil
@@ -71,7 +70,7 @@ func (l *Log) Entries(ctx context.Context, from, to time.Time) iter.Seq2[Entry, 
 					return
 				}
 				var e Entry
-				if _, err := objects.GetJSON(ctx, l.Store, o.Key, &e); err != nil {
+				if _, err := store.GetJSON(ctx, l.Store, o.Key, &e); err != nil {
 					if !yield(Entry{}, err) {
 						return
 					}

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/server/auth"
-	"github.com/auditfleet/auditfleet/store/dirstore"
+	"github.com/auditfleet/auditfleet/server/store/dirstore"
 )
 
 func TestAppendAndEntries(t *testing.T) {

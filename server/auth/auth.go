@@ -11,9 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/auditfleet/auditfleet/objkey"
-	"github.com/auditfleet/auditfleet/server/objects"
-	"github.com/auditfleet/auditfleet/store"
+	"github.com/auditfleet/auditfleet/server/objkey"
+	"github.com/auditfleet/auditfleet/server/store"
 )
 
 // Role is what a principal may do.
@@ -91,7 +90,7 @@ var ErrUnauthenticated = errors.New("unauthenticated")
 
 // Tokens stores and looks up tokens.
 type Tokens struct {
-	Store objects.Store
+	Store store.Backend
 	Now   func() time.Time
 }
 
@@ -109,7 +108,7 @@ func (t *Tokens) Issue(ctx context.Context, p Principal, prefix string, expires 
 	}
 	secret, h := NewSecret(prefix)
 	rec := Token{Principal: p, Created: t.now().UTC(), Expires: expires}
-	if _, err := objects.PutJSON(ctx, t.Store, objkey.Token(h), rec, store.PutOptions{WriteOnce: true}); err != nil {
+	if _, err := store.PutJSON(ctx, t.Store, objkey.Token(h), rec, store.PutOptions{WriteOnce: true}); err != nil {
 		return "", objkey.Hash{}, fmt.Errorf("issue token for %s %s: %w", p.Kind, p.ID, err)
 	}
 	return secret, h, nil
@@ -129,7 +128,7 @@ func (t *Tokens) Authenticate(ctx context.Context, secret string) (Principal, er
 		return Principal{}, ErrUnauthenticated
 	}
 	var rec Token
-	if _, err := objects.GetJSON(ctx, t.Store, objkey.Token(Hash(secret)), &rec); err != nil {
+	if _, err := store.GetJSON(ctx, t.Store, objkey.Token(Hash(secret)), &rec); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return Principal{}, ErrUnauthenticated
 		}

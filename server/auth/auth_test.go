@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/auditfleet/auditfleet/store/dirstore"
+	"github.com/auditfleet/auditfleet/server/store/dirstore"
 )
 
 func TestAllows(t *testing.T) {

@@ -13,11 +13,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/auditfleet/auditfleet/objkey"
 	"github.com/auditfleet/auditfleet/server"
 	"github.com/auditfleet/auditfleet/server/auditlog"
 	"github.com/auditfleet/auditfleet/server/auth"
 	"github.com/auditfleet/auditfleet/server/config"
+	"github.com/auditfleet/auditfleet/server/objkey"
 	"github.com/auditfleet/auditfleet/version"
 )
 

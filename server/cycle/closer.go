@@ -8,13 +8,12 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/auditfleet/auditfleet/objkey"
 	"github.com/auditfleet/auditfleet/result"
-	"github.com/auditfleet/auditfleet/scoring"
+	"github.com/auditfleet/auditfleet/scorecard"
 	"github.com/auditfleet/auditfleet/server/ingest"
-	"github.com/auditfleet/auditfleet/server/objects"
+	"github.com/auditfleet/auditfleet/server/objkey"
 	"github.com/auditfleet/auditfleet/server/registry"
-	"github.com/auditfleet/auditfleet/store"
+	"github.com/auditfleet/auditfleet/server/store"
 )
 
 // MissedControl is the control for hosts that stop reporting.
@@ -27,13 +26,13 @@ type Hosts interface {
 
 // Closer writes the fleet scorecard of a cycle once it has ended.
 type Closer struct {
-	Store    objects.Store
+	Store    store.Backend
 	Hosts    Hosts
 	Schedule *Schedule
 	// Controls is the catalogue, so a control no host reported still
 	// counts.
 	Controls   []result.Control
-	Thresholds scoring.Thresholds
+	Thresholds scorecard.Thresholds
 	// MissedCycles is how many consecutive missed cycles fail ICO-MON-02
 	// (default 2).
 	MissedCycles int
@@ -44,10 +43,10 @@ type Closer struct {
 // Closed is a cycle's fleet scorecard with the difference from the cycle
 // before, as stored at scorecards/<cycle>/fleet.json.
 type Closed struct {
-	scoring.FleetScorecard
+	scorecard.Fleet
 	// Previous is the cycle compared against, if it had a scorecard.
-	Previous string       `json:"previous_cycle,omitempty"`
-	Change   scoring.Diff `json:"change"`
+	Previous string         `json:"previous_cycle,omitempty"`
+	Change   scorecard.Diff `json:"change"`
 	// Hosts counts enrolled (active) hosts, those that reported, and those
 	// that missed MissedCycles or more cycles in a row.
 	Enrolled int `json:"enrolled_hosts"`
@@ -68,12 +67,12 @@ func (c *Closer) now() time.Time {
 func (c *Closer) Close(ctx context.Context, id objkey.CycleID) (*Closed, error) {
 	key := objkey.FleetScorecard(id)
 	var existing Closed
-	if _, err := objects.GetJSON(ctx, c.Store, key, &existing); err == nil {
+	if _, err := store.GetJSON(ctx, c.Store, key, &existing); err == nil {
 		return &existing, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("close cycle %s: %w", id, err)
 	}
-	fleet, err := scoring.NewFleet(scoring.Options{Thresholds: c.Thresholds, Controls: c.Controls})
+	fleet, err := scorecard.NewTally(scorecard.Options{Thresholds: c.Thresholds, Controls: c.Controls})
 	if err != nil {
 		return nil, fmt.Errorf("close cycle %s: %w", id, err)
 	}
@@ -124,18 +123,18 @@ func (c *Closer) Close(ctx context.Context, id objkey.CycleID) (*Closed, error) 
 	}
 	card := fleet.Scorecard()
 	card.Cycle, card.GeneratedAt = id.String(), c.now()
-	out.FleetScorecard = *card
-	var prevCard *scoring.FleetScorecard
+	out.Fleet = *card
+	var prevCard *scorecard.Fleet
 	if prev, err := c.Schedule.Previous(id); err == nil {
 		var p Closed
-		if _, err := objects.GetJSON(ctx, c.Store, objkey.FleetScorecard(prev), &p); err == nil {
-			prevCard, out.Previous = &p.FleetScorecard, prev.String()
+		if _, err := store.GetJSON(ctx, c.Store, objkey.FleetScorecard(prev), &p); err == nil {
+			prevCard, out.Previous = &p.Fleet, prev.String()
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return nil, fmt.Errorf("close cycle %s: previous scorecard: %w", id, err)
 		}
 	}
-	out.Change = scoring.Compare(prevCard, card)
-	if _, err := objects.PutJSON(ctx, c.Store, key, out, store.PutOptions{WriteOnce: true}); err != nil {
+	out.Change = scorecard.Compare(prevCard, card)
+	if _, err := store.PutJSON(ctx, c.Store, key, out, store.PutOptions{WriteOnce: true}); err != nil {
 		if errors.Is(err, store.ErrExists) {
 			return c.Close(ctx, id) // another replica closed it first
 		}
@@ -169,7 +168,7 @@ func (c *Closer) latest(ctx context.Context, id objkey.CycleID, h objkey.HostID)
 		return ingest.Record{}, false, nil
 	}
 	var rec ingest.Record
-	if _, err := objects.GetJSON(ctx, c.Store, key, &rec); err != nil {
+	if _, err := store.GetJSON(ctx, c.Store, key, &rec); err != nil {
 		return ingest.Record{}, false, err
 	}
 	return rec, true, nil

@@ -5,15 +5,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/auditfleet/auditfleet/objkey"
 	"github.com/auditfleet/auditfleet/result"
 	"github.com/auditfleet/auditfleet/scorecard"
 	"github.com/auditfleet/auditfleet/server/auth"
 	"github.com/auditfleet/auditfleet/server/ingest"
-	"github.com/auditfleet/auditfleet/server/objects"
+	"github.com/auditfleet/auditfleet/server/objkey"
 	"github.com/auditfleet/auditfleet/server/registry"
-	"github.com/auditfleet/auditfleet/store"
-	"github.com/auditfleet/auditfleet/store/dirstore"
+	"github.com/auditfleet/auditfleet/server/store"
+	"github.com/auditfleet/auditfleet/server/store/dirstore"
 )
 
 // TestCloseCountsSilentHosts closes three daily cycles of a fleet where
@@ -60,7 +59,7 @@ func TestCloseCountsSilentHosts(t *testing.T) {
 		rid, _ := objkey.ParseReportID(fmt16(cycle.Time().Unix()) + fmt16(int64(len(name))))
 		rs := []result.Result{{ControlID: "ICO-ACC-01", Title: "Dormant accounts disabled", Area: "RMS", Severity: result.High, Status: status}}
 		rec := ingest.Record{HostID: h.ID.String(), CycleID: cycle.String(), Host: scorecard.Host{Host: name, Results: rs}}
-		if _, err := objects.PutJSON(ctx, st, objkey.Results(cycle, h.ID, rid), rec, store.PutOptions{WriteOnce: true}); err != nil {
+		if _, err := store.PutJSON(ctx, st, objkey.Results(cycle, h.ID, rid), rec, store.PutOptions{WriteOnce: true}); err != nil {
 			t.Fatal(err)
 		}
 		if err := reg.RecordReport(ctx, h, cycle, now); err != nil {

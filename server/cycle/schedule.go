@@ -6,7 +6,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"github.com/auditfleet/auditfleet/objkey"
+	"github.com/auditfleet/auditfleet/server/objkey"
 )
 
 // Schedule is a parsed cycle schedule.

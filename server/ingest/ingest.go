@@ -12,13 +12,11 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/auditfleet/auditfleet/facts"
-	"github.com/auditfleet/auditfleet/objkey"
 	"github.com/auditfleet/auditfleet/opa"
-	"github.com/auditfleet/auditfleet/plugins/sdk"
 	"github.com/auditfleet/auditfleet/result"
 	"github.com/auditfleet/auditfleet/scorecard"
-	"github.com/auditfleet/auditfleet/server/objects"
-	"github.com/auditfleet/auditfleet/store"
+	"github.com/auditfleet/auditfleet/server/objkey"
+	"github.com/auditfleet/auditfleet/server/store"
 )
 
 // Evaluator evaluates one host's input; *opa.Engine implements it. Each
@@ -46,7 +44,7 @@ type Host struct {
 
 // Ingester stores and evaluates reports.
 type Ingester struct {
-	Store  objects.Store
+	Store  store.Backend
 	Engine Evaluator
 	// ValidateFacts checks one namespace's facts against its schema; nil
 	// skips schema checks. It returns nil for namespaces it does not know.
@@ -104,13 +102,13 @@ func (in *Ingester) Ingest(ctx context.Context, h Host, c objkey.CycleID, body [
 	rc := Receipt{ReportID: rid.String(), CycleID: c.String()}
 	factsKey, resultsKey := objkey.Facts(c, h.ID, rid), objkey.Results(c, h.ID, rid)
 
-	_, err = objects.PutBytes(ctx, in.Store, factsKey, body, in.evidence(now))
+	_, err = store.PutBytes(ctx, in.Store, factsKey, body, in.evidence(now))
 	switch {
 	case errors.Is(err, store.ErrExists):
 		// The same report ID again: it must be the same report. If its
 		// results were stored too there is nothing to do; if a crash came
 		// between the two writes, finish the job.
-		stored, _, err := objects.GetBytes(ctx, in.Store, factsKey)
+		stored, _, err := store.GetBytes(ctx, in.Store, factsKey)
 		if err != nil {
 			return Receipt{}, fmt.Errorf("ingest report %s of %s: %w", rid, h.ID, err)
 		}
@@ -119,7 +117,7 @@ func (in *Ingester) Ingest(ctx context.Context, h Host, c objkey.CycleID, body [
 		}
 		rc.Duplicate = true
 		var rec Record
-		if _, err := objects.GetJSON(ctx, in.Store, resultsKey, &rec); err == nil {
+		if _, err := store.GetJSON(ctx, in.Store, resultsKey, &rec); err == nil {
 			rc.Summary = rec.Summary
 			return rc, nil
 		} else if !errors.Is(err, store.ErrNotFound) {
@@ -139,7 +137,7 @@ func (in *Ingester) Ingest(ctx context.Context, h Host, c objkey.CycleID, body [
 	}
 	card := scorecard.ForHost(doc, results, now, revision)
 	rec := Record{HostID: h.ID.String(), CycleID: c.String(), Host: *card}
-	if _, err := objects.PutJSON(ctx, in.Store, resultsKey, rec, in.evidence(now)); err != nil && !errors.Is(err, store.ErrExists) {
+	if _, err := store.PutJSON(ctx, in.Store, resultsKey, rec, in.evidence(now)); err != nil && !errors.Is(err, store.ErrExists) {
 		return Receipt{}, fmt.Errorf("ingest report %s of %s: %w", rid, h.ID, err)
 	}
 	rc.Summary = card.Summary
@@ -175,7 +173,7 @@ func (in *Ingester) decode(body []byte, now time.Time) (*facts.Document, objkey.
 	var errs []error
 	for _, ns := range namespaces {
 		raw := bytes.TrimSpace(doc.Facts[ns])
-		if !sdk.ValidNamespace(ns) {
+		if !facts.ValidNamespace(ns) {
 			errs = append(errs, fmt.Errorf("facts namespace %q is not valid", ns))
 			continue
 		}
@@ -207,7 +205,7 @@ type cycleState struct {
 }
 
 func (in *Ingester) ensureCycle(ctx context.Context, c objkey.CycleID, now time.Time) error {
-	_, err := objects.PutJSON(ctx, in.Store, objkey.Cycle(c), cycleState{CycleID: c.String(), Opened: now}, store.PutOptions{WriteOnce: true})
+	_, err := store.PutJSON(ctx, in.Store, objkey.Cycle(c), cycleState{CycleID: c.String(), Opened: now}, store.PutOptions{WriteOnce: true})
 	if err != nil && !errors.Is(err, store.ErrExists) {
 		return fmt.Errorf("open cycle %s: %w", c, err)
 	}

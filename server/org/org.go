@@ -11,11 +11,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/auditfleet/auditfleet/objkey"
 	"github.com/auditfleet/auditfleet/opa"
 	"github.com/auditfleet/auditfleet/orgdata"
-	"github.com/auditfleet/auditfleet/server/objects"
-	"github.com/auditfleet/auditfleet/store"
+	"github.com/auditfleet/auditfleet/server/objkey"
+	"github.com/auditfleet/auditfleet/server/store"
 )
 
 // MaxUploadBytes bounds one organisation data document.
@@ -48,7 +47,7 @@ var ErrMediaType = errors.New("unsupported media type")
 
 // Org stores organisation data and keeps the current snapshot.
 type Org struct {
-	Store objects.Store
+	Store store.Backend
 	// NewEngine builds the policy engine over organisation data (data.org).
 	NewEngine func(ctx context.Context, org map[string]any) (*opa.Engine, error)
 	// Controls are the known control IDs, for validating waivers.
@@ -106,12 +105,12 @@ func (o *Org) Upload(ctx context.Context, kind objkey.OrgKind, contentType strin
 	if err != nil {
 		return Pointer{}, err
 	}
-	o2, err := objects.PutBytes(ctx, o.Store, objkey.OrgData(kind, v, f), data, store.PutOptions{WriteOnce: true, ContentType: "text/plain; charset=utf-8"})
+	o2, err := store.PutBytes(ctx, o.Store, objkey.OrgData(kind, v, f), data, store.PutOptions{WriteOnce: true, ContentType: "text/plain; charset=utf-8"})
 	if err != nil {
 		return Pointer{}, fmt.Errorf("store %s: %w", kind, err)
 	}
 	p := Pointer{Kind: kind.String(), Version: v.String(), Format: f.String(), SHA256: o2.SHA256, UploadedBy: who, UploadedAt: now}
-	if _, err := objects.PutJSON(ctx, o.Store, objkey.OrgCurrent(kind), p, store.PutOptions{}); err != nil {
+	if _, err := store.PutJSON(ctx, o.Store, objkey.OrgCurrent(kind), p, store.PutOptions{}); err != nil {
 		return Pointer{}, fmt.Errorf("make %s current: %w", kind, err)
 	}
 	o.mu.Lock()
@@ -123,14 +122,14 @@ func (o *Org) Upload(ctx context.Context, kind objkey.OrgKind, contentType strin
 // Get returns the current document of kind and its pointer.
 func (o *Org) Get(ctx context.Context, kind objkey.OrgKind) ([]byte, Pointer, error) {
 	var p Pointer
-	if _, err := objects.GetJSON(ctx, o.Store, objkey.OrgCurrent(kind), &p); err != nil {
+	if _, err := store.GetJSON(ctx, o.Store, objkey.OrgCurrent(kind), &p); err != nil {
 		return nil, Pointer{}, err
 	}
 	key, err := dataKey(kind, p)
 	if err != nil {
 		return nil, Pointer{}, err
 	}
-	b, _, err := objects.GetBytes(ctx, o.Store, key)
+	b, _, err := store.GetBytes(ctx, o.Store, key)
 	return b, p, err
 }
 
@@ -162,7 +161,7 @@ func (o *Org) Current(ctx context.Context) (*Snapshot, error) {
 	var ids []string
 	for _, k := range objkey.OrgKinds() {
 		var p Pointer
-		if _, err := objects.GetJSON(ctx, o.Store, objkey.OrgCurrent(k), &p); err != nil {
+		if _, err := store.GetJSON(ctx, o.Store, objkey.OrgCurrent(k), &p); err != nil {
 			if errors.Is(err, store.ErrNotFound) {
 				continue
 			}
@@ -187,7 +186,7 @@ func (o *Org) Current(ctx context.Context) (*Snapshot, error) {
 		if err != nil {
 			return nil, err
 		}
-		b, _, err := objects.GetBytes(ctx, o.Store, dk)
+		b, _, err := store.GetBytes(ctx, o.Store, dk)
 		if err != nil {
 			return nil, fmt.Errorf("organisation data: %w", err)
 		}

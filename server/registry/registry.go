@@ -9,10 +9,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/auditfleet/auditfleet/objkey"
 	"github.com/auditfleet/auditfleet/server/auth"
-	"github.com/auditfleet/auditfleet/server/objects"
-	"github.com/auditfleet/auditfleet/store"
+	"github.com/auditfleet/auditfleet/server/objkey"
+	"github.com/auditfleet/auditfleet/server/store"
 )
 
 // Host states.
@@ -85,7 +84,7 @@ var (
 
 // Registry manages hosts in object storage.
 type Registry struct {
-	Store  objects.Store
+	Store  store.Backend
 	Tokens *auth.Tokens
 	Now    func() time.Time
 }
@@ -102,7 +101,7 @@ func (r *Registry) now() time.Time {
 func (r *Registry) CreateEnrollSecret(ctx context.Context, name string, expires *time.Time) (string, error) {
 	secret, h := auth.NewSecret(auth.EnrollSecretPrefix)
 	rec := EnrollSecret{Name: name, Created: r.now(), Expires: expires}
-	if _, err := objects.PutJSON(ctx, r.Store, objkey.EnrollSecret(h), rec, store.PutOptions{WriteOnce: true}); err != nil {
+	if _, err := store.PutJSON(ctx, r.Store, objkey.EnrollSecret(h), rec, store.PutOptions{WriteOnce: true}); err != nil {
 		return "", fmt.Errorf("create enroll secret %q: %w", name, err)
 	}
 	return secret, nil
@@ -113,7 +112,7 @@ func (r *Registry) checkEnrollSecret(ctx context.Context, secret string) error {
 		return ErrBadSecret
 	}
 	var rec EnrollSecret
-	if _, err := objects.GetJSON(ctx, r.Store, objkey.EnrollSecret(auth.Hash(secret)), &rec); err != nil {
+	if _, err := store.GetJSON(ctx, r.Store, objkey.EnrollSecret(auth.Hash(secret)), &rec); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return ErrBadSecret
 		}
@@ -145,16 +144,16 @@ func (r *Registry) Enroll(ctx context.Context, secret string, req EnrollRequest)
 		exists bool
 	)
 	var mi machineIndex
-	_, err := objects.GetJSON(ctx, r.Store, idx, &mi)
+	_, err := store.GetJSON(ctx, r.Store, idx, &mi)
 	switch {
 	case err == nil:
-		if _, err := objects.GetJSON(ctx, r.Store, objkey.Host(mi.HostID), &h); err != nil {
+		if _, err := store.GetJSON(ctx, r.Store, objkey.Host(mi.HostID), &h); err != nil {
 			return objkey.HostID{}, "", fmt.Errorf("enroll: read host %s: %w", mi.HostID, err)
 		}
 		exists = true
 	case errors.Is(err, store.ErrNotFound):
 		id := objkey.NewHostID()
-		if _, err := objects.PutJSON(ctx, r.Store, idx, machineIndex{HostID: id}, store.PutOptions{WriteOnce: true}); err != nil {
+		if _, err := store.PutJSON(ctx, r.Store, idx, machineIndex{HostID: id}, store.PutOptions{WriteOnce: true}); err != nil {
 			if errors.Is(err, store.ErrExists) {
 				// Another replica enrolled this machine at the same moment.
 				return r.Enroll(ctx, secret, req)
@@ -189,7 +188,7 @@ func (r *Registry) Enroll(ctx context.Context, secret string, req EnrollRequest)
 }
 
 func (r *Registry) put(ctx context.Context, h Host) error {
-	if _, err := objects.PutJSON(ctx, r.Store, objkey.Host(h.ID), h, store.PutOptions{}); err != nil {
+	if _, err := store.PutJSON(ctx, r.Store, objkey.Host(h.ID), h, store.PutOptions{}); err != nil {
 		return fmt.Errorf("save host %s: %w", h.ID, err)
 	}
 	return nil
@@ -198,7 +197,7 @@ func (r *Registry) put(ctx context.Context, h Host) error {
 // Get returns a host's registry entry.
 func (r *Registry) Get(ctx context.Context, id objkey.HostID) (Host, error) {
 	var h Host
-	if _, err := objects.GetJSON(ctx, r.Store, objkey.Host(id), &h); err != nil {
+	if _, err := store.GetJSON(ctx, r.Store, objkey.Host(id), &h); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return Host{}, fmt.Errorf("host %s: %w", id, ErrNotFound)
 		}
@@ -239,7 +238,7 @@ func (r *Registry) List(ctx context.Context) iter.Seq2[Host, error] {
 				return
 			}
 			var h Host
-			if _, err := objects.GetJSON(ctx, r.Store, o.Key, &h); err != nil {
+			if _, err := store.GetJSON(ctx, r.Store, o.Key, &h); err != nil {
 				if !yield(Host{}, err) {
 					return
 				}

@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/auditfleet/auditfleet/objkey"
 	"github.com/auditfleet/auditfleet/server/auth"
-	"github.com/auditfleet/auditfleet/store"
-	"github.com/auditfleet/auditfleet/store/dirstore"
+	"github.com/auditfleet/auditfleet/server/objkey"
+	"github.com/auditfleet/auditfleet/server/store"
+	"github.com/auditfleet/auditfleet/server/store/dirstore"
 )
 
 func newRegistry(t *testing.T) (*Registry, *dirstore.Store) {
