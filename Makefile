@@ -81,7 +81,7 @@ bench: ## Print the speed and memory figures: policy evaluation (hosts/s on one 
 docs: ## Regenerate docs/controls.md from the policies' metadata
 	$(GO) test ./catalogue/ -run TestDocumentUpToDate -update
 
-lifecycle: ## Regenerate policies/lifecycle/data.json from ../shared/reference/os-lifecycles.json
+lifecycle: ## Regenerate policies/lifecycle/data.json from internal/lifecycle/source/os-lifecycles.json
 	$(GO) generate ./internal/lifecycle/...
 
 proto: ## Regenerate the collector protocol's Go code (needs protoc)

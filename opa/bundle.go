@@ -57,8 +57,10 @@ func BuildBundle(fsys fs.FS, revision string, privateKeyPEM []byte) ([]byte, err
 }
 
 // OpenBundle reads a signed bundle, verifies its signature against the PEM
-// public key, and returns its policy tree (for New) and its revision. An
-// unsigned, tampered or wrongly signed bundle is refused.
+// public key, and returns its policy tree (for New) and its revision. The
+// tree holds the bundle's modules and, in data.json, all its data: an
+// engine on it reads the bundle's data.lifecycle, never the built-in one.
+// An unsigned, tampered or wrongly signed bundle is refused.
 func OpenBundle(r io.Reader, publicKeyPEM []byte) (fs.FS, string, error) {
 	alg, err := keyAlgorithm(publicKeyPEM, false)
 	if err != nil {

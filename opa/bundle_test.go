@@ -10,8 +10,11 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"io"
+	"io/fs"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -191,5 +194,39 @@ func TestBundleRefused(t *testing.T) {
 				t.Errorf("OpenBundle error %q does not mention %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestBundleCarriesLifecycle checks that a bundle of the built-in policies
+// carries their lifecycle data, so an engine on the bundle reads the
+// bundle's data.lifecycle and nothing built in.
+func TestBundleCarriesLifecycle(t *testing.T) {
+	priv, pub := keyPair(t, "ec")
+	b, err := BuildBundle(policies.FS, "r1", priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys, _, err := OpenBundle(bytes.NewReader(b), pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := fs.ReadFile(fsys, "data.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var data map[string]any
+	if err := json.Unmarshal(raw, &data); err != nil {
+		t.Fatal(err)
+	}
+	builtinRaw, err := fs.ReadFile(policies.FS, "lifecycle/data.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var builtin any
+	if err := json.Unmarshal(builtinRaw, &builtin); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(data["lifecycle"], builtin) {
+		t.Errorf("the bundle's data.lifecycle differs from policies/lifecycle/data.json")
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/auditfleet/auditfleet/internal/lifecycle"
 )
 
 // writeKeys writes an ECDSA P-256 key pair as PEM files.
@@ -87,6 +89,118 @@ func TestScanWithSignedBundle(t *testing.T) {
 			}
 			if !strings.Contains(stderr, tt.want) {
 				t.Errorf("stderr %q lacks %q", stderr, tt.want)
+			}
+		})
+	}
+}
+
+// TestBundleLifecycle gives a fleet newer end-of-life dates through the
+// bundle: a bundle built with --lifecycle carrying a later end of Debian
+// 11 LTS turns the debian11-eol host's ICO-SEC-01 failure into a pass
+// under scan --bundle, and the result names the bundle's lifecycle
+// source, not the built-in one.
+func TestBundleLifecycle(t *testing.T) {
+	dir := t.TempDir()
+	priv, pub := writeKeys(t, dir, "signing")
+	raw, err := os.ReadFile("../../policies/lifecycle/data.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := lifecycle.ParseDocument(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	builtin := doc.Source.Repository + "@" + doc.Source.Commit
+	rel := doc.Products["debian"].Releases["11"]
+	if rel.EOES == nil || rel.EOES.Day >= "2026-11-20" {
+		t.Fatalf("built-in Debian 11 end of LTS %v: the test needs one before %s", rel.EOES, evalTime)
+	}
+	rel.EOES = &lifecycle.Date{Day: "2028-06-30"}
+	doc.Products["debian"].Releases["11"] = rel
+	doc.Source.Commit, doc.Source.CommitDate = "1111111111111111111111111111111111111111", "2026-11-01"
+	newer := doc.Source.Repository + "@" + doc.Source.Commit
+	data, err := doc.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lifecyclePath := filepath.Join(dir, "lifecycle.json")
+	if err := os.WriteFile(lifecyclePath, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	plugins := filepath.Join(binDir, "plugins")
+	root := "../../testdata/hosts/debian11-eol"
+	for _, tt := range []struct {
+		name       string
+		args       []string
+		source     string
+		status     string
+		evidenceIn string
+	}{
+		{"built-in lifecycle data", nil, builtin, "fail", "free Debian LTS ended 2026-08-31"},
+		{"--lifecycle", []string{"--lifecycle", lifecyclePath}, newer, "pass", "free Debian LTS until 2028-06-30"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			bundle := filepath.Join(t.TempDir(), "policies.tar.gz")
+			stdout, stderr, code := agentCmd(t, append([]string{"bundle", "build", "--signing-key", priv, "--out", bundle, "--revision", "r1"}, tt.args...)...)
+			if code != 0 || !strings.Contains(stdout, "lifecycle data "+tt.source) {
+				t.Fatalf("bundle build: exit %d, stdout %q (want it to name %s): %s", code, stdout, tt.source, stderr)
+			}
+			stdout, stderr, code = agentCmd(t, "bundle", "verify", "--bundle-key", pub, bundle)
+			if code != 0 || !strings.Contains(stdout, "lifecycle data "+tt.source) {
+				t.Errorf("bundle verify: exit %d, stdout %q (want it to name %s): %s", code, stdout, tt.source, stderr)
+			}
+			stdout, stderr, _ = agentCmd(t, "scan", "--bundle", bundle, "--bundle-key", pub, "--host-root", root, "--plugin-dir", plugins, "--format", "json", "--at", evalTime)
+			var res scanDoc
+			if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+				t.Fatalf("scan --bundle: %v: %s", err, stderr)
+			}
+			found := false
+			for _, r := range res.Results {
+				if r.ControlID != "ICO-SEC-01" {
+					continue
+				}
+				found = true
+				if r.Status != tt.status {
+					t.Errorf("ICO-SEC-01 = %s, want %s (evidence %+v)", r.Status, tt.status, r.Evidence)
+				}
+				if r.Sources["lifecycle"] != tt.source {
+					t.Errorf("ICO-SEC-01 sources.lifecycle = %q, want the bundle's %q", r.Sources["lifecycle"], tt.source)
+				}
+				if len(r.Evidence) != 1 || !strings.Contains(r.Evidence[0].Detail, tt.evidenceIn) {
+					t.Errorf("ICO-SEC-01 evidence %+v, want %q", r.Evidence, tt.evidenceIn)
+				}
+			}
+			if !found {
+				t.Fatalf("no ICO-SEC-01 result: %s", stdout)
+			}
+		})
+	}
+
+	// A lifecycle document that fails lifecycle.ParseDocument is refused
+	// before anything is signed; the endoflife.date source file given by
+	// mistake is the likely one.
+	bad := filepath.Join(dir, "bad.json")
+	badData := strings.Replace(string(data), `"eol": "2024-08-14"`, `"eol": "14/08/2024"`, 1)
+	if badData == string(data) {
+		t.Fatal("no Debian 11 eol to break")
+	}
+	if err := os.WriteFile(bad, []byte(badData), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ name, file, want string }{
+		{"endoflife.date source", "../../internal/lifecycle/source/os-lifecycles.json", "decode lifecycle document"},
+		{"bad date", bad, "parse date"},
+		{"missing", filepath.Join(dir, "absent.json"), "no such file"},
+	} {
+		t.Run("refused/"+tt.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "policies.tar.gz")
+			_, stderr, code := agentCmd(t, "bundle", "build", "--signing-key", priv, "--out", out, "--lifecycle", tt.file)
+			if code != ExitError || !strings.Contains(stderr, "lifecycle data") || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q; want %d and an error about the lifecycle data (%q)", code, stderr, ExitError, tt.want)
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("a bundle was written: %v", err)
 			}
 		})
 	}

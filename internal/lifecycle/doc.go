@@ -4,9 +4,11 @@
 // security support of each release, and whether extended support after
 // that is free or needs a paid entitlement.
 //
-// The product table in products.go records, with a justification for each
-// entry, the decisions endoflife.date does not make for us. Regenerate
-// policies/lifecycle/data.json with
+// The endoflife.date data is committed in source/os-lifecycles.json
+// (source/README.md names its origin, revision and licence, and how to
+// refresh it). The product table in products.go records, with a
+// justification for each entry, the decisions endoflife.date does not
+// make for us. Regenerate policies/lifecycle/data.json with
 //
 //	go generate ./internal/lifecycle/...
 package lifecycle

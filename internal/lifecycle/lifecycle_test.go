@@ -3,7 +3,6 @@ package lifecycle
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -187,9 +186,8 @@ func TestBuildRefuses(t *testing.T) {
 func products(src map[string]any) map[string]any { return src["products"].(map[string]any) }
 
 // TestCommittedDataCurrent regenerates policies/lifecycle/data.json from the
-// shared reference file and fails when the committed copy differs. The
-// reference file lives beside the clone; without it the test fails unless
-// AUDITFLEET_NO_SHARED=1 says it is knowingly absent.
+// reference file kept in the repository (SourcePath) and fails when the
+// committed copy differs.
 func TestCommittedDataCurrent(t *testing.T) {
 	root, err := RepoRoot(".")
 	if err != nil {
@@ -197,15 +195,8 @@ func TestCommittedDataCurrent(t *testing.T) {
 	}
 	srcPath := filepath.Join(root, SourcePath)
 	raw, err := os.ReadFile(srcPath)
-	if errors.Is(err, os.ErrNotExist) {
-		if os.Getenv("AUDITFLEET_NO_SHARED") == "1" {
-			t.Skipf("AUDITFLEET_NO_SHARED=1: not checking %s against %s, which is absent", DataPath, srcPath)
-		}
-		t.Fatalf("lifecycle reference file %s is missing, so %s cannot be checked: "+
-			"check out the shared reference beside the repository, or set AUDITFLEET_NO_SHARED=1 to skip this check knowingly", srcPath, DataPath)
-	}
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("lifecycle reference file: %v (it is committed at %s)", err, SourcePath)
 	}
 	want, err := Generate(raw)
 	if err != nil {
@@ -217,5 +208,32 @@ func TestCommittedDataCurrent(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s is out of date with %s: run go generate ./internal/lifecycle/... and commit the result", DataPath, srcPath)
+	}
+}
+
+// TestSourceReadme checks that source/README.md names the endoflife.date
+// commit the committed reference file is pinned to, so a refresh cannot
+// leave it stale.
+func TestSourceReadme(t *testing.T) {
+	root, err := RepoRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(root, SourcePath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var src source
+	if err := json.Unmarshal(raw, &src); err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile(filepath.Join(filepath.Dir(filepath.Join(root, SourcePath)), "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{src.Source, src.Commit, src.CommitDate, src.License} {
+		if want == "" || !strings.Contains(string(readme), want) {
+			t.Errorf("source/README.md does not name %q from %s; update it with the source", want, SourcePath)
+		}
 	}
 }

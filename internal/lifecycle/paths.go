@@ -9,9 +9,10 @@ import (
 
 // Paths relative to the repository root.
 const (
-	// SourcePath is the endoflife.date reference file, kept beside the
-	// clone (CI checks it out there too).
-	SourcePath = "../shared/reference/os-lifecycles.json"
+	// SourcePath is the endoflife.date reference file the document is
+	// generated from, kept in the repository (source/README.md says where
+	// it comes from and how to refresh it).
+	SourcePath = "internal/lifecycle/source/os-lifecycles.json"
 	// DataPath is the generated document the policies load.
 	DataPath = "policies/lifecycle/data.json"
 )

@@ -1,5 +1,6 @@
 // Command gen regenerates policies/lifecycle/data.json from the
-// endoflife.date reference file. It is run by go generate in
+// endoflife.date reference file committed at
+// internal/lifecycle/source/os-lifecycles.json. It is run by go generate in
 // internal/lifecycle; paths default to locations relative to the
 // repository root, which it finds by walking up to go.mod.
 package main
