@@ -1,6 +1,9 @@
 package orgdata
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -204,4 +207,19 @@ func items[T any](list []T, f func(T) map[string]any) []any {
 		out[i] = f(v)
 	}
 	return out
+}
+
+// Digest identifies the content of the set: the first 12 hex digits of
+// the SHA-256 of its policy data and waivers as JSON.
+func (s *Set) Digest() string {
+	b, err := json.Marshal(struct {
+		Policy  map[string]any  `json:"policy"`
+		Waivers []waiver.Waiver `json:"waivers"`
+	}{s.PolicyData(), s.Waivers})
+	if err != nil {
+		// Every value in a Set is plain data; this cannot happen.
+		panic(fmt.Sprintf("orgdata: encode set: %v", err))
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])[:12]
 }

@@ -58,9 +58,12 @@ type Host struct {
 	CollectorErrors []facts.CollectorError `json:"collector_errors"`
 }
 
-// ForHost builds the scorecard of one evaluated facts document.
-func ForHost(doc *facts.Document, results []result.Result, evaluatedAt time.Time, policyRevision string) *Host {
+// ForHost builds the scorecard of host, running os, from its evaluated
+// facts document.
+func ForHost(host, os string, doc *facts.Document, results []result.Result, evaluatedAt time.Time, policyRevision string) *Host {
 	h := &Host{
+		Host:            host,
+		OS:              os,
 		ReportID:        doc.ReportID,
 		CollectedAt:     doc.CollectedAt,
 		EvaluatedAt:     evaluatedAt.UTC(),
@@ -74,14 +77,6 @@ func ForHost(doc *facts.Document, results []result.Result, evaluatedAt time.Time
 	if h.CollectorErrors == nil {
 		h.CollectorErrors = []facts.CollectorError{}
 	}
-	var osf struct {
-		Hostname   string `json:"hostname"`
-		PrettyName string `json:"pretty_name"`
-	}
-	if raw, ok := doc.Facts["os"]; ok {
-		_ = json.Unmarshal(raw, &osf) // best effort: the scorecard still stands without a name
-	}
-	h.Host, h.OS = osf.Hostname, osf.PrettyName
 	for _, r := range results {
 		h.Summary.Add(r.Status)
 	}

@@ -41,7 +41,7 @@ func sample() (*facts.Document, []result.Result) {
 
 func TestForHostSummary(t *testing.T) {
 	doc, results := sample()
-	h := ForHost(doc, results, time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC), "sha256:abc")
+	h := ForHost("web-1", "Debian GNU/Linux 11 (bullseye)", doc, results, time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC), "sha256:abc")
 	want := Summary{Total: 6, Pass: 1, Fail: 2, Warn: 1, NotAssessed: 1, Error: 1}
 	if h.Summary != want {
 		t.Errorf("Summary = %+v, want %+v", h.Summary, want)
@@ -66,7 +66,7 @@ func TestForHostSummary(t *testing.T) {
 
 func TestWriteTextGolden(t *testing.T) {
 	doc, results := sample()
-	h := ForHost(doc, results, time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC), "sha256:abc")
+	h := ForHost("web-1", "Debian GNU/Linux 11 (bullseye)", doc, results, time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC), "sha256:abc")
 	var buf bytes.Buffer
 	if err := h.WriteText(&buf); err != nil {
 		t.Fatal(err)

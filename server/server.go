@@ -11,11 +11,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/open-policy-agent/opa/v1/ast"
-
 	"github.com/auditfleet/auditfleet/opa"
 	"github.com/auditfleet/auditfleet/policies"
-	"github.com/auditfleet/auditfleet/result"
 	"github.com/auditfleet/auditfleet/server/api"
 	"github.com/auditfleet/auditfleet/server/auditlog"
 	"github.com/auditfleet/auditfleet/server/auth"
@@ -26,7 +23,6 @@ import (
 	"github.com/auditfleet/auditfleet/server/registry"
 	"github.com/auditfleet/auditfleet/server/store"
 	"github.com/auditfleet/auditfleet/server/store/dirstore"
-	"github.com/auditfleet/auditfleet/waiver"
 )
 
 // Server is an assembled auditfleet server.
@@ -106,7 +102,7 @@ func New(ctx context.Context, cfg *config.Config, st store.Backend, log *slog.Lo
 		Closer: closer,
 		Store:  st, Tokens: tokens, Registry: reg, Audit: audit, Schedule: sched, Log: log,
 		Org: orgs,
-		Ingest: &ingest.Ingester{Store: st, Engine: orgEvaluator{orgs}, Post: orgEvaluator{orgs}.waive, ValidateFacts: validateFacts,
+		Ingest: &ingest.Ingester{Store: st, Policies: orgs.Current, ValidateFacts: validateFacts,
 			Retain: time.Duration(cfg.Storage.S3.RetentionDays) * 24 * time.Hour},
 		PolicyRevision: engine.Revision(),
 		Config: api.Config{
@@ -118,38 +114,6 @@ func New(ctx context.Context, cfg *config.Config, st store.Backend, log *slog.Lo
 		},
 	}
 	return s, nil
-}
-
-// orgEvaluator evaluates with the organisation data in force.
-type orgEvaluator struct{ org *org.Org }
-
-// Evaluate evaluates input with the current engine; each result's policy
-// revision names the organisation data versions too.
-func (e orgEvaluator) Evaluate(ctx context.Context, input ast.Value, now time.Time) ([]result.Result, error) {
-	snap, err := e.org.Current(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rs, err := snap.Engine.Evaluate(ctx, input, now)
-	if err != nil {
-		return nil, err
-	}
-	if snap.Key != "" {
-		for i := range rs {
-			rs[i].PolicyRevision += "+org:" + snap.Key
-		}
-	}
-	return rs, nil
-}
-
-// waive applies the current waivers to a host's results.
-func (e orgEvaluator) waive(h ingest.Host, rs []result.Result, now time.Time) []result.Result {
-	snap, err := e.org.Current(context.Background())
-	if err != nil || len(snap.Set.Waivers) == 0 {
-		return rs
-	}
-	out, _ := waiver.Apply(rs, waiver.Host{Name: h.Name, Tags: snap.Set.HostTags.Tags(h.Name, h.Tags)}, snap.Set.Waivers, now)
-	return out
 }
 
 // SetClock makes every part of the server read time from now: for tests

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,12 +10,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/auditfleet/auditfleet/facts"
+	"github.com/auditfleet/auditfleet/assess"
 	"github.com/auditfleet/auditfleet/opa"
 	"github.com/auditfleet/auditfleet/orgdata"
 	"github.com/auditfleet/auditfleet/policies"
-	"github.com/auditfleet/auditfleet/scorecard"
-	"github.com/auditfleet/auditfleet/waiver"
 )
 
 func newScan(o *options) *cobra.Command {
@@ -56,19 +53,18 @@ evaluated because its collector failed); otherwise 0.`,
 			if err != nil {
 				return err
 			}
-			input, err := opa.Input(doc)
+			report, _, err := assess.Encode(doc)
 			if err != nil {
 				return &exitError{ExitError, fmt.Errorf("prepare facts for evaluation: %w", err)}
 			}
-			results, err := engine.Evaluate(cmd.Context(), input, now)
+			pol := &assess.Policies{Engine: engine, Org: org}
+			if org != nil {
+				pol.OrgKey = org.Digest()
+			}
+			card, err := assess.Assess(cmd.Context(), report, assess.Host{}, pol, now)
 			if err != nil {
 				return &exitError{ExitError, fmt.Errorf("evaluate policies: %w", err)}
 			}
-			if org != nil && len(org.Waivers) > 0 {
-				name := hostname(doc)
-				results, _ = waiver.Apply(results, waiver.Host{Name: name, Tags: org.HostTags.Tags(name, nil)}, org.Waivers, now)
-			}
-			card := scorecard.ForHost(doc, results, now, engine.Revision())
 			if format == "json" {
 				err = card.WriteJSON(o.stdout)
 			} else {
@@ -126,17 +122,6 @@ func (o *options) policies(ctx context.Context) (*opa.Engine, *orgdata.Set, erro
 		return nil, nil, err
 	}
 	return engine, set, nil
-}
-
-// hostname is the host name the os collector reported, if any.
-func hostname(doc *facts.Document) string {
-	var osf struct {
-		Hostname string `json:"hostname"`
-	}
-	if raw, ok := doc.Facts["os"]; ok {
-		_ = json.Unmarshal(raw, &osf) // no name: host selectors simply do not match
-	}
-	return osf.Hostname
 }
 
 // engine loads the policies: the built-in controls plus custom ones, or a

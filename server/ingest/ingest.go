@@ -3,30 +3,20 @@ package ingest
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"time"
 
-	"github.com/open-policy-agent/opa/v1/ast"
-
-	"github.com/auditfleet/auditfleet/facts"
-	"github.com/auditfleet/auditfleet/opa"
-	"github.com/auditfleet/auditfleet/result"
+	"github.com/auditfleet/auditfleet/assess"
 	"github.com/auditfleet/auditfleet/scorecard"
 	"github.com/auditfleet/auditfleet/server/objkey"
 	"github.com/auditfleet/auditfleet/server/store"
 )
 
-// Evaluator evaluates one host's input; *opa.Engine implements it. Each
-// result records the policy revision that produced it.
-type Evaluator interface {
-	Evaluate(ctx context.Context, input ast.Value, now time.Time) ([]result.Result, error)
-}
-
 // ErrInvalid wraps every reason a report is refused as bad input.
-var ErrInvalid = errors.New("invalid report")
+var ErrInvalid = assess.ErrInvalid
 
 // ErrConflict is returned when a report ID was already used for a report
 // with different content.
@@ -44,14 +34,13 @@ type Host struct {
 
 // Ingester stores and evaluates reports.
 type Ingester struct {
-	Store  store.Backend
-	Engine Evaluator
+	Store store.Backend
+	// Policies returns the snapshot of policies and organisation data
+	// reports are assessed against.
+	Policies func(ctx context.Context) (*assess.Policies, error)
 	// ValidateFacts checks one namespace's facts against its schema; nil
 	// skips schema checks. It returns nil for namespaces it does not know.
 	ValidateFacts func(namespace string, factsJSON []byte) error
-	// Post adjusts results after evaluation (e.g. applies waivers); nil
-	// keeps them as evaluated.
-	Post func(h Host, rs []result.Result, now time.Time) []result.Result
 	// Retain, when positive, locks facts and results against deletion for
 	// this long where the store supports object lock.
 	Retain time.Duration
@@ -92,7 +81,7 @@ func (in *Ingester) now() time.Time {
 // Ingest validates, evaluates and stores one report from host h in cycle c.
 func (in *Ingester) Ingest(ctx context.Context, h Host, c objkey.CycleID, body []byte) (Receipt, error) {
 	now := in.now()
-	doc, rid, err := in.decode(body, now)
+	report, rid, err := in.decode(body, now)
 	if err != nil {
 		return Receipt{}, err
 	}
@@ -127,15 +116,10 @@ func (in *Ingester) Ingest(ctx context.Context, h Host, c objkey.CycleID, body [
 		return Receipt{}, fmt.Errorf("ingest report %s of %s: %w", rid, h.ID, err)
 	}
 
-	results, err := in.evaluate(ctx, h, body, now)
+	card, err := in.assess(ctx, h, report, now)
 	if err != nil {
 		return Receipt{}, fmt.Errorf("ingest report %s of %s: %w", rid, h.ID, err)
 	}
-	revision := ""
-	if len(results) > 0 {
-		revision = results[0].PolicyRevision
-	}
-	card := scorecard.ForHost(doc, results, now, revision)
 	rec := Record{HostID: h.ID.String(), CycleID: c.String(), Host: *card}
 	if _, err := store.PutJSON(ctx, in.Store, resultsKey, rec, in.evidence(now)); err != nil && !errors.Is(err, store.ErrExists) {
 		return Receipt{}, fmt.Errorf("ingest report %s of %s: %w", rid, h.ID, err)
@@ -144,58 +128,34 @@ func (in *Ingester) Ingest(ctx context.Context, h Host, c objkey.CycleID, body [
 	return rc, nil
 }
 
-// decode parses and validates a facts document.
-func (in *Ingester) decode(body []byte, now time.Time) (*facts.Document, objkey.ReportID, error) {
-	var doc facts.Document
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&doc); err != nil {
-		return nil, objkey.ReportID{}, fmt.Errorf("%w: not a facts document: %v", ErrInvalid, err)
+// decode parses and validates a facts document (assess.Decode), its
+// report ID and collection time, and each namespace against its schema.
+func (in *Ingester) decode(body []byte, now time.Time) (*assess.Report, objkey.ReportID, error) {
+	r, err := assess.Decode(body)
+	if err != nil {
+		return nil, objkey.ReportID{}, err
 	}
-	if dec.More() {
-		return nil, objkey.ReportID{}, fmt.Errorf("%w: trailing data after the facts document", ErrInvalid)
-	}
-	if doc.SchemaVersion != facts.SchemaVersion {
-		return nil, objkey.ReportID{}, fmt.Errorf("%w: schema_version %d is not supported (want %d)", ErrInvalid, doc.SchemaVersion, facts.SchemaVersion)
-	}
+	doc := &r.Doc
 	rid, err := objkey.ParseReportID(doc.ReportID)
 	if err != nil {
 		return nil, objkey.ReportID{}, fmt.Errorf("%w: report_id: %v", ErrInvalid, err)
 	}
-	if doc.CollectedAt.IsZero() || doc.CollectedAt.After(now.Add(time.Hour)) {
-		return nil, objkey.ReportID{}, fmt.Errorf("%w: collected_at %s is missing or in the future", ErrInvalid, doc.CollectedAt.Format(time.RFC3339))
+	if doc.CollectedAt.After(now.Add(time.Hour)) {
+		return nil, objkey.ReportID{}, fmt.Errorf("%w: collected_at %s is in the future", ErrInvalid, doc.CollectedAt.Format(time.RFC3339))
 	}
-	namespaces := make([]string, 0, len(doc.Facts))
-	for ns := range doc.Facts {
-		namespaces = append(namespaces, ns)
+	if in.ValidateFacts == nil {
+		return r, rid, nil
 	}
-	sort.Strings(namespaces)
 	var errs []error
-	for _, ns := range namespaces {
-		raw := bytes.TrimSpace(doc.Facts[ns])
-		if !facts.ValidNamespace(ns) {
-			errs = append(errs, fmt.Errorf("facts namespace %q is not valid", ns))
-			continue
-		}
-		if len(raw) == 0 || raw[0] != '{' {
-			errs = append(errs, fmt.Errorf("facts.%s must be an object", ns))
-			continue
-		}
-		if in.ValidateFacts != nil {
-			if err := in.ValidateFacts(ns, raw); err != nil {
-				errs = append(errs, fmt.Errorf("%w: facts.%s: %v", ErrSchema, ns, err))
-			}
-		}
-	}
-	for i, ce := range doc.CollectorErrors {
-		if ce.Collector == "" || ce.Kind == "" {
-			errs = append(errs, fmt.Errorf("collector_errors[%d] needs collector and kind", i))
+	for _, ns := range slices.Sorted(maps.Keys(doc.Facts)) {
+		if err := in.ValidateFacts(ns, bytes.TrimSpace(doc.Facts[ns])); err != nil {
+			errs = append(errs, fmt.Errorf("%w: facts.%s: %v", ErrSchema, ns, err))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, objkey.ReportID{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	return &doc, rid, nil
+	return r, rid, nil
 }
 
 // cycleState is the object written when a cycle first receives data.
@@ -212,36 +172,14 @@ func (in *Ingester) ensureCycle(ctx context.Context, c objkey.CycleID, now time.
 	return nil
 }
 
-// evaluate runs the policies with the host's identity in input.host.
-func (in *Ingester) evaluate(ctx context.Context, h Host, body []byte, now time.Time) ([]result.Result, error) {
-	v, err := opa.InputJSON(body)
+// assess assesses the report with the policies in force. The host
+// reported in this cycle, so it has missed none in a row (ICO-MON-02);
+// hosts that stay silent are counted when the cycle closes.
+func (in *Ingester) assess(ctx context.Context, h Host, r *assess.Report, now time.Time) (*scorecard.Host, error) {
+	pol, err := in.Policies(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("prepare input: %w", err)
+		return nil, fmt.Errorf("policies: %w", err)
 	}
-	obj, ok := v.(ast.Object)
-	if !ok {
-		return nil, fmt.Errorf("prepare input: not an object")
-	}
-	tags := ast.NewObject()
-	for k, val := range h.Tags {
-		tags.Insert(ast.StringTerm(k), ast.StringTerm(val))
-	}
-	// The host reported in this cycle, so it has missed none in a row
-	// (ICO-MON-02); hosts that stay silent are counted when the cycle closes.
-	obj.Insert(ast.StringTerm("server"), ast.ObjectTerm(
-		ast.Item(ast.StringTerm("missed_cycles"), ast.IntNumberTerm(0)),
-	))
-	obj.Insert(ast.StringTerm("host"), ast.ObjectTerm(
-		ast.Item(ast.StringTerm("id"), ast.StringTerm(h.ID.String())),
-		ast.Item(ast.StringTerm("name"), ast.StringTerm(h.Name)),
-		ast.Item(ast.StringTerm("tags"), ast.NewTerm(tags)),
-	))
-	rs, err := in.Engine.Evaluate(ctx, obj, now)
-	if err != nil {
-		return nil, fmt.Errorf("evaluate: %w", err)
-	}
-	if in.Post != nil {
-		rs = in.Post(h, rs, now)
-	}
-	return rs, nil
+	missed := 0
+	return assess.Assess(ctx, r, assess.Host{ID: h.ID.String(), Name: h.Name, Tags: h.Tags, MissedCycles: &missed}, pol, now)
 }

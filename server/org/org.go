@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/auditfleet/auditfleet/assess"
 	"github.com/auditfleet/auditfleet/opa"
 	"github.com/auditfleet/auditfleet/orgdata"
 	"github.com/auditfleet/auditfleet/server/objkey"
@@ -28,14 +29,6 @@ type Pointer struct {
 	SHA256     string    `json:"sha256"`
 	UploadedBy string    `json:"uploaded_by"`
 	UploadedAt time.Time `json:"uploaded_at"`
-}
-
-// Snapshot is the organisation data in force and the engine built on it.
-type Snapshot struct {
-	Set    *orgdata.Set
-	Engine *opa.Engine
-	// Key identifies the versions in force ("" when there is no data).
-	Key string
 }
 
 // ErrInvalid wraps validation errors of an upload.
@@ -58,7 +51,7 @@ type Org struct {
 	Now func() time.Time
 
 	mu      sync.Mutex
-	current *Snapshot
+	current *assess.Policies
 	checked time.Time
 }
 
@@ -145,9 +138,11 @@ func dataKey(kind objkey.OrgKind, p Pointer) (string, error) {
 	return objkey.OrgData(kind, v, f), nil
 }
 
-// Current returns the organisation data in force and the engine built on
-// it, rebuilding only when a pointer changed.
-func (o *Org) Current(ctx context.Context) (*Snapshot, error) {
+// Current returns the policies with the organisation data in force, one
+// snapshot read once (the engine built on the data, and the same data for
+// waivers and host tags), rebuilding only when a pointer changed. Its
+// OrgKey identifies the versions in force ("" when there is no data).
+func (o *Org) Current(ctx context.Context) (*assess.Policies, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	ttl := o.TTL
@@ -176,7 +171,7 @@ func (o *Org) Current(ctx context.Context) (*Snapshot, error) {
 		sum := sha256.Sum256([]byte(strings.Join(ids, ",")))
 		key = hex.EncodeToString(sum[:])[:12]
 	}
-	if o.current != nil && o.current.Key == key {
+	if o.current != nil && o.current.OrgKey == key {
 		o.checked = o.now()
 		return o.current, nil
 	}
@@ -202,6 +197,6 @@ func (o *Org) Current(ctx context.Context) (*Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build policies with organisation data: %w", err)
 	}
-	o.current, o.checked = &Snapshot{Set: set, Engine: engine, Key: key}, o.now()
+	o.current, o.checked = &assess.Policies{Engine: engine, Org: set, OrgKey: key}, o.now()
 	return o.current, nil
 }
