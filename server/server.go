@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/opa"
-	"github.com/auditfleet/auditfleet/policies"
 	"github.com/auditfleet/auditfleet/server/api"
 	"github.com/auditfleet/auditfleet/server/auditlog"
 	"github.com/auditfleet/auditfleet/server/auth"
@@ -77,7 +76,7 @@ func OpenStore(ctx context.Context, c config.Storage, log *slog.Logger) (store.B
 // New assembles a server over an open store.
 func New(ctx context.Context, cfg *config.Config, st store.Backend, log *slog.Logger) (*Server, error) {
 	newEngine := func(ctx context.Context, orgDoc map[string]any) (*opa.Engine, error) {
-		return opa.New(ctx, policies.FS, opa.Options{Org: orgDoc})
+		return cfg.Policy.Engine(ctx, orgDoc, nil)
 	}
 	engine, err := newEngine(ctx, nil)
 	if err != nil {

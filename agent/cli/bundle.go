@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/auditfleet/auditfleet/assess"
 	"github.com/auditfleet/auditfleet/internal/lifecycle"
 	"github.com/auditfleet/auditfleet/opa"
 	"github.com/auditfleet/auditfleet/policies"
@@ -182,7 +183,7 @@ func newBundleVerify(o *options) *cobra.Command {
 		Short: "Verify a bundle's signature and list its controls",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fsys, rev, err := openBundle(args[0], keyPath)
+			fsys, rev, err := assess.OpenBundle(args[0], keyPath)
 			if err != nil {
 				return &exitError{ExitError, err}
 			}

@@ -77,7 +77,7 @@ func TestScanWithSignedBundle(t *testing.T) {
 		want string
 	}{
 		{"wrong key", []string{"--bundle", bundle, "--bundle-key", otherPub}, "verify"},
-		{"no key", []string{"--bundle", bundle}, "no --bundle-key"},
+		{"no key", []string{"--bundle", bundle}, "no bundle key"},
 		{"tampered", []string{"--bundle", tampered, "--bundle-key", pub}, "policy bundle"},
 		{"with custom policies", []string{"--bundle", bundle, "--bundle-key", pub, "--custom-policies", "../../opa/testdata/custom/good"}, "cannot be used together"},
 	} {

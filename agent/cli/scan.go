@@ -2,10 +2,7 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,7 +10,6 @@ import (
 	"github.com/auditfleet/auditfleet/assess"
 	"github.com/auditfleet/auditfleet/opa"
 	"github.com/auditfleet/auditfleet/orgdata"
-	"github.com/auditfleet/auditfleet/policies"
 )
 
 func newScan(o *options) *cobra.Command {
@@ -128,27 +124,14 @@ func (o *options) policies(ctx context.Context) (*opa.Engine, *orgdata.Set, erro
 // signed bundle, verified before use. org, when not nil, is the
 // organisation data (data.org), merged over the agent configuration's.
 func (o *options) engine(ctx context.Context, org map[string]any) (*opa.Engine, error) {
-	opts := opa.Options{
-		Config:    o.cfg.Policy.PolicyData(),
-		Org:       mergeOrg(o.cfg.Policy.OrgData(), org),
+	src := assess.Source{
 		CustomDir: firstNonEmpty(o.customDir, o.cfg.Policy.CustomDir),
+		Bundle:    firstNonEmpty(o.bundle, o.cfg.Policy.Bundle),
+		BundleKey: firstNonEmpty(o.bundleKey, o.cfg.Policy.BundleKey),
 	}
-	fsys := fs.FS(policies.FS)
-	if path := firstNonEmpty(o.bundle, o.cfg.Policy.Bundle); path != "" {
-		if opts.CustomDir != "" {
-			return nil, &exitError{ExitError, errors.New("--bundle and --custom-policies cannot be used together: build the custom controls into the bundle")}
-		}
-		var rev string
-		var err error
-		fsys, rev, err = openBundle(path, firstNonEmpty(o.bundleKey, o.cfg.Policy.BundleKey))
-		if err != nil {
-			return nil, &exitError{ExitError, err}
-		}
-		opts.Revision = "bundle:" + rev
-	}
-	engine, err := opa.New(ctx, fsys, opts)
+	engine, err := src.Engine(ctx, mergeOrg(o.cfg.Policy.OrgData(), org), o.cfg.Policy.PolicyData())
 	if err != nil {
-		return nil, &exitError{ExitError, fmt.Errorf("load policies: %w", err)}
+		return nil, &exitError{ExitError, err}
 	}
 	return engine, nil
 }
@@ -170,25 +153,4 @@ func mergeOrg(base, over map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
-}
-
-// openBundle verifies and opens the signed bundle at path.
-func openBundle(path, keyPath string) (fs.FS, string, error) {
-	if keyPath == "" {
-		return nil, "", fmt.Errorf("policy bundle %s: no --bundle-key to verify it with; unsigned bundles are never used", path)
-	}
-	key, err := os.ReadFile(keyPath)
-	if err != nil {
-		return nil, "", fmt.Errorf("policy bundle key: %w", err)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, "", fmt.Errorf("policy bundle: %w", err)
-	}
-	defer f.Close()
-	fsys, rev, err := opa.OpenBundle(f, key)
-	if err != nil {
-		return nil, "", fmt.Errorf("policy bundle %s: %w", path, err)
-	}
-	return fsys, rev, nil
 }

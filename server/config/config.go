@@ -9,6 +9,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/auditfleet/auditfleet/assess"
 	"github.com/auditfleet/auditfleet/internal/duration"
 )
 
@@ -25,6 +26,9 @@ type Config struct {
 	Cycle   Cycle   `json:"cycle,omitempty"`
 	Limits  Limits  `json:"limits,omitempty"`
 	Audit   Audit   `json:"audit,omitempty"`
+	// Policy adds the organisation's own controls to the built-in ones, or
+	// replaces them with a signed bundle, as the agent's offline scan can.
+	Policy assess.Source `json:"policy,omitempty"`
 	// BootstrapTokenFile is where the first admin token is written (0600)
 	// when the store has no people yet.
 	BootstrapTokenFile string `json:"bootstrap_token_file,omitempty"`
@@ -155,6 +159,9 @@ func (c *Config) Validate() error {
 	}
 	if c.TLS != nil && (c.TLS.CertFile == "" || c.TLS.KeyFile == "") {
 		errs = append(errs, errors.New("tls: cert_file and key_file are both required"))
+	}
+	if err := c.Policy.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("policy: %w", err))
 	}
 	switch c.Storage.Type {
 	case "dir":

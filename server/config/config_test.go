@@ -34,6 +34,8 @@ func TestParseRejects(t *testing.T) {
 		{"s3 without bucket", "storage: {type: s3, s3: {endpoint: x:9000}}\n", "bucket"},
 		{"bad retention mode", "storage: {type: s3, s3: {endpoint: x, bucket: b, retention_mode: forever}}\n", "retention_mode"},
 		{"tiny report limit", "storage: {type: dir, dir: /x}\nlimits: {max_report_bytes: 10}\n", "max_report_bytes"},
+		{"bundle without key", "storage: {type: dir, dir: /x}\npolicy: {bundle: /b.tar.gz}\n", "no bundle key"},
+		{"bundle and custom controls", "storage: {type: dir, dir: /x}\npolicy: {bundle: /b.tar.gz, bundle_key: /k.pem, custom_dir: /c}\n", "cannot be used together"},
 		{"bad jitter", "storage: {type: dir, dir: /x}\ncycle: {jitter: soon}\n", "invalid duration"},
 	}
 	for _, tt := range tests {
