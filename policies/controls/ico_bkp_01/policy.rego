@@ -27,20 +27,11 @@ package auditfleet.controls.ico_bkp_01
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := absent if {
-	not has_facts
-	not "backups" in lib.failed
-} else := lib.error_result("backups") if {
-	not has_facts
-} else := {"status": "fail", "evidence": [no_job]} if {
+result := {"status": "fail", "evidence": [no_job]} if {
 	count(jobs) == 0
 } else := {"status": "fail", "evidence": stale} if {
 	count(stale) > 0
 } else := {"status": "pass", "evidence": [summary]}
-
-# has_facts is a rule of its own: "not is_object(...)" would be undefined,
-# not true, when input.facts.backups is undefined.
-has_facts if is_object(input.facts.backups)
 
 jobs := j if {
 	j := input.facts.backups.jobs
@@ -88,13 +79,3 @@ summary := lib.evidence(
 	]),
 	"backups.jobs",
 )
-
-# absent is lib.absent_result("backups") written out. Hosts lack a namespace
-# until its collector is deployed, and a literal costs nothing to
-# evaluate, where the function calls would cost more than the rest of
-# this path (a test keeps the two equal).
-absent := {"status": "not_assessed", "evidence": [{
-	"subject": "backups",
-	"detail": "no backups facts in this report, so the control could not be assessed",
-	"fact": "backups",
-}]}

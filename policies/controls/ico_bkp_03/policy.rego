@@ -27,12 +27,7 @@ package auditfleet.controls.ico_bkp_03
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := absent if {
-	not has_facts
-	not "backups" in lib.failed
-} else := lib.error_result("backups") if {
-	not has_facts
-} else := {"status": "not_assessed", "evidence": [no_job]} if {
+result := {"status": "not_assessed", "evidence": [no_job]} if {
 	count(jobs) == 0
 } else := {"status": "fail", "evidence": [e | some a in assessed; a.level == "fail"; e := a.evidence]} if {
 	some a in assessed
@@ -41,10 +36,6 @@ result := absent if {
 	some a in assessed
 	a.level == "unknown"
 } else := {"status": "pass", "evidence": [a.evidence | some a in assessed]}
-
-# has_facts is a rule of its own: "not is_object(...)" would be undefined,
-# not true, when input.facts.backups is undefined.
-has_facts if is_object(input.facts.backups)
 
 jobs := j if {
 	j := input.facts.backups.jobs
@@ -86,13 +77,3 @@ where(j) := j.repository if {
 } else := "(location unknown)"
 
 no_job := {"subject": "backups", "detail": "no backup job found, so there is no backup to protect (see ICO-BKP-01)", "fact": "backups.jobs"}
-
-# absent is lib.absent_result("backups") written out. Hosts lack a namespace
-# until its collector is deployed, and a literal costs nothing to
-# evaluate, where the function calls would cost more than the rest of
-# this path (a test keeps the two equal).
-absent := {"status": "not_assessed", "evidence": [{
-	"subject": "backups",
-	"detail": "no backups facts in this report, so the control could not be assessed",
-	"fact": "backups",
-}]}

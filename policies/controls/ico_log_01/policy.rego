@@ -31,12 +31,7 @@ package auditfleet.controls.ico_log_01
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := absent if {
-	not has_facts
-	not "logging" in lib.failed
-} else := lib.error_result("logging") if {
-	not has_facts
-} else := {"status": "not_assessed", "evidence": [cannot_tell]} if {
+result := {"status": "not_assessed", "evidence": [cannot_tell]} if {
 	not auditd_writing
 	not journald_running
 	running_unknown
@@ -53,10 +48,6 @@ result := absent if {
 } else := {"status": "warn", "evidence": array.concat(clock, retention.ok)} if {
 	count(clock) > 0
 } else := {"status": "pass", "evidence": retention.ok}
-
-# has_facts is a rule of its own: "not is_object(...)" would be undefined,
-# not true, when input.facts.logging is undefined.
-has_facts if is_object(input.facts.logging)
 
 logging := input.facts.logging
 
@@ -151,13 +142,3 @@ cannot_tell := {"subject": "logging", "detail": "whether auditd or journald is r
 off := {"subject": "logging", "detail": "neither auditd nor journald is running, so no audit log is kept", "fact": "logging"}
 
 not_persistent := {"subject": "logging", "detail": "journald keeps the journal in memory only (not persistent) and auditd is not writing logs, so logs are lost at every reboot", "fact": "logging.journald.persistent"}
-
-# absent is lib.absent_result("logging") written out. Hosts lack a namespace
-# until its collector is deployed, and a literal costs nothing to
-# evaluate, where the function calls would cost more than the rest of
-# this path (a test keeps the two equal).
-absent := {"status": "not_assessed", "evidence": [{
-	"subject": "logging",
-	"detail": "no logging facts in this report, so the control could not be assessed",
-	"fact": "logging",
-}]}

@@ -34,22 +34,13 @@ package auditfleet.controls.ico_log_02
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := absent if {
-	not has_facts
-	not "logging" in lib.failed
-} else := lib.error_result("logging") if {
-	not has_facts
-} else := {"status": "not_assessed", "evidence": [not_applicable]} if {
+result := {"status": "not_assessed", "evidence": [not_applicable]} if {
 	count(logs) == 0
 } else := {"status": "fail", "evidence": gaps} if {
 	count(gaps) > 0
 } else := {"status": "not_assessed", "evidence": array.concat(unreadable, complete)} if {
 	count(unreadable) > 0
 } else := {"status": "pass", "evidence": complete}
-
-# has_facts is a rule of its own: "not is_object(...)" would be undefined,
-# not true, when input.facts.logging is undefined.
-has_facts if is_object(input.facts.logging)
 
 logs := l if {
 	l := input.facts.logging.app_logs
@@ -71,7 +62,7 @@ fields := array.concat(
 	[{"key": "missing_justification", "name": "the justification"} | lib.thresholds.s62_justification_required == true],
 )
 
-readable := [l | logs[i].readable == true; l := logs[i]]
+readable := [l | some l in logs; l.readable == true]
 
 # gaps has one evidence item per operation a readable log lacks, and per
 # consultation or disclosure that lacks a required field.
@@ -108,13 +99,3 @@ complete := [{"subject": id(log), "detail": sprintf("all six s.62 operations log
 ]
 
 not_applicable := {"subject": "app-logs", "detail": "no application audit log is declared for this host, so s.62 operation logging does not apply here", "fact": "logging.app_logs"}
-
-# absent is lib.absent_result("logging") written out. Hosts lack a namespace
-# until its collector is deployed, and a literal costs nothing to
-# evaluate, where the function calls would cost more than the rest of
-# this path (a test keeps the two equal).
-absent := {"status": "not_assessed", "evidence": [{
-	"subject": "logging",
-	"detail": "no logging facts in this report, so the control could not be assessed",
-	"fact": "logging",
-}]}

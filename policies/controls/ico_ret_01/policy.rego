@@ -16,6 +16,7 @@
 #     facts: [retention]
 #     org: [data_stores]
 #   reads:
+#     facts: [os]
 #     org: [thresholds]
 #   mappings:
 #     cis_v8: ["3.4", "3.5"]
@@ -30,12 +31,7 @@ package auditfleet.controls.ico_ret_01
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := absent if {
-	not has_facts
-	not "retention" in lib.failed
-} else := lib.error_result("retention") if {
-	not has_facts
-} else := {"status": "not_assessed", "evidence": [no_register]} if {
+result := {"status": "not_assessed", "evidence": [no_register]} if {
 	not has_register
 } else := {"status": "not_assessed", "evidence": [not_applicable]} if {
 	count(lib.stores) == 0
@@ -46,10 +42,6 @@ result := absent if {
 	some a in assessed
 	a.level == "unknown"
 } else := {"status": "pass", "evidence": [a.evidence | some a in assessed]}
-
-# has_facts is a rule of its own: "not is_object(...)" would be undefined,
-# not true, when input.facts.retention is undefined.
-has_facts if is_object(input.facts.retention)
 
 has_register if is_array(data.org.data_stores)
 
@@ -119,13 +111,3 @@ store_level(problems, walk) := "fail" if {
 no_register := {"subject": "data-stores", "detail": "no data-store register in the organisation data (data.org.data_stores), so retention could not be checked", "fact": "data.org.data_stores"}
 
 not_applicable := {"subject": "data-stores", "detail": "no data store in the register is on this host, so the control does not apply here", "fact": "data.org.data_stores"}
-
-# absent is lib.absent_result("retention") written out. Hosts lack a namespace
-# until its collector is deployed, and a literal costs nothing to
-# evaluate, where the function calls would cost more than the rest of
-# this path (a test keeps the two equal).
-absent := {"status": "not_assessed", "evidence": [{
-	"subject": "retention",
-	"detail": "no retention facts in this report, so the control could not be assessed",
-	"fact": "retention",
-}]}

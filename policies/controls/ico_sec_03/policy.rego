@@ -29,20 +29,11 @@ package auditfleet.controls.ico_sec_03
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := absent if {
-	not has_facts
-	not "packages" in lib.failed
-} else := lib.error_result("packages") if {
-	not has_facts
-} else := {"status": "fail", "evidence": unsupported} if {
+result := {"status": "fail", "evidence": unsupported} if {
 	count(unsupported) > 0
 } else := {"status": "not_assessed", "evidence": array.concat(unknown_eol, [summary])} if {
 	count(unknown_eol) > 0
 } else := {"status": "pass", "evidence": [summary]}
-
-# has_facts is a rule of its own: "not is_object(...)" would be undefined,
-# not true, when input.facts.packages is undefined.
-has_facts if is_object(input.facts.packages)
 
 foreign := list("foreign")
 
@@ -74,13 +65,11 @@ unsupported := array.concat(
 		"detail": sprintf("%v %v (cycle %v, %v) reached end of life on %v", [object.get(r, "name", "runtime"), object.get(r, "version", ""), object.get(r, "cycle", ""), installed_by(r), r.eol]),
 		"fact": sprintf("packages.runtimes[%v].eol", [object.get(r, "path", "")]),
 	} |
-		runtimes[i].eol <= today
-		r := runtimes[i]
+		some r in runtimes
 		is_string(r.eol)
+		r.eol <= lib.today
 	],
-) if {
-	today := lib.today
-}
+)
 
 installed_by(r) := sprintf("package %v", [r.package]) if {
 	is_string(r.package)
@@ -106,13 +95,3 @@ summary := {
 	]),
 	"fact": "packages",
 }
-
-# absent is lib.absent_result("packages") written out. Hosts lack a namespace
-# until its collector is deployed, and a literal costs nothing to
-# evaluate, where the function calls would cost more than the rest of
-# this path (a test keeps the two equal).
-absent := {"status": "not_assessed", "evidence": [{
-	"subject": "packages",
-	"detail": "no packages facts in this report, so the control could not be assessed",
-	"fact": "packages",
-}]}

@@ -32,22 +32,13 @@ package auditfleet.controls.ico_sec_04
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := absent if {
-	not has_facts
-	not "baseline" in lib.failed
-} else := lib.error_result("baseline") if {
-	not has_facts
-} else := {"status": "fail", "evidence": deviations} if {
+result := {"status": "fail", "evidence": deviations} if {
 	count(deviations) > 0
 } else := {"status": "not_assessed", "evidence": [sockets_unknown, sshd_summary]} if {
 	input.facts.baseline.listening == null
 } else := {"status": "not_assessed", "evidence": array.concat(unlisted_ports, [sshd_summary])} if {
 	count(unlisted_ports) > 0
 } else := {"status": "pass", "evidence": [sshd_summary, ports_summary]}
-
-# has_facts is a rule of its own: "not is_object(...)" would be undefined,
-# not true, when input.facts.baseline is undefined.
-has_facts if is_object(input.facts.baseline)
 
 deviations := array.concat(array.concat(sshd_global, sshd_match), unexpected_ports)
 
@@ -106,7 +97,7 @@ match_insecure := {
 
 # exposed are the sockets reachable from the network; subjects names each
 # distinct protocol and port among them ("tcp/8080").
-exposed := [s | input.facts.baseline.listening[i].loopback == false; s := input.facts.baseline.listening[i]]
+exposed := [s | some s in input.facts.baseline.listening; s.loopback == false]
 
 default allow_list := false
 
@@ -148,13 +139,3 @@ sshd_summary := {"subject": "sshd", "detail": "no OpenSSH server installed", "fa
 sockets_unknown := {"subject": "ports", "detail": "the listening sockets could not be read (no /proc/net under the host root), so the ports could not be checked", "fact": "baseline.listening"}
 
 ports_summary := {"subject": "ports", "detail": sprintf("%v reachable from the network, all on the allowed-ports list", [lib.plural(count({s.port | some s in exposed}), "port")]), "fact": "baseline.listening"}
-
-# absent is lib.absent_result("baseline") written out. Hosts lack a namespace
-# until its collector is deployed, and a literal costs nothing to
-# evaluate, where the function calls would cost more than the rest of
-# this path (a test keeps the two equal).
-absent := {"status": "not_assessed", "evidence": [{
-	"subject": "baseline",
-	"detail": "no baseline facts in this report, so the control could not be assessed",
-	"fact": "baseline",
-}]}

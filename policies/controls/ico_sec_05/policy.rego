@@ -14,6 +14,7 @@
 #   requires:
 #     facts: [exposure]
 #   reads:
+#     facts: [os]
 #     org: [data_stores]
 #   mappings:
 #     cyber_essentials: ["SC", "UAC"]
@@ -31,12 +32,7 @@ package auditfleet.controls.ico_sec_05
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := absent if {
-	not has_facts
-	not "exposure" in lib.failed
-} else := lib.error_result("exposure") if {
-	not has_facts
-} else := {"status": "fail", "evidence": exposed} if {
+result := {"status": "fail", "evidence": exposed} if {
 	count(exposed) > 0
 } else := {"status": "not_assessed", "evidence": [not_applicable]} if {
 	count(paths) == 0
@@ -44,10 +40,6 @@ result := absent if {
 } else := {"status": "not_assessed", "evidence": array.concat(uncertain, checked)} if {
 	count(uncertain) > 0
 } else := {"status": "pass", "evidence": checked}
-
-# has_facts is a rule of its own: "not is_object(...)" would be undefined,
-# not true, when input.facts.exposure is undefined.
-has_facts if is_object(input.facts.exposure)
 
 paths := p if {
 	p := input.facts.exposure.paths
@@ -81,10 +73,14 @@ served(p) := [sprintf("served by %v %v %v at %v (%v:%v)%v", [
 	location(w),
 	object.get(w, "file", ""),
 	object.get(w, "line", 0),
-	{true: ", with directory listing on", false: ""}[object.get(w, "listing", false) == true],
+	listing(w),
 ]) |
 	some w in p.served_by
 ]
+
+listing(w) := ", with directory listing on" if {
+	w.listing == true
+} else := ""
 
 location(w) := w.location if {
 	w.location != ""
@@ -139,13 +135,3 @@ checked := [{
 ]
 
 not_applicable := {"subject": "exposure", "detail": "no personal-data path is declared for this host, so the control does not apply", "fact": "exposure.paths"}
-
-# absent is lib.absent_result("exposure") written out. Hosts lack a namespace
-# until its collector is deployed, and a literal costs nothing to
-# evaluate, where the function calls would cost more than the rest of
-# this path (a test keeps the two equal).
-absent := {"status": "not_assessed", "evidence": [{
-	"subject": "exposure",
-	"detail": "no exposure facts in this report, so the control could not be assessed",
-	"fact": "exposure",
-}]}
