@@ -213,4 +213,3 @@ func textAt(obj ast.Object, key, def string) string {
 		return v.String()
 	}
 }
-

@@ -44,7 +44,11 @@ max_age := lib.thresholds.backup_max_age_days
 # the maximum age, or that never succeeded. UTC timestamps compare as
 # strings (see lib.ts_days_ago); a null last success is not a string and
 # fails the test.
-stale := [lib.evidence(object.get(j, "id", "unnamed job"), stale_wording(j), sprintf("backups.jobs[%v].last_success", [object.get(j, "id", "")])) |
+stale := [lib.evidence(
+	object.get(j, "id", "unnamed job"),
+	stale_wording(j),
+	sprintf("backups.jobs[%v].last_success", [object.get(j, "id", "")]),
+) |
 	some j in jobs
 	not recent(object.get(j, "last_success", null), cutoff)
 ] if {
@@ -63,13 +67,23 @@ stale_wording(j) := sprintf("last successful backup %v days ago, on %v; %v; back
 	lib.plural(max_age, "day"),
 ]) if {
 	is_string(j.last_success)
-} else := sprintf("no successful backup found; %v; backups must succeed every %v", [last_run(j), lib.plural(max_age, "day")])
+} else := sprintf(
+	"no successful backup found; %v; backups must succeed every %v",
+	[last_run(j), lib.plural(max_age, "day")],
+)
 
 last_run(j) := sprintf("last run %v: %v", [substring(j.last_run, 0, 10), object.get(j, "last_result", "unknown")]) if {
 	is_string(j.last_run)
 } else := "last run unknown"
 
-no_job := {"subject": "backups", "detail": "no backup job found (restic, borg, rsnapshot, backup timers or declared jobs), so this host's data is not backed up", "fact": "backups.jobs"}
+no_job := {
+	"subject": "backups",
+	"detail": concat(" ", [
+		"no backup job found (restic, borg, rsnapshot, backup timers or declared",
+		"jobs), so this host's data is not backed up",
+	]),
+	"fact": "backups.jobs",
+}
 
 summary := lib.evidence(
 	"backups", sprintf("%v, all succeeded within %v (latest %v)", [

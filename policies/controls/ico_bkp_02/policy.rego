@@ -47,7 +47,14 @@ recent := [t |
 	t.performed_at >= cutoff
 ]
 
-passing := [lib.evidence(object.get(t, "id", "restore test"), sprintf("restore test on %v passed: restored %v%v", [substring(t.performed_at, 0, 10), object.get(t, "restored", "(not recorded)"), checksum_note(t)]), sprintf("backups.restore_tests[%v]", [object.get(t, "id", "")])) |
+passing := [lib.evidence(
+	object.get(t, "id", "restore test"),
+	sprintf(
+		"restore test on %v passed: restored %v%v",
+		[substring(t.performed_at, 0, 10), object.get(t, "restored", "(not recorded)"), checksum_note(t)],
+	),
+	sprintf("backups.restore_tests[%v]", [object.get(t, "id", "")]),
+) |
 	some t in recent
 	t.result == "pass"
 	object.get(t, "checksum_match", null) != false
@@ -57,7 +64,14 @@ checksum_note(t) := "; checksums matched" if {
 	t.checksum_match == true
 } else := "; checksums not recorded"
 
-recent_failures := [lib.evidence(object.get(t, "id", "restore test"), sprintf("restore test on %v %v: restored %v", [substring(t.performed_at, 0, 10), failure_wording(t), object.get(t, "restored", "(not recorded)")]), sprintf("backups.restore_tests[%v]", [object.get(t, "id", "")])) |
+recent_failures := [lib.evidence(
+	object.get(t, "id", "restore test"),
+	sprintf(
+		"restore test on %v %v: restored %v",
+		[substring(t.performed_at, 0, 10), failure_wording(t), object.get(t, "restored", "(not recorded)")],
+	),
+	sprintf("backups.restore_tests[%v]", [object.get(t, "id", "")]),
+) |
 	some t in recent
 	not passed(t)
 ]
@@ -71,7 +85,11 @@ failure_wording(t) := "failed" if {
 	t.result != "pass"
 } else := "passed but the checksums did not match"
 
-no_recent_pass := lib.evidence("restore-test", sprintf("no passing restore test within %v; %v", [lib.plural(max_age, "day"), latest_wording]), "backups.restore_tests")
+no_recent_pass := lib.evidence(
+	"restore-test",
+	sprintf("no passing restore test within %v; %v", [lib.plural(max_age, "day"), latest_wording]),
+	"backups.restore_tests",
+)
 
 latest_wording := "no restore-test record found" if {
 	count(tests) == 0

@@ -45,15 +45,37 @@ jobs := j if {
 # properties are the protections checked, each with its wording when
 # missing and when unknown.
 properties := [
-	{"key": "encrypted", "missing": "not encrypted", "unknown": "whether it is encrypted is unknown", "present": "encrypted"},
-	{"key": "off_host", "missing": "kept on this host", "unknown": "whether it is off the host is unknown", "present": "off the host"},
-	{"key": "immutable", "missing": "can be altered or deleted from this host", "unknown": "whether it is immutable is unknown", "present": "immutable"},
+	{
+		"key": "encrypted",
+		"missing": "not encrypted",
+		"unknown": "whether it is encrypted is unknown",
+		"present": "encrypted",
+	},
+	{
+		"key": "off_host",
+		"missing": "kept on this host",
+		"unknown": "whether it is off the host is unknown",
+		"present": "off the host",
+	},
+	{
+		"key": "immutable",
+		"missing": "can be altered or deleted from this host",
+		"unknown": "whether it is immutable is unknown",
+		"present": "immutable",
+	},
 ]
 
 # assessed has one entry per job: level "fail" when a protection is
 # known to be missing, "unknown" when one is unknown, else "ok"; and one
 # evidence item saying which.
-assessed := [{"level": level, "evidence": lib.evidence(object.get(j, "id", "unnamed job"), detail, sprintf("backups.jobs[%v]", [object.get(j, "id", "")]))} |
+assessed := [{
+	"level": level,
+	"evidence": lib.evidence(
+		object.get(j, "id", "unnamed job"),
+		detail,
+		sprintf("backups.jobs[%v]", [object.get(j, "id", "")]),
+	),
+} |
 	some j in jobs
 	missing := [p.missing | some p in properties; object.get(j, p.key, null) == false]
 	unknown := [p.unknown | some p in properties; not object.get(j, p.key, null) in {true, false}]
@@ -67,7 +89,10 @@ job_level(missing, unknown) := "fail" if {
 	unknown > 0
 } else := "ok"
 
-job_wording(j, missing, unknown) := sprintf("repository %v: %v", [where(j), concat("; ", array.concat(missing, unknown))]) if {
+job_wording(j, missing, unknown) := sprintf(
+	"repository %v: %v",
+	[where(j), concat("; ", array.concat(missing, unknown))],
+) if {
 	count(missing) + count(unknown) > 0
 } else := sprintf("repository %v: encrypted, off the host and immutable", [where(j)])
 
@@ -76,4 +101,8 @@ where(j) := j.repository if {
 	j.repository != ""
 } else := "(location unknown)"
 
-no_job := {"subject": "backups", "detail": "no backup job found, so there is no backup to protect (see ICO-BKP-01)", "fact": "backups.jobs"}
+no_job := {
+	"subject": "backups",
+	"detail": "no backup job found, so there is no backup to protect (see ICO-BKP-01)",
+	"fact": "backups.jobs",
+}

@@ -75,22 +75,44 @@ protected := {b | some b in data.org.baseline.protected_branches}
 
 failures := array.concat(array.concat(canaries, unreviewed), unprotected)
 
-canaries := [{"subject": object.get(c, "path", "unknown file"), "detail": sprintf("test-data canary %v found in production data", [object.get(c, "marker", "(marker not recorded)")]), "fact": "change.canaries"} |
+canaries := [{
+	"subject": object.get(c, "path", "unknown file"),
+	"detail": sprintf("test-data canary %v found in production data", [object.get(c, "marker", "(marker not recorded)")]),
+	"fact": "change.canaries",
+} |
 	some c in list("canaries")
 ]
 
-unreviewed := [{"subject": object.get(d, "application", "unnamed application"), "detail": sprintf("%v; no review recorded", [deployment(d)]), "fact": sprintf("change.deployments[%v].reviewed_by", [object.get(d, "application", "")])} |
+unreviewed := [{
+	"subject": object.get(d, "application", "unnamed application"),
+	"detail": sprintf("%v; no review recorded", [deployment(d)]),
+	"fact": sprintf("change.deployments[%v].reviewed_by", [object.get(d, "application", "")]),
+} |
 	some d in deployments
 	count(object.get(d, "reviewed_by", [])) == 0
 ]
 
-unprotected := [{"subject": object.get(d, "application", "unnamed application"), "detail": sprintf("%v: %v is not a protected branch (%v)", [deployment(d), object.get(d, "branch", "(no branch)"), concat(", ", sort(protected))]), "fact": sprintf("change.deployments[%v].branch", [object.get(d, "application", "")])} |
+unprotected := [{
+	"subject": object.get(d, "application", "unnamed application"),
+	"detail": sprintf(
+		"%v: %v is not a protected branch (%v)",
+		[deployment(d), object.get(d, "branch", "(no branch)"), concat(", ", sort(protected))],
+	),
+	"fact": sprintf("change.deployments[%v].branch", [object.get(d, "application", "")]),
+} |
 	has_branch_list
 	some d in deployments
 	not object.get(d, "branch", "") in protected
 ]
 
-deployment(d) := sprintf("commit %v from branch %v, deployed %v", [object.get(d, "commit", "(unknown)"), object.get(d, "branch", "(unknown)"), substring(object.get(d, "deployed_at", "unknown"), 0, 10)])
+deployment(d) := sprintf(
+	"commit %v from branch %v, deployed %v",
+	[
+		object.get(d, "commit", "(unknown)"),
+		object.get(d, "branch", "(unknown)"),
+		substring(object.get(d, "deployed_at", "unknown"), 0, 10),
+	],
+)
 
 # summary is the evidence of a host with nothing wrong: one item, built
 # with few operations since most production hosts get it.
@@ -111,10 +133,32 @@ canary_note := sprintf("no test-data canary in %v", [concat(", ", canary_paths)]
 	count(canary_paths) > 0
 } else := "no production data path declared for a canary search"
 
-unknown_environment := {"subject": "environment", "detail": "the host's environment is unknown (no env tag and no declaration), so whether it is production is unknown", "fact": "change.environment"}
+unknown_environment := {
+	"subject": "environment",
+	"detail": "the host's environment is unknown (no env tag and no declaration), so whether it is production is unknown",
+	"fact": "change.environment",
+}
 
-not_production := {"subject": "environment", "detail": sprintf("environment %v is not production, so the control does not apply here", [environment]), "fact": "change.environment"}
+not_production := {
+	"subject": "environment",
+	"detail": sprintf("environment %v is not production, so the control does not apply here", [environment]),
+	"fact": "change.environment",
+}
 
-nothing_to_check := {"subject": "change", "detail": "no deployment record and no declared production data path to search for canaries, so there is nothing to check", "fact": "change"}
+nothing_to_check := {
+	"subject": "change",
+	"detail": concat(" ", [
+		"no deployment record and no declared production data path to search",
+		"for canaries, so there is nothing to check",
+	]),
+	"fact": "change",
+}
 
-no_branch_list := {"subject": "protected-branches", "detail": "no protected-branch list in the organisation data (data.org.baseline.protected_branches), so deployment branches could not be checked", "fact": "data.org.baseline.protected_branches"}
+no_branch_list := {
+	"subject": "protected-branches",
+	"detail": concat(" ", [
+		"no protected-branch list in the organisation data",
+		"(data.org.baseline.protected_branches), so deployment branches could not be checked",
+	]),
+	"fact": "data.org.baseline.protected_branches",
+}

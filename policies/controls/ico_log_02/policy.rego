@@ -67,12 +67,20 @@ readable := [l | some l in logs; l.readable == true]
 # gaps has one evidence item per operation a readable log lacks, and per
 # consultation or disclosure that lacks a required field.
 gaps := array.concat(
-	[{"subject": sprintf("%v/%v", [id(log), op]), "detail": sprintf("no %v entries among the %v examined%v", [op, object.get(log, "entries", 0), span(log)]), "fact": sprintf("logging.app_logs[%v].operations.%v", [id(log), op])} |
+	[{
+		"subject": sprintf("%v/%v", [id(log), op]),
+		"detail": sprintf("no %v entries among the %v examined%v", [op, object.get(log, "entries", 0), span(log)]),
+		"fact": sprintf("logging.app_logs[%v].operations.%v", [id(log), op]),
+	} |
 		some log in readable
 		some op in operations
 		object.get(log, ["operations", op, "entries"], 0) == 0
 	],
-	[{"subject": sprintf("%v/%v", [id(log), op]), "detail": sprintf("%v %v entries: %v", [stats.entries, op, concat("; ", lacking)]), "fact": sprintf("logging.app_logs[%v].operations.%v", [id(log), op])} |
+	[{
+		"subject": sprintf("%v/%v", [id(log), op]),
+		"detail": sprintf("%v %v entries: %v", [stats.entries, op, concat("; ", lacking)]),
+		"fact": sprintf("logging.app_logs[%v].operations.%v", [id(log), op]),
+	} |
 		some log in readable
 		some op, wanted in required
 		stats := log.operations[op]
@@ -89,13 +97,31 @@ span(log) := sprintf(" (%v to %v)", [substring(log.from, 0, 10), substring(log.t
 	is_string(log.to)
 } else := ""
 
-unreadable := [{"subject": object.get(log, "id", "unnamed log"), "detail": sprintf("declared audit log %v could not be read or parsed, so its s.62 logging is unknown", [object.get(log, "path", "")]), "fact": sprintf("logging.app_logs[%v].readable", [object.get(log, "id", "")])} |
+unreadable := [{
+	"subject": object.get(log, "id", "unnamed log"),
+	"detail": sprintf(
+		"declared audit log %v could not be read or parsed, so its s.62 logging is unknown",
+		[object.get(log, "path", "")],
+	),
+	"fact": sprintf("logging.app_logs[%v].readable", [object.get(log, "id", "")]),
+} |
 	some log in logs
 	object.get(log, "readable", false) != true
 ]
 
-complete := [{"subject": id(log), "detail": sprintf("all six s.62 operations logged in %v entries%v, with the required fields", [object.get(log, "entries", 0), span(log)]), "fact": sprintf("logging.app_logs[%v].operations", [id(log)])} |
+complete := [{
+	"subject": id(log),
+	"detail": sprintf(
+		"all six s.62 operations logged in %v entries%v, with the required fields",
+		[object.get(log, "entries", 0), span(log)],
+	),
+	"fact": sprintf("logging.app_logs[%v].operations", [id(log)]),
+} |
 	some log in readable
 ]
 
-not_applicable := {"subject": "app-logs", "detail": "no application audit log is declared for this host, so s.62 operation logging does not apply here", "fact": "logging.app_logs"}
+not_applicable := {
+	"subject": "app-logs",
+	"detail": "no application audit log is declared for this host, so s.62 operation logging does not apply here",
+	"fact": "logging.app_logs",
+}

@@ -139,7 +139,11 @@ cron_unknown := concat(" ", [
 	"(cron jobs are set up but their failures are not logged, or no log could be read)",
 ])
 
-summary := lib.evidence("services", sprintf("no failed systemd unit or timer%v and no failing cron job", [systemd_note]), "services")
+summary := lib.evidence(
+	"services",
+	sprintf("no failed systemd unit or timer%v and no failing cron job", [systemd_note]),
+	"services",
+)
 
 systemd_note := "" if {
 	input.facts.services.systemd == true

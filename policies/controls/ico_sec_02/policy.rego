@@ -71,7 +71,10 @@ overdue_wording(u, window) := sprintf("security update to %v (%v) pending %v day
 	window,
 ]) if {
 	is_string(u.pending_since)
-} else := sprintf("security update pending since %v, which is not a timestamp; the patch window is %v", [u.pending_since, window])
+} else := sprintf(
+	"security update pending since %v, which is not a timestamp; the patch window is %v",
+	[u.pending_since, window],
+)
 
 origin(u) := sprintf("from %v", [object.get(u, "origin", "an unrecorded origin")])
 
@@ -90,11 +93,24 @@ fresh(t) if {
 	t >= cutoff
 }
 
-index_wording(t) := sprintf("package index last refreshed %v days ago, on %v: updates published since then are not listed, so overdue updates may be missed", [lib.days_ago(t), substring(t, 0, 10)]) if {
+index_wording(t) := sprintf(
+	concat(" ", [
+		"package index last refreshed %v days ago, on %v: updates published since then",
+		"are not listed, so overdue updates may be missed",
+	]),
+	[lib.days_ago(t), substring(t, 0, 10)],
+) if {
 	is_string(t)
 } else := "when the package index was last refreshed is unknown, so the pending updates may be incomplete"
 
-manual_updates := [{"subject": "automatic-updates", "detail": "no automatic security updates are enabled (unattended-upgrades, dnf-automatic): updates wait for someone to install them", "fact": "patching.automatic_updates.enabled"} |
+manual_updates := [{
+	"subject": "automatic-updates",
+	"detail": concat(" ", [
+		"no automatic security updates are enabled (unattended-upgrades,",
+		"dnf-automatic): updates wait for someone to install them",
+	]),
+	"fact": "patching.automatic_updates.enabled",
+} |
 	object.get(input.facts.patching, ["automatic_updates", "enabled"], false) != true
 ]
 

@@ -81,10 +81,17 @@ wording(v) := "yes" if {
 
 # sshd_match has one evidence item per Match block setting that turns a
 # checked setting back on for the connections it matches.
-sshd_match := [{"subject": sprintf("sshd:Match %v:%v", [o.criteria, o.keyword]), "detail": detail, "fact": "baseline.sshd.match_overrides"} |
+sshd_match := [{
+	"subject": sprintf("sshd:Match %v:%v", [o.criteria, o.keyword]),
+	"detail": detail,
+	"fact": "baseline.sshd.match_overrides",
+} |
 	some o in input.facts.baseline.sshd.match_overrides
 	o.value in match_insecure[o.keyword]
-	detail := sprintf("Match %v sets %v %v (%v:%v)", [o.criteria, o.keyword, o.value, object.get(o, "file", ""), object.get(o, "line", 0)])
+	detail := sprintf(
+		"Match %v sets %v %v (%v:%v)",
+		[o.criteria, o.keyword, o.value, object.get(o, "file", ""), object.get(o, "line", 0)],
+	)
 ]
 
 match_insecure := {
@@ -134,8 +141,29 @@ else := port_items
 
 sshd_summary := {"subject": "sshd", "detail": "no OpenSSH server installed", "fact": "baseline.sshd"} if {
 	not is_object(object.get(input.facts.baseline, "sshd", null))
-} else := {"subject": "sshd", "detail": "PermitRootLogin, PasswordAuthentication, KbdInteractiveAuthentication and PermitEmptyPasswords are off, and no Match block turns them on", "fact": "baseline.sshd"}
+} else := {
+	"subject": "sshd",
+	"detail": concat(" ", [
+		"PermitRootLogin, PasswordAuthentication, KbdInteractiveAuthentication and",
+		"PermitEmptyPasswords are off, and no Match block turns them on",
+	]),
+	"fact": "baseline.sshd",
+}
 
-sockets_unknown := {"subject": "ports", "detail": "the listening sockets could not be read (no /proc/net under the host root), so the ports could not be checked", "fact": "baseline.listening"}
+sockets_unknown := {
+	"subject": "ports",
+	"detail": concat(" ", [
+		"the listening sockets could not be read (no /proc/net under the host",
+		"root), so the ports could not be checked",
+	]),
+	"fact": "baseline.listening",
+}
 
-ports_summary := {"subject": "ports", "detail": sprintf("%v reachable from the network, all on the allowed-ports list", [lib.plural(count({s.port | some s in exposed}), "port")]), "fact": "baseline.listening"}
+ports_summary := {
+	"subject": "ports",
+	"detail": sprintf(
+		"%v reachable from the network, all on the allowed-ports list",
+		[lib.plural(count({s.port | some s in exposed}), "port")],
+	),
+	"fact": "baseline.listening",
+}

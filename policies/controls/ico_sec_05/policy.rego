@@ -48,7 +48,11 @@ paths := p if {
 
 # exposed has one evidence item per declared path that others can read
 # or write, or that a web server serves.
-exposed := [{"subject": object.get(p, "path", "unnamed path"), "detail": concat("; ", problems), "fact": sprintf("exposure.paths[%v]", [object.get(p, "path", "")])} |
+exposed := [{
+	"subject": object.get(p, "path", "unnamed path"),
+	"detail": concat("; ", problems),
+	"fact": sprintf("exposure.paths[%v]", [object.get(p, "path", "")]),
+} |
 	some p in paths
 	problems := array.concat(local_access(p), served(p))
 	count(problems) > 0
@@ -57,7 +61,10 @@ exposed := [{"subject": object.get(p, "path", "unnamed path"), "detail": concat(
 # local_access(p) says how many entries under p every local user can
 # read or write.
 local_access(p) := array.concat(
-	[sprintf("%v of %v readable by every local user%v%v", [p.world_readable, lib.plural(object.get(p, "entries", 0), "item"), example(p), lower_bound(p)]) |
+	[sprintf(
+		"%v of %v readable by every local user%v%v",
+		[p.world_readable, lib.plural(object.get(p, "entries", 0), "item"), example(p), lower_bound(p)],
+	) |
 		p.world_readable > 0
 	],
 	[sprintf("%v writable by every local user%v", [lib.plural(p.world_writable, "item"), lower_bound(p)]) |
@@ -98,12 +105,23 @@ lower_bound(p) := "; the walk stopped at its limit, so there may be more" if {
 # exist or were not fully walked, and register stores for this host the
 # collector did not check.
 uncertain := array.concat(
-	[{"subject": p.path, "detail": "declared as personal data but does not exist on this host, so where the data really is was not checked", "fact": sprintf("exposure.paths[%v].exists", [p.path])} |
+	[{
+		"subject": p.path,
+		"detail": "declared as personal data but does not exist on this host, so where the data really is was not checked",
+		"fact": sprintf("exposure.paths[%v].exists", [p.path]),
+	} |
 		some p in paths
 		p.exists == false
 	],
 	array.concat(
-		[{"subject": p.path, "detail": sprintf("the walk stopped at its limit after %v, so the rest was not checked", [lib.plural(object.get(p, "entries", 0), "item")]), "fact": sprintf("exposure.paths[%v].truncated", [p.path])} |
+		[{
+			"subject": p.path,
+			"detail": sprintf(
+				"the walk stopped at its limit after %v, so the rest was not checked",
+				[lib.plural(object.get(p, "entries", 0), "item")],
+			),
+			"fact": sprintf("exposure.paths[%v].truncated", [p.path]),
+		} |
 			some p in paths
 			p.truncated == true
 		],
@@ -113,7 +131,14 @@ uncertain := array.concat(
 
 # unchecked are the personal-data stores the organisation's register
 # places on this host whose path the exposure collector did not check.
-unchecked := [{"subject": s.path, "detail": sprintf("data store %v is declared personal data on this host but its path was not checked by the exposure collector", [id]), "fact": "exposure.paths"} |
+unchecked := [{
+	"subject": s.path,
+	"detail": sprintf(
+		"data store %v is declared personal data on this host but its path was not checked by the exposure collector",
+		[id],
+	),
+	"fact": "exposure.paths",
+} |
 	some id, s in lib.stores
 	object.get(s, "personal_data", false) == true
 	not s.path in checked_paths
@@ -122,16 +147,26 @@ unchecked := [{"subject": s.path, "detail": sprintf("data store %v is declared p
 checked_paths := {p.path | some p in paths}
 
 checked := [{
-	"subject": p.path, "detail": sprintf("items checked: %v; none readable or writable by every local user (mode %v, %v:%v); not served by a web server", [
-		object.get(p, "entries", 0),
-		object.get(p, "mode", "unknown"),
-		object.get(p, "owner", "?"),
-		object.get(p, "group", "?"),
-	]),
+	"subject": p.path, "detail": sprintf(
+		concat(" ", [
+			"items checked: %v; none readable or writable by every local user",
+			"(mode %v, %v:%v); not served by a web server",
+		]),
+		[
+			object.get(p, "entries", 0),
+			object.get(p, "mode", "unknown"),
+			object.get(p, "owner", "?"),
+			object.get(p, "group", "?"),
+		],
+	),
 	"fact": sprintf("exposure.paths[%v]", [p.path]),
 } |
 	some p in paths
 	p.exists == true
 ]
 
-not_applicable := {"subject": "exposure", "detail": "no personal-data path is declared for this host, so the control does not apply", "fact": "exposure.paths"}
+not_applicable := {
+	"subject": "exposure",
+	"detail": "no personal-data path is declared for this host, so the control does not apply",
+	"fact": "exposure.paths",
+}
