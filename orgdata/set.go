@@ -157,8 +157,7 @@ func LoadDir(dir string, knownControls []string) (*Set, error) {
 // only JSON types (map[string]any, []any, string, int, bool), so that
 // OPA's ast.InterfaceToValue and encoding/json take it as it is. Optional
 // fields absent from the files are absent here too. Beside the kinds it
-// holds indexes built once per upload: those of AddLeaverIndexes and
-// AddHostIndexes.
+// holds the indexes of AddLeaverIndexes, built once per upload.
 func (s *Set) PolicyData() map[string]any {
 	out := map[string]any{}
 	if s.Thresholds != nil {
@@ -183,7 +182,6 @@ func (s *Set) PolicyData() map[string]any {
 		out[string(KindBaseline)] = s.Baseline.policyData()
 	}
 	AddLeaverIndexes(out)
-	AddHostIndexes(out)
 	return out
 }
 

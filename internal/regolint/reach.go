@@ -9,14 +9,12 @@ import (
 )
 
 // DerivedKinds maps the indexes package orgdata derives from the
-// organisation data (and the engine adds when missing) to the kind they
-// index: a control reading data.org.leavers_by_user reads leavers, and
-// declares that.
+// organisation data (orgdata.AddLeaverIndexes, which the engine also
+// applies when they are missing) to the kind they index: a control
+// reading data.org.leavers_by_user reads leavers, and declares that.
 var DerivedKinds = map[string]string{
 	"leavers_by_user":  "leavers",
 	"leavers_by_email": "leavers",
-	"data_store_hosts": "data_stores",
-	"plan_hosts":       "plans",
 }
 
 var (
