@@ -182,13 +182,13 @@ func catalogueOrg() map[string]any {
 		tags[fmt.Sprintf("host-%04d", i)] = map[string]any{"role": "app", "env": "production"}
 	}
 	org := map[string]any{
-		"thresholds":       map[string]any{"dormant_days": 45, "patch_days": 14},
-		"leavers":          leavers,
-		"approved_admins":  admins,
-		"plans":            plans,
-		"data_stores":      stores,
-		"host_tags":        tags,
-		"baseline":         map[string]any{"allowed_ports": []any{22, 80, 443, 9100}, "protected_branches": []any{"main", "master"}},
+		"thresholds":      map[string]any{"dormant_days": 45, "patch_days": 14},
+		"leavers":         leavers,
+		"approved_admins": admins,
+		"plans":           plans,
+		"data_stores":     stores,
+		"host_tags":       tags,
+		"baseline":        map[string]any{"allowed_ports": []any{22, 80, 443, 9100}, "protected_branches": []any{"main", "master"}},
 	}
 	return org
 }

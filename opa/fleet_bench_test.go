@@ -91,11 +91,7 @@ func mustJSON(tb testing.TB, v any) []byte {
 // figure per core.
 func BenchmarkEvaluateFleet(b *testing.B) {
 	ctx := context.Background()
-	e, err := New(ctx, policies.FS, Options{Org: catalogueOrg()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	hosts := fleet(b, 60)
+	e, hosts := fleetEngine(b)
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
@@ -113,11 +109,7 @@ func BenchmarkEvaluateFleet(b *testing.B) {
 // figure on all cores beside the one on a single core.
 func BenchmarkEvaluateFleetParallel(b *testing.B) {
 	ctx := context.Background()
-	e, err := New(ctx, policies.FS, Options{Org: catalogueOrg()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	hosts := fleet(b, 60)
+	e, hosts := fleetEngine(b)
 	var next atomic.Int64
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -131,4 +123,15 @@ func BenchmarkEvaluateFleetParallel(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "hosts/s")
+}
+
+// fleetEngine is the engine with the catalogue organisation data, and the
+// 60-host fleet mix, of the fleet benchmarks.
+func fleetEngine(b *testing.B) (*Engine, []ast.Value) {
+	b.Helper()
+	e, err := New(context.Background(), policies.FS, Options{Org: catalogueOrg()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return e, fleet(b, 60)
 }

@@ -38,7 +38,6 @@ var (
 	collectorsKey      = ast.StringTerm("collectors")
 	collectorErrorsKey = ast.StringTerm("collector_errors")
 	namespaceKey       = ast.StringTerm("namespace")
-	collectorKey       = ast.StringTerm("collector")
 	notApplicableKey   = ast.StringTerm("not_applicable")
 )
 
