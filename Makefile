@@ -74,8 +74,9 @@ opa-policies: ## Run upstream `opa check` and `opa test` on policies/, as policy
 	$(BIN)/opa test policies/
 	@test -z "$$($(BIN)/opa fmt --list policies/)" || { $(BIN)/opa fmt --list policies/; echo "opa fmt needed"; exit 1; }
 
-bench: ## Print the speed and memory figures: policy evaluation (hosts/s on one core), collectors, a full scan (wall time, peak RSS per process)
+bench: ## Print the speed and memory figures: policy evaluation (hosts/s on one core and on all cores), collectors, a full scan (wall time, peak RSS per process)
 	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./opa/ ./plugins/accounts/ ./plugins/patching/ ./plugins/retention/ ./plugins/services/
+	$(GO) test -run '^$$' -bench 'EvaluateFleetParallel' -benchmem -cpu 1,$$(nproc 2>/dev/null || echo 2) ./opa/
 	$(GO) test -run '^$$' -bench 'Scan|CollectEach' -benchtime 20x ./agent/cli/
 
 docs: ## Regenerate docs/controls.md from the policies' metadata

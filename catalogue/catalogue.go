@@ -20,7 +20,9 @@ func Markdown(controls []result.Control) []byte {
 	b.WriteString("# Control catalogue\n\n")
 	b.WriteString("<!-- Generated from the policies' METADATA by `make docs`; do not edit. -->\n\n")
 	b.WriteString("Severity sets the scoring weight and the ICO recommendation priority: critical 10 / Urgent, high 7 / High, medium 4 / Medium, low 1 / Low. ")
-	b.WriteString("Areas are those of the ICO Accountability Framework. A control whose facts are missing reports `not_assessed`, never `pass`.\n\n")
+	b.WriteString("Areas are those of the ICO Accountability Framework. ")
+	b.WriteString("Each control declares what it requires (without it the engine reports `not_assessed`, or `error` when the collector failed, and never evaluates the control), ")
+	b.WriteString("what else it reads when present, and the controls whose results it combines.\n\n")
 	b.WriteString("| ID | title | area | severity | priority | Cyber Essentials | CIS v8 | ISO 27001:2022 |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|\n")
 	for _, c := range controls {
@@ -35,6 +37,10 @@ func Markdown(controls []result.Control) []byte {
 			area = fmt.Sprintf("%s (%s)", n, c.Area)
 		}
 		fmt.Fprintf(&b, "- Area: %s\n- Severity: %s (priority %s, weight %d)\n- Policy: `%s`\n", area, c.Severity, c.Severity.Priority(), c.Severity.Weight(), c.Package)
+		fmt.Fprintf(&b, "- Requires: %s\n- Reads: %s\n", inputs(c.Requires), inputs(c.Reads))
+		if len(c.Depends) > 0 {
+			fmt.Fprintf(&b, "- Combines the results of: %s\n", join(c.Depends))
+		}
 		if c.Description != "" {
 			fmt.Fprintf(&b, "\n%s\n", strings.TrimSpace(c.Description))
 		}
@@ -43,6 +49,27 @@ func Markdown(controls []result.Control) []byte {
 		}
 	}
 	return b.Bytes()
+}
+
+// inputs lists facts namespaces and organisation data kinds, e.g.
+// "facts `accounts`; organisation data `leavers`", or "nothing".
+func inputs(in result.Inputs) string {
+	var parts []string
+	if len(in.Facts) > 0 {
+		parts = append(parts, "facts "+code(in.Facts))
+	}
+	if len(in.Org) > 0 {
+		parts = append(parts, "organisation data "+code(in.Org))
+	}
+	if len(parts) == 0 {
+		return "nothing"
+	}
+	return strings.Join(parts, "; ")
+}
+
+// code formats names as Markdown code, comma-separated.
+func code(names []string) string {
+	return "`" + strings.Join(names, "`, `") + "`"
 }
 
 func join(s []string) string {

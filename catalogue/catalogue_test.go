@@ -48,12 +48,16 @@ func TestMarkdown(t *testing.T) {
 	md := string(Markdown([]result.Control{{
 		ID: "ICO-X-01", Title: "A | B", Area: "BRM", Severity: result.Low, Package: "auditfleet.controls.ico_x_01",
 		Mappings: result.Mappings{CISv8: []string{"8.2", "8.10"}}, Remediation: "Fix it.",
+		Requires: result.Inputs{Facts: []string{"accounts"}, Org: []string{"leavers"}},
+		Depends:  []string{"ICO-A-01", "ICO-B-01"},
 	}}))
 	for _, want := range []string{
 		`| [ICO-X-01](#ico-x-01) | A \| B | BRM | low | Low | – | 8.2, 8.10 | – |`,
 		"- Area: Breach response and monitoring (BRM)",
 		"- Severity: low (priority Low, weight 1)",
 		"**Remediation.** Fix it.",
+		"- Requires: facts `accounts`; organisation data `leavers`\n- Reads: nothing\n",
+		"- Combines the results of: ICO-A-01, ICO-B-01\n",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("Markdown() lacks %q:\n%s", want, md)

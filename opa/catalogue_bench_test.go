@@ -13,7 +13,6 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/auditfleet/auditfleet/facts"
-	"github.com/auditfleet/auditfleet/orgdata"
 	"github.com/auditfleet/auditfleet/plugins/backups"
 	"github.com/auditfleet/auditfleet/plugins/baseline"
 	"github.com/auditfleet/auditfleet/plugins/change"
@@ -183,17 +182,14 @@ func catalogueOrg() map[string]any {
 		tags[fmt.Sprintf("host-%04d", i)] = map[string]any{"role": "app", "env": "production"}
 	}
 	org := map[string]any{
-		"thresholds":       map[string]any{"dormant_days": 45, "patch_days": 14},
-		"leavers":          leavers,
-		"leavers_by_user":  index(leavers, "user"),
-		"leavers_by_email": index(leavers, "email"),
-		"approved_admins":  admins,
-		"plans":            plans,
-		"data_stores":      stores,
-		"host_tags":        tags,
-		"baseline":         map[string]any{"allowed_ports": []any{22, 80, 443, 9100}, "protected_branches": []any{"main", "master"}},
+		"thresholds":      map[string]any{"dormant_days": 45, "patch_days": 14},
+		"leavers":         leavers,
+		"approved_admins": admins,
+		"plans":           plans,
+		"data_stores":     stores,
+		"host_tags":       tags,
+		"baseline":        map[string]any{"allowed_ports": []any{22, 80, 443, 9100}, "protected_branches": []any{"main", "master"}},
 	}
-	orgdata.AddHostIndexes(org) // as orgdata.Set.PolicyData does
 	return org
 }
 
@@ -316,18 +312,6 @@ func BenchmarkEvaluateCatalogueControl(b *testing.B) {
 			}
 		})
 	}
-}
-
-// index keys the leaver objects by field, as orgdata.Set.PolicyData does.
-func index(list []any, field string) map[string]any {
-	out := map[string]any{}
-	for _, v := range list {
-		m := v.(map[string]any)
-		if k, ok := m[field].(string); ok && k != "" {
-			out[k] = m
-		}
-	}
-	return out
 }
 
 // BenchmarkInputJSONCatalogue measures turning the raw facts document of

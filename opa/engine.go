@@ -22,6 +22,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
+	"github.com/auditfleet/auditfleet/orgdata"
 	"github.com/auditfleet/auditfleet/result"
 )
 
@@ -59,15 +60,24 @@ type Options struct {
 // concurrent use.
 type Engine struct {
 	controls []control // sorted by ID
+	// levels are the indexes of the controls in evaluation order (see
+	// levels in depends.go), each with the query for all of them.
+	levels   []level
 	revision string
-	query    rego.PreparedEvalQuery
 	// compiler and store serve the queries prepared on first use.
 	compiler *ast.Compiler
 	store    storage.Store
-	// subsets holds, by skip set (see Evaluate), the prepared query for the
-	// controls that set leaves to evaluate; nsubsets counts them.
+	// subsets holds, by set of controls to evaluate (one byte per
+	// control), the prepared query for that set; nsubsets counts them.
 	subsets  sync.Map // string -> func() (rego.PreparedEvalQuery, error)
 	nsubsets atomic.Int32
+}
+
+// level is a set of controls evaluated together: those of level 0 depend
+// on no other control, those of level n on controls of lower levels.
+type level struct {
+	controls []int
+	query    rego.PreparedEvalQuery
 }
 
 // control is one control's metadata and its own prepared query, used to
@@ -80,19 +90,20 @@ type control struct {
 	query func() (rego.PreparedEvalQuery, error)
 	// term is the control's term of a combined query.
 	term string
-	// shortcut, when not nil, gives the control's constant result for
-	// hosts without its facts (see skip.go); absent is that result as the
-	// combined query returns it ([value]).
-	shortcut *shortcut
-	absent   *ast.Term
+	// orgMissing has one evidence item per required kind of organisation
+	// data the engine's data.org lacks; when not empty the control is
+	// never evaluated (see gate.go).
+	orgMissing []result.Evidence
 }
 
 // New loads the Rego modules (skipping *_test.rego) and JSON data files
 // of fsys with OPA's loader semantics (lifecycle/data.json becomes
 // data.lifecycle), compiles them in strict mode, reads every control's
-// metadata, and prepares the query for all results. It refuses a tree
-// with a syntax or compile error, or a control without valid metadata or
-// result rule, naming the file and line.
+// metadata, orders the controls by their dependencies, and prepares the
+// query for each level of them. It refuses a tree with a syntax or
+// compile error, a control without valid metadata or result rule, or
+// depending on an unknown control or in a cycle, naming the file and line
+// where it can.
 func New(ctx context.Context, fsys fs.FS, opts Options) (*Engine, error) {
 	loaded, err := load(loader.NewFileLoader().WithFS(fsys), ".")
 	if err != nil {
@@ -140,12 +151,19 @@ func New(ctx context.Context, fsys fs.FS, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	order, err := levels(metas)
+	if err != nil {
+		return nil, fmt.Errorf("read control metadata: %w", err)
+	}
 
 	if opts.Config != nil {
 		docs["config"] = opts.Config
 	}
 	if opts.Org != nil {
 		docs["org"] = opts.Org
+	}
+	if org, ok := docs["org"].(map[string]any); ok {
+		docs["org"] = withIndexes(org)
 	}
 	data, err := ast.InterfaceToValue(docs)
 	if err != nil {
@@ -158,57 +176,77 @@ func New(ctx context.Context, fsys fs.FS, opts Options) (*Engine, error) {
 	store := inmem.NewFromASTObject(obj)
 
 	e := &Engine{revision: revision, compiler: compiler, store: store}
-	terms := make([]string, len(metas))
-	for i, m := range metas {
-		terms[i] = fmt.Sprintf("[x | x := data.%s.%s]", m.Package, ResultRule)
-		query := "results := [" + terms[i] + "]"
-		c := control{meta: m, term: terms[i], query: sync.OnceValues(func() (rego.PreparedEvalQuery, error) {
-			q, err := prepare(context.Background(), compiler, store, query)
-			if err != nil {
-				return q, fmt.Errorf("prepare query for %s: %w", m.ID, err)
-			}
-			return q, nil
-		})}
-		pkg, err := ast.ParseRef("data." + m.Package)
-		if err != nil {
-			return nil, fmt.Errorf("control %s: package %s: %w", m.ID, m.Package, err)
-		}
-		if c.shortcut = findShortcut(compiler, pkg); c.shortcut != nil {
-			c.absent = ast.ArrayTerm(c.shortcut.value)
-		}
-		e.controls = append(e.controls, c)
+	for _, m := range metas {
+		term := fmt.Sprintf("[x | x := data.%s.%s]", m.Package, ResultRule)
+		query := "results := [" + term + "]"
+		e.controls = append(e.controls, control{
+			meta:       m,
+			term:       term,
+			orgMissing: orgMissing(m.Requires.Org, docs["org"]),
+			query: sync.OnceValues(func() (rego.PreparedEvalQuery, error) {
+				q, err := prepare(context.Background(), compiler, store, query)
+				if err != nil {
+					return q, fmt.Errorf("prepare query for %s: %w", m.ID, err)
+				}
+				return q, nil
+			}),
+		})
 	}
-	e.query, err = prepare(ctx, compiler, store, "results := ["+strings.Join(terms, ", ")+"]")
-	if err != nil {
-		return nil, fmt.Errorf("prepare query: %w", err)
+	for _, idx := range order {
+		q, err := prepare(ctx, compiler, store, e.queryText(idx))
+		if err != nil {
+			return nil, fmt.Errorf("prepare query: %w", err)
+		}
+		e.levels = append(e.levels, level{controls: idx, query: q})
 	}
 	return e, nil
 }
 
-// maxSubsets bounds the queries prepared for skip sets: a fleet has a few
-// kinds of host (which collectors they run), and past the bound a host is
-// evaluated with the full query, which gives the same results.
+// withIndexes returns the organisation data org with the indexes the
+// policies look leavers up in (orgdata.AddLeaverIndexes), as
+// orgdata.Set.PolicyData adds them, when org has leavers but not the
+// indexes. org itself is left unchanged.
+func withIndexes(org map[string]any) map[string]any {
+	_, hasLeavers := org[string(orgdata.KindLeavers)]
+	_, hasIndex := org[orgdata.LeaversByUserKey]
+	if !hasLeavers || hasIndex {
+		return org
+	}
+	out := maps.Clone(org)
+	orgdata.AddLeaverIndexes(out)
+	return out
+}
+
+// queryText is the query for the results of the controls idx, in order.
+func (e *Engine) queryText(idx []int) string {
+	terms := make([]string, len(idx))
+	for i, c := range idx {
+		terms[i] = e.controls[c].term
+	}
+	return "results := [" + strings.Join(terms, ", ") + "]"
+}
+
+// maxSubsets bounds the queries prepared for sets of controls to
+// evaluate: a fleet has a few kinds of host (which collectors they run),
+// and past the bound a host is evaluated with its level's query, whose
+// extra results are set aside.
 const maxSubsets = 64
 
-// subsetQuery returns the prepared query for the controls that skip (one
-// byte per control, 1 for a control taking its shortcut) leaves to
-// evaluate, preparing it on first use.
-func (e *Engine) subsetQuery(ctx context.Context, skip []byte) (rego.PreparedEvalQuery, error) {
-	key := string(skip)
-	if f, ok := e.subsets.Load(key); ok {
+// subsetQuery returns the prepared query for the controls idx (in order),
+// preparing it on first use.
+func (e *Engine) subsetQuery(ctx context.Context, idx []int) (rego.PreparedEvalQuery, error) {
+	key := make([]byte, len(e.controls))
+	for _, i := range idx {
+		key[i] = 1
+	}
+	if f, ok := e.subsets.Load(string(key)); ok {
 		return f.(func() (rego.PreparedEvalQuery, error))()
 	}
 	if e.nsubsets.Load() >= maxSubsets {
 		return rego.PreparedEvalQuery{}, errTooManySubsets
 	}
-	var terms []string
-	for i, c := range e.controls {
-		if skip[i] == 0 {
-			terms = append(terms, c.term)
-		}
-	}
-	query := "results := [" + strings.Join(terms, ", ") + "]"
-	f, loaded := e.subsets.LoadOrStore(key, sync.OnceValues(func() (rego.PreparedEvalQuery, error) {
+	query := e.queryText(idx)
+	f, loaded := e.subsets.LoadOrStore(string(key), sync.OnceValues(func() (rego.PreparedEvalQuery, error) {
 		q, err := prepare(context.WithoutCancel(ctx), e.compiler, e.store, query)
 		if err != nil {
 			return q, fmt.Errorf("prepare query: %w", err)
@@ -222,7 +260,7 @@ func (e *Engine) subsetQuery(ctx context.Context, skip []byte) (rego.PreparedEva
 }
 
 // errTooManySubsets is subsetQuery's refusal past maxSubsets.
-var errTooManySubsets = errors.New("too many skip sets")
+var errTooManySubsets = errors.New("too many sets of controls to evaluate")
 
 func prepare(ctx context.Context, compiler *ast.Compiler, store storage.Store, query string) (rego.PreparedEvalQuery, error) {
 	return rego.New(
@@ -245,6 +283,7 @@ func (e *Engine) Controls() []result.Control {
 		out[i].Mappings = cloneMappings(c.meta.Mappings)
 		out[i].Requires = cloneInputs(c.meta.Requires)
 		out[i].Reads = cloneInputs(c.meta.Reads)
+		out[i].Depends = slices.Clone(c.meta.Depends)
 	}
 	return out
 }

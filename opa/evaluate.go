@@ -16,11 +16,15 @@ import (
 
 // Evaluate runs every control against one host's input (a facts document
 // as an ast.Value, see Input and InputJSON) at evaluation time now, and
-// returns one result per control, sorted by control ID. A control whose
-// policy fails to evaluate, or yields no result, or a result that is not
-// {"status", "evidence", "sources"} with a known status, gets status
-// error with evidence saying why; it is never dropped. The error return is
-// for the evaluation as a whole (e.g. a cancelled context).
+// returns one result per control, sorted by control ID. A control that
+// cannot be assessed for want of what it requires gets its result from
+// the gate (gate.go) without evaluation. A control that depends on others
+// is evaluated after them, with their final results as
+// input.results[id]. A control whose policy fails to evaluate, or yields
+// no result, or a result that is not {"status", "evidence", "sources"}
+// with a known status, gets status error with evidence saying why; it is
+// never dropped. The error return is for the evaluation as a whole (e.g.
+// a cancelled context).
 func (e *Engine) Evaluate(ctx context.Context, input ast.Value, now time.Time) ([]result.Result, error) {
 	if input == nil {
 		return nil, errors.New("evaluate: no input")
@@ -28,62 +32,70 @@ func (e *Engine) Evaluate(ctx context.Context, input ast.Value, now time.Time) (
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("evaluate: %w", err)
 	}
-	opts := []rego.EvalOption{rego.EvalParsedInput(input), rego.EvalTime(now), rego.EvalMetrics(metrics.NoOp())}
-	// Controls whose facts the host lacks take their shortcut (skip.go):
-	// their constant result without evaluation.
-	skip := make([]byte, len(e.controls))
-	skipped := 0
-	for i, c := range e.controls {
-		if c.shortcut != nil && c.shortcut.applies(input) {
-			skip[i] = 1
-			skipped++
-		}
-	}
-	query := e.query
-	if skipped > 0 {
-		q, err := e.subsetQuery(ctx, skip)
-		if err != nil {
-			// Past maxSubsets (or a query that will not prepare): evaluate
-			// every control, which gives the same results.
-			clear(skip)
-			skipped = 0
-		} else {
-			query = q
-		}
-	}
-	values, err := eval(ctx, query, opts)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("evaluate: %w", ctx.Err())
-		}
-		// One policy broke the combined query (e.g. conflicting values):
-		// evaluate the controls one by one so that only it reports error.
-		return e.evaluateEach(ctx, opts, skip)
-	}
-	if len(values) != len(e.controls)-skipped {
-		return nil, fmt.Errorf("evaluate: query returned %d results for %d controls", len(values), len(e.controls)-skipped)
-	}
+	host := readHostInputs(input)
 	out := make([]result.Result, len(e.controls))
-	for i, c := range e.controls {
-		if skip[i] != 0 {
-			out[i] = e.build(c.meta, c.absent, nil)
-			continue
+	for n, lv := range e.levels {
+		in := input
+		if n > 0 {
+			in = withResults(input, e.dependencyResults(lv, out))
 		}
-		out[i] = e.build(c.meta, values[0], nil)
-		values = values[1:]
+		opts := []rego.EvalOption{rego.EvalParsedInput(in), rego.EvalTime(now), rego.EvalMetrics(metrics.NoOp())}
+		if err := e.evaluateLevel(ctx, lv, host, opts, out); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
 
-// evaluateEach evaluates the controls one query each, but for those skip
-// marks (which take their shortcut).
-func (e *Engine) evaluateEach(ctx context.Context, opts []rego.EvalOption, skip []byte) ([]result.Result, error) {
-	out := make([]result.Result, len(e.controls))
-	for i, c := range e.controls {
-		if skip[i] != 0 {
-			out[i] = e.build(c.meta, c.absent, nil)
+// evaluateLevel fills out with the results of the controls of lv: from the
+// gate, else from one query for the controls left.
+func (e *Engine) evaluateLevel(ctx context.Context, lv level, host hostInputs, opts []rego.EvalOption, out []result.Result) error {
+	todo := make([]int, 0, len(lv.controls))
+	for _, i := range lv.controls {
+		if r, gated := e.gate(&e.controls[i], host); gated {
+			out[i] = r
 			continue
 		}
+		todo = append(todo, i)
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	query, queried := lv.query, lv.controls
+	if len(todo) < len(lv.controls) {
+		if q, err := e.subsetQuery(ctx, todo); err == nil {
+			query, queried = q, todo
+		}
+		// Otherwise (past maxSubsets, or a query that will not prepare)
+		// the level's query serves, and the gated controls' values are
+		// set aside.
+	}
+	values, err := eval(ctx, query, opts)
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("evaluate: %w", ctx.Err())
+		}
+		// One policy broke the combined query (e.g. conflicting values):
+		// evaluate the controls one by one so that only it reports error.
+		return e.evaluateEach(ctx, todo, opts, out)
+	}
+	if len(values) != len(queried) {
+		return fmt.Errorf("evaluate: query returned %d results for %d controls", len(values), len(queried))
+	}
+	next := 0
+	for k, i := range queried {
+		if next < len(todo) && todo[next] == i {
+			out[i] = e.build(e.controls[i].meta, values[k], nil)
+			next++
+		}
+	}
+	return nil
+}
+
+// evaluateEach evaluates the controls idx one query each.
+func (e *Engine) evaluateEach(ctx context.Context, idx []int, opts []rego.EvalOption, out []result.Result) error {
+	for _, i := range idx {
+		c := e.controls[i]
 		q, err := c.query()
 		if err != nil {
 			out[i] = e.build(c.meta, nil, err)
@@ -91,7 +103,7 @@ func (e *Engine) evaluateEach(ctx context.Context, opts []rego.EvalOption, skip 
 		}
 		values, err := eval(ctx, q, opts)
 		if err != nil && ctx.Err() != nil {
-			return nil, fmt.Errorf("evaluate: %w", ctx.Err())
+			return fmt.Errorf("evaluate: %w", ctx.Err())
 		}
 		var v *ast.Term
 		if err == nil && len(values) == 1 {
@@ -99,7 +111,57 @@ func (e *Engine) evaluateEach(ctx context.Context, opts []rego.EvalOption, skip 
 		}
 		out[i] = e.build(c.meta, v, err)
 	}
-	return out, nil
+	return nil
+}
+
+// resultsKey is input.results, where a control finds the final results of
+// the controls it depends on.
+var resultsKey = ast.StringTerm("results")
+
+// dependencyResults returns the final results, in out, of the controls
+// those of lv depend on, as {id: {"status": s, "evidence": [...]}}.
+func (e *Engine) dependencyResults(lv level, out []result.Result) ast.Object {
+	byID := make(map[string]result.Result, len(out))
+	for _, r := range out {
+		byID[r.ControlID] = r
+	}
+	obj := ast.NewObject()
+	for _, i := range lv.controls {
+		for _, id := range e.controls[i].meta.Depends {
+			r := byID[id]
+			evidence := make([]*ast.Term, len(r.Evidence))
+			for k, ev := range r.Evidence {
+				evidence[k] = ast.ObjectTerm(
+					ast.Item(ast.InternedTerm("subject"), ast.StringTerm(ev.Subject)),
+					ast.Item(ast.InternedTerm("detail"), ast.StringTerm(ev.Detail)),
+					ast.Item(ast.InternedTerm("fact"), ast.StringTerm(ev.Fact)),
+				)
+			}
+			obj.Insert(ast.StringTerm(id), ast.ObjectTerm(
+				ast.Item(ast.InternedTerm("status"), ast.StringTerm(string(r.Status))),
+				ast.Item(ast.InternedTerm("evidence"), ast.ArrayTerm(evidence...)),
+			))
+		}
+	}
+	return obj
+}
+
+// withResults returns input with input.results set to results, leaving
+// input itself unchanged. An input that is not an object is returned as
+// it is: its dependents then find no results and report error.
+func withResults(input ast.Value, results ast.Object) ast.Value {
+	obj, ok := input.(ast.Object)
+	if !ok {
+		return input
+	}
+	out := ast.NewObjectWithCapacity(obj.Len() + 1)
+	obj.Foreach(func(k, v *ast.Term) {
+		if !k.Equal(resultsKey) {
+			out.Insert(k, v)
+		}
+	})
+	out.Insert(resultsKey, ast.NewTerm(results))
+	return out
 }
 
 // eval runs a prepared query of the form results := [[x | x := ...], ...]
@@ -130,16 +192,7 @@ func eval(ctx context.Context, q rego.PreparedEvalQuery, opts []rego.EvalOption)
 // build turns one control's [result] (an array of zero or one values)
 // into a Result; evalErr is the control's own evaluation error, if any.
 func (e *Engine) build(meta result.Control, v *ast.Term, evalErr error) result.Result {
-	r := result.Result{
-		ControlID:      meta.ID,
-		Title:          meta.Title,
-		Area:           meta.Area,
-		Severity:       meta.Severity,
-		Priority:       meta.Severity.Priority(),
-		Remediation:    meta.Remediation,
-		Mappings:       cloneMappings(meta.Mappings),
-		PolicyRevision: e.revision,
-	}
+	r := e.base(meta)
 	var problem string
 	switch {
 	case evalErr != nil:
@@ -163,6 +216,20 @@ func (e *Engine) build(meta result.Control, v *ast.Term, evalErr error) result.R
 		}}
 	}
 	return r
+}
+
+// base is a result of the control meta with its metadata and no outcome.
+func (e *Engine) base(meta result.Control) result.Result {
+	return result.Result{
+		ControlID:      meta.ID,
+		Title:          meta.Title,
+		Area:           meta.Area,
+		Severity:       meta.Severity,
+		Priority:       meta.Severity.Priority(),
+		Remediation:    meta.Remediation,
+		Mappings:       cloneMappings(meta.Mappings),
+		PolicyRevision: e.revision,
+	}
 }
 
 // decode reads [result] where result is {"status": s, "evidence": [...],

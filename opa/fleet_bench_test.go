@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -86,15 +87,11 @@ func mustJSON(tb testing.TB, v any) []byte {
 }
 
 // BenchmarkEvaluateFleet evaluates the whole catalogue for a realistic
-// mixed fleet (see fleet), one host per iteration; run with -cpu 1 for the
-// single-core figure.
+// mixed fleet (see fleet), one host per iteration, in one goroutine: the
+// figure per core.
 func BenchmarkEvaluateFleet(b *testing.B) {
 	ctx := context.Background()
-	e, err := New(ctx, policies.FS, Options{Org: catalogueOrg()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	hosts := fleet(b, 60)
+	e, hosts := fleetEngine(b)
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
@@ -104,4 +101,37 @@ func BenchmarkEvaluateFleet(b *testing.B) {
 		i++
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "hosts/s")
+}
+
+// BenchmarkEvaluateFleetParallel evaluates the fleet as
+// BenchmarkEvaluateFleet does, from GOMAXPROCS goroutines sharing one
+// engine, as the server does: run with -cpu 1,2 (make bench) for the
+// figure on all cores beside the one on a single core.
+func BenchmarkEvaluateFleetParallel(b *testing.B) {
+	ctx := context.Background()
+	e, hosts := fleetEngine(b)
+	var next atomic.Int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := next.Add(1)
+			if _, err := e.Evaluate(ctx, hosts[i%int64(len(hosts))], benchNow); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "hosts/s")
+}
+
+// fleetEngine is the engine with the catalogue organisation data, and the
+// 60-host fleet mix, of the fleet benchmarks.
+func fleetEngine(b *testing.B) (*Engine, []ast.Value) {
+	b.Helper()
+	e, err := New(context.Background(), policies.FS, Options{Org: catalogueOrg()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return e, fleet(b, 60)
 }

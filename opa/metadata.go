@@ -120,6 +120,9 @@ func controlFrom(a *ast.Annotations) (result.Control, error) {
 	if ctl.Reads, err = inputsFrom("reads", a.Custom["reads"]); err != nil {
 		problems = append(problems, err.Error())
 	}
+	if ctl.Depends, err = dependsFrom(a.Custom["depends"]); err != nil {
+		problems = append(problems, err.Error())
+	}
 	if len(problems) > 0 {
 		return ctl, errors.New(strings.Join(problems, "; "))
 	}
@@ -198,6 +201,26 @@ func inputsFrom(key string, v any) (result.Inputs, error) {
 		}
 	}
 	return in, nil
+}
+
+// dependsFrom reads custom.depends: a list of control IDs.
+func dependsFrom(v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, errors.New("custom.depends must be a list of control IDs")
+	}
+	var ids []string
+	for _, item := range list {
+		s, ok := item.(string)
+		if !ok || !idPattern.MatchString(s) {
+			return nil, fmt.Errorf("custom.depends: %v is not a control ID like ICO-SEC-01", item)
+		}
+		ids = append(ids, s)
+	}
+	return ids, nil
 }
 
 // namePattern is the shape of facts namespaces and organisation data kinds.

@@ -459,7 +459,7 @@ func TestParseAccepts(t *testing.T) {
 		want map[string]any // PolicyData of a set holding only this kind
 	}{
 		{"empty list is provided, not absent", KindPlans, "plans.yaml", "plans: []\n", map[string]any{
-			"plans": []any{}, "plan_hosts": map[string]any{"ids": map[string]any{}, "names": map[string]any{}, "globs": map[string]any{}, "tags": map[string]any{}},
+			"plans": []any{},
 		}},
 		{"empty approved-admin list", KindApprovedAdmins, "a.yaml", "approved_admins: []\n", map[string]any{"approved_admins": []any{}}},
 		{"empty thresholds", KindThresholds, "t.yaml", "thresholds: {}\n", map[string]any{"thresholds": map[string]any{}}},

@@ -160,8 +160,7 @@ func LoadDir(dir string, knownControls []string) (*Set, error) {
 // only JSON types (map[string]any, []any, string, int, bool), so that
 // OPA's ast.InterfaceToValue and encoding/json take it as it is. Optional
 // fields absent from the files are absent here too. Beside the kinds it
-// holds indexes built once per upload: leavers_by_user, leavers_by_email
-// and those of AddHostIndexes.
+// holds the indexes of AddLeaverIndexes, built once per upload.
 func (s *Set) PolicyData() map[string]any {
 	out := map[string]any{}
 	if s.Thresholds != nil {
@@ -169,17 +168,6 @@ func (s *Set) PolicyData() map[string]any {
 	}
 	if s.Leavers != nil {
 		out[string(KindLeavers)] = items(s.Leavers, Leaver.policyData)
-		// Indexes built once per upload, so the policies look a host's
-		// names up instead of indexing the whole list on every host.
-		byUser, byEmail := map[string]any{}, map[string]any{}
-		for _, l := range s.Leavers {
-			pd := l.policyData()
-			byUser[l.User] = pd
-			if l.Email != "" {
-				byEmail[l.Email] = pd
-			}
-		}
-		out["leavers_by_user"], out["leavers_by_email"] = byUser, byEmail
 	}
 	if s.ApprovedAdmins != nil {
 		out[string(KindApprovedAdmins)] = items(s.ApprovedAdmins, Admin.policyData)
@@ -196,7 +184,7 @@ func (s *Set) PolicyData() map[string]any {
 	if s.Baseline != nil {
 		out[string(KindBaseline)] = s.Baseline.policyData()
 	}
-	AddHostIndexes(out)
+	AddLeaverIndexes(out)
 	return out
 }
 

@@ -105,6 +105,10 @@ type Control struct {
 	Requires Inputs `json:"requires"`
 	// Reads is what else the control reads when it is there.
 	Reads Inputs `json:"reads"`
+	// Depends are the IDs of the controls whose final results this one
+	// combines: the engine evaluates them first and gives their results
+	// to this control as input.results[id].
+	Depends []string `json:"depends,omitempty"`
 }
 
 // Inputs names facts namespaces and organisation data kinds.

@@ -2,11 +2,9 @@
 # title: auditfleet policy library
 # description: >-
 #   Helpers shared by the control policies: dates and day arithmetic against
-#   the evaluation time (time.now_ns), collector-error lookups, evidence and
-#   result constructors, and os-release matching against data.lifecycle.
-#   Every host evaluates these policies, and in OPA each rule or function
-#   evaluation costs far more than an operation on a local variable, so the
-#   controls call few helpers on their common paths.
+#   the evaluation time (time.now_ns), collector-error lookups, evidence
+#   constructors, organisation data and host identity, and os-release
+#   matching against data.lifecycle.
 package auditfleet.lib
 
 # day_ns is one day in nanoseconds.
@@ -32,9 +30,8 @@ days_since(ns) := floor((time.now_ns() - ns) / day_ns)
 days_until(ns) := ceil((ns - time.now_ns()) / day_ns)
 
 # today is the evaluation day, "YYYY-MM-DD" (UTC). A "YYYY-MM-DD" date d
-# has started (its 00:00 UTC has passed) exactly when d <= today: the
-# policies compare date strings rather than nanosecond numbers, because
-# OPA's arithmetic on such large numbers is slow.
+# has started (its 00:00 UTC has passed) exactly when d <= today, so the
+# policies compare such dates as strings.
 today := time.format([time.now_ns(), "UTC", "2006-01-02"])
 
 # day_after(n) is the day n days after the evaluation day (before it for
@@ -46,22 +43,27 @@ day_after(n) := time.format([time.add_date(time.now_ns(), 0, 0, n), "UTC", "2006
 # accounts give timestamps in UTC ending in "Z" (their schemas say so), so
 # the policies compare them with such cutoffs as strings, exact to the
 # second, instead of parsing every timestamp.
-ts_days_ago(n) := time.format([time.add_date(time.now_ns(), 0, 0, 0 - n), "UTC", "2006-01-02T15:04:05Z07:00"])
+ts_days_ago(n) := time.format([time.add_date(time.now_ns(), 0, 0, 0 - n), "UTC", timestamp_layout])
+
+# timestamp_layout is the RFC 3339 layout of the cutoffs.
+timestamp_layout := "2006-01-02T15:04:05Z07:00"
 
 # ts_hours_ago(n) is the evaluation time minus n hours, like ts_days_ago.
-ts_hours_ago(n) := time.format([time.now_ns() - (n * 3600000000000), "UTC", "2006-01-02T15:04:05Z07:00"])
+ts_hours_ago(n) := time.format([time.now_ns() - (n * 3600000000000), "UTC", timestamp_layout])
 
 # days_ago(ts) is the number of whole days from RFC 3339 timestamp ts to
 # the evaluation time. Undefined when ts is not a timestamp.
 days_ago(ts) := floor((time.now_ns() - time.parse_rfc3339_ns(ts)) / day_ns)
 
 # failed is the set of namespaces whose collector failed (has an entry in
-# input.collector_errors). A set rather than a function: every control
-# asks, and a rule is evaluated once per query.
+# input.collector_errors). The engine gates the controls on the namespaces
+# they require (custom.requires); this is for those they only read.
 failed contains e.namespace if some e in input.collector_errors
 
 # error_result(ns) is the result of a control whose collector for
-# namespace ns failed: status error, one evidence item per failure.
+# namespace ns, one it reads but does not require, failed: status error,
+# one evidence item per failure. The engine words the failures of
+# required namespaces the same way (a Go test keeps the two equal).
 error_result(ns) := {"status": "error", "evidence": [ev |
 	some e in input.collector_errors
 	e.namespace == ns
@@ -77,17 +79,16 @@ error_result(ns) := {"status": "error", "evidence": [ev |
 	)
 ]}
 
-# absent_result(ns) is the result of a control whose facts namespace ns is
-# not in the report: status not_assessed.
+# absent_result(ns) is the result of a control whose facts namespace ns,
+# one it reads but does not require, is not in the report: status
+# not_assessed, worded as the engine words the absence of required facts.
 absent_result(ns) := {"status": "not_assessed", "evidence": [evidence(
 	ns,
 	sprintf("no %v facts in this report, so the control could not be assessed", [ns]),
 	ns,
 )]}
 
-# evidence(subject, detail, fact) builds one evidence item. A function
-# call costs OPA several times what the object written out does, so the
-# controls write {"subject": ..., "detail": ..., "fact": ...} themselves.
+# evidence(subject, detail, fact) builds one evidence item.
 evidence(subject, detail, fact) := {"subject": subject, "detail": detail, "fact": fact}
 
 # plural(n, word) is "1 account" or "3 accounts".

@@ -4,8 +4,7 @@
 # team and validated in Go by package orgdata) and the host identity
 # (input.host, set by whoever evaluates): thresholds with their defaults,
 # the host's name and effective tags, host glob matching, and which data
-# stores apply to the host. Rules here depend on
-# data.org and input.host only, so each is evaluated at most once per host.
+# stores apply to the host.
 package auditfleet.lib
 
 # threshold_defaults are the thresholds used when data.org.thresholds does
@@ -84,9 +83,7 @@ tags_known if is_object(input.facts.continuity.tags)
 # host_matches(patterns) is true when the host glob patterns (a list;
 # "*" matches any run of characters, "?" one character, "{a,b}" either)
 # name this host; null (the key is absent) matches every host. A host
-# whose name is unknown matches only null. Each pattern costs a
-# glob.match, so lists of entries are matched in bulk passes rather than
-# by calling this once per entry (see stores).
+# whose name is unknown matches only null.
 host_matches(patterns) if {
 	patterns == null
 } else if {
@@ -96,48 +93,14 @@ host_matches(patterns) if {
 
 # stores are the entries of data.org.data_stores whose hosts globs name
 # this host (hosts absent: every host), keyed by store ID. Shared by the
-# controls that check data stores (ICO-RET-01, ICO-SEC-05). The register
-# belongs to the whole organisation and every host evaluates this. The
-# server and orgdata provide an index built once per upload
-# (data.org.data_store_hosts: store positions by literal host name, by
-# glob pattern grouped by the first runes, up to 3, of the pattern's
-# literal prefix, and those without hosts), so a host costs a few lookups
-# and one glob.match per distinct glob pattern whose prefix key its name
-# starts with; without it (e.g. in opa test)
-# the register itself is matched, one glob.match per pattern (OPA caches
-# compiled patterns).
+# controls that check data stores (ICO-RET-01, ICO-SEC-05).
 stores[s.id] := s if {
-	not store_index
 	some s in data.org.data_stores
 	object.get(s, "hosts", null) == null
 }
 
 stores[s.id] := s if {
-	not store_index
-	name := host_name
-	s := data.org.data_stores[_]
-	glob.match(s.hosts[_], null, name)
-}
-
-stores[s.id] := s if {
-	s := data.org.data_stores[store_index.any[_]]
-}
-
-stores[s.id] := s if {
-	name := host_name
-	s := data.org.data_stores[store_index.names[name][_]]
-}
-
-stores[s.id] := s if {
-	name := host_name
-	some n in [0, 1, 2, 3]
-	some pattern, positions in store_index.globs[substring(name, 0, n)]
-	glob.match(pattern, null, name)
-	s := data.org.data_stores[positions[_]]
-}
-
-# store_index is data.org.data_store_hosts when provided.
-store_index := x if {
-	x := data.org.data_store_hosts
-	is_object(x)
+	some s in data.org.data_stores
+	some pattern in s.hosts
+	glob.match(pattern, null, host_name)
 }

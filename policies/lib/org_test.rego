@@ -100,15 +100,7 @@ test_stores if {
 	count(lib.stores) == 0 with input as {"host": {"name": "files-02"}} with data.org as {}
 }
 
-# store_index is the data_store_hosts index orgdata.AddHostIndexes builds
-# for the register of test_stores_index_gives_the_same_result.
-store_index := {
-	"any": [2],
-	"names": {"hr-01": [1, 3]},
-	"globs": {"fil": {"files-*": [0]}, "hr-": {"hr-*": [3]}, "": {"*-02": [4]}},
-}
-
-test_stores_index_gives_the_same_result if {
+test_stores_by_host_glob if {
 	register := [
 		{"id": "complaints", "hosts": ["files-*"], "path": "/srv/complaints"},
 		{"id": "hr", "hosts": ["hr-01"], "path": "/srv/hr"},
@@ -126,12 +118,5 @@ test_stores_index_gives_the_same_result if {
 	every name, ids in want {
 		inp := {"host": {"name": name}}
 		object.keys(lib.stores) == ids with input as inp with data.org as {"data_stores": register}
-		object.keys(lib.stores) == ids with input as inp with data.org as {"data_stores": register, "data_store_hosts": store_index}
 	}
-}
-
-test_stores_index_is_used if {
-	# An index that disagrees with the register shows which one is read.
-	org := {"data_stores": [{"id": "hr", "hosts": ["hr-01"]}], "data_store_hosts": {"any": [], "names": {}, "globs": {}}}
-	count(lib.stores) == 0 with input as {"host": {"name": "hr-01"}} with data.org as org
 }

@@ -14,6 +14,8 @@
 #   severity: high
 #   requires:
 #     facts: [accounts]
+#   reads:
+#     org: [thresholds]
 #   mappings:
 #     cyber_essentials: ["UAC"]
 #     cis_v8: ["5.3"]
@@ -28,30 +30,11 @@ package auditfleet.controls.ico_acc_01
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := absent if {
-	not has_facts
-	not "accounts" in lib.failed
-} else := lib.error_result("accounts") if {
-	not has_facts
-} else := {"status": "fail", "evidence": d} if {
-	d := dormant
-	count(d) > 0
-} else := {"status": "not_assessed", "evidence": u} if {
-	u := unknown
-	count(u) > 0
+result := {"status": "fail", "evidence": dormant} if {
+	count(dormant) > 0
+} else := {"status": "not_assessed", "evidence": unknown} if {
+	count(unknown) > 0
 } else := {"status": "pass", "evidence": [summary]}
-
-# Every host evaluates this policy for every account, so it is written for
-# OPA's evaluator: the work is done in a few rules with local variables
-# (each rule or function evaluation, even a cached one, costs far more than
-# an operation on a local), the passes test a field through an index
-# (users[i].interactive == true; u := users[i]), about twice as fast as
-# binding each account first (some u in users), cheap tests come first,
-# and functions are called only for the few accounts that get past them.
-
-# has_facts is a rule of its own: "not is_array(...)" would be undefined,
-# not true, when input.facts.accounts is undefined.
-has_facts if is_array(input.facts.accounts.users)
 
 # dormant_days is the dormancy period: data.org.thresholds.dormant_days,
 # default 45.
@@ -63,63 +46,58 @@ cutoff := time.add_date(time.now_ns(), 0, 0, 0 - dormant_days)
 
 cutoff_day := lib.day_after(0 - dormant_days)
 
-interactive := [u | input.facts.accounts.users[i].interactive == true; u := input.facts.accounts.users[i]]
+interactive := [u | some u in input.facts.accounts.users; u.interactive == true]
 
 # dormant has one evidence item per dormant account: unused since the
 # cutoff (last login, or creation, approximated by the last password
 # change, for an account that never logged in), not expired, and with a
 # usable credential.
-dormant := array.concat(by_login, by_creation) if {
-	users := interactive
-	limit := cutoff
-	limit_day := cutoff_day
-	days := dormant_days
-	threshold := sprintf("%v day%v", [days, plural_s[days == 1]])
-	by_login := [{"subject": u.name, "detail": detail, "fact": sprintf("accounts.users[%v].last_login", [u.name])} |
-		users[i].last_login.state == "known"
-		u := users[i]
-		t := time.parse_rfc3339_ns(u.last_login.time)
-		t <= limit
-		credential(u) == "usable"
-		not expired(u)
-		ago := floor((time.now_ns() - t) / 86400000000000)
-		detail := sprintf("last login %v day%v ago, on %v (%v); dormant after %v", [
-			ago, plural_s[ago == 1],
-			time.format([t, "UTC", "2006-01-02"]),
-			object.get(u.last_login, "source", "source not recorded"),
-			threshold,
-		])
-	]
-	by_creation := [{"subject": u.name, "detail": detail, "fact": sprintf("accounts.users[%v].last_login", [u.name])} |
-		users[i].last_login.state == "never"
-		u := users[i]
-		u.password.last_changed <= limit_day
-		t := time.parse_ns("2006-01-02", u.password.last_changed)
-		credential(u) == "usable"
-		not expired(u)
-		ago := floor((time.now_ns() - t) / 86400000000000)
-		detail := sprintf("never logged in (%v); password last changed %v, %v day%v ago, taken as the account's creation; dormant after %v", [
-			source(u),
-			u.password.last_changed,
-			ago, plural_s[ago == 1],
-			threshold,
-		])
-	]
+dormant := array.concat(dormant_by_login, dormant_by_creation)
+
+dormant_by_login := [dormant_evidence(u, detail) |
+	some u in interactive
+	u.last_login.state == "known"
+	t := time.parse_rfc3339_ns(u.last_login.time)
+	t <= cutoff
+	can_log_in(u)
+	detail := sprintf("last login %v ago, on %v (%v); dormant after %v", [
+		lib.plural(lib.days_since(t), "day"),
+		lib.day(t),
+		object.get(u.last_login, "source", "source not recorded"),
+		lib.plural(dormant_days, "day"),
+	])
+]
+
+dormant_by_creation := [dormant_evidence(u, detail) |
+	some u in interactive
+	u.last_login.state == "never"
+	u.password.last_changed <= cutoff_day
+	t := lib.date_ns(u.password.last_changed)
+	can_log_in(u)
+	detail := sprintf(
+		"never logged in (%v); password last changed %v, %v ago, taken as the account's creation; dormant after %v",
+		[source(u), u.password.last_changed, lib.plural(lib.days_since(t), "day"), lib.plural(dormant_days, "day")],
+	)
+]
+
+dormant_evidence(u, detail) := {"subject": u.name, "detail": detail, "fact": last_login_fact(u)}
+
+last_login_fact(u) := sprintf("accounts.users[%v].last_login", [u.name])
+
+# can_log_in(u) is true when u has a usable credential and has not expired.
+can_log_in(u) if {
+	credential(u) == "usable"
+	not expired(u)
 }
 
-# plural_s gives the plural "s" of a count, keyed by count == 1.
-plural_s := {true: "", false: "s"}
-
 # unknown has one evidence item per account whose dormancy could not be
-# established. Only evaluated when no account is dormant. Accounts used
-# since the cutoff are skipped without a function call.
-unknown := [{"subject": u.name, "detail": reason, "fact": sprintf("accounts.users[%v].last_login", [u.name])} |
+# established: neither used since the cutoff nor dormant.
+unknown := [{"subject": u.name, "detail": unknown_reason(u), "fact": last_login_fact(u)} |
 	some u in interactive
 	not object.get(last_login, u.name, 0) > cutoff
 	not object.get(created, u.name, 0) > cutoff
 	credential(u) != "none"
 	not expired(u)
-	reason := unknown_reason(u)
 ]
 
 # last_login maps interactive accounts with a readable last login to its
@@ -134,11 +112,11 @@ last_login := {u.name: t |
 created := {u.name: t |
 	some u in interactive
 	u.last_login.state == "never"
-	t := time.parse_ns("2006-01-02", u.password.last_changed)
+	t := lib.date_ns(u.password.last_changed)
 }
 
 expired(u) if {
-	time.parse_ns("2006-01-02", u.expires_on)
+	lib.date_ns(u.expires_on)
 	u.expires_on <= lib.today
 }
 
@@ -160,11 +138,14 @@ source(u) := sprintf("per %v", [u.last_login.source]) if {
 # unknown_reason(u) says why an account that is neither recently used nor
 # dormant could not be assessed.
 unknown_reason(u) := sprintf(
-	"no login for %v but its password state is unknown (shadow unreadable) and it has no SSH key, so whether it can still log in is unknown",
-	[lib.plural(lib.days_since(last_login[u.name]), "day")],
+	"no login for %v but its password state is unknown (shadow unreadable) and it has no SSH key, %v",
+	[lib.plural(lib.days_since(last_login[u.name]), "day"), "so whether it can still log in is unknown"],
 ) if {
 	last_login[u.name]
-} else := "never logged in and its password state is unknown (shadow unreadable), so whether it can log in is unknown" if {
+} else := concat(" ", [
+	"never logged in and its password state is unknown (shadow unreadable),",
+	"so whether it can log in is unknown",
+]) if {
 	created[u.name]
 } else := "never logged in, and with no password change date its age, hence dormancy, is unknown" if {
 	u.last_login.state == "never"
@@ -173,19 +154,10 @@ unknown_reason(u) := sprintf(
 } else := "last login unknown: no login source could say when it last logged in"
 
 summary := {
-	"subject": "accounts", "detail": sprintf("%v; none with a usable credential has gone unused for %v or more", [
+	"subject": "accounts",
+	"detail": sprintf("%v; none with a usable credential has gone unused for %v or more", [
 		lib.plural(count(interactive), "interactive account"),
 		lib.plural(dormant_days, "day"),
 	]),
 	"fact": "accounts.users",
 }
-
-# absent is lib.absent_result("accounts") written out. Hosts lack a namespace
-# until its collector is deployed, and a literal costs nothing to
-# evaluate, where the function calls would cost more than the rest of
-# this path (a test keeps the two equal).
-absent := {"status": "not_assessed", "evidence": [{
-	"subject": "accounts",
-	"detail": "no accounts facts in this report, so the control could not be assessed",
-	"fact": "accounts",
-}]}

@@ -30,66 +30,46 @@ package auditfleet.controls.ico_acc_02
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := absent if {
-	not has_facts
-	not "accounts" in lib.failed
-} else := lib.error_result("accounts") if {
-	not has_facts
-} else := {"status": "not_assessed", "evidence": [no_list]} if {
-	not has_list
-} else := {"status": "fail", "evidence": items.fail} if {
+result := {"status": "fail", "evidence": items.fail} if {
 	count(items.fail) > 0
 } else := {"status": "not_assessed", "evidence": items.unknown} if {
 	count(items.unknown) > 0
 } else := {"status": "pass", "evidence": array.concat([summary], items.ok)}
 
-# has_facts is a rule of its own: "not is_array(...)" would be undefined,
-# not true, when input.facts.accounts is undefined.
-has_facts if is_array(input.facts.accounts.users)
+# items are the evidence of the leavers found on this host whose leave
+# date has come, by level: "fail", "unknown" and "ok".
+items := {level: [a.evidence | some a in assessed; a.level == level] | some level in {"fail", "unknown", "ok"}}
 
-has_list if is_array(data.org.leavers)
+# assessed has one entry per leaver found on this host whose leave date
+# has come.
+assessed := [leaver(l) |
+	some l in found
+	l.left_on <= lib.today
+]
 
-# The leavers list belongs to the whole organisation and may be long, and
-# every host evaluates this policy, so the list is read in one cheap pass
-# that indexes it by user name (an object comprehension), and the host's
-# names are picked out of the index by object.filter, in Go. Leavers'
-# email addresses are indexed only on a host with a key whose comment,
-# before "@", is not an account here: the only way an email can match.
-items := {level: [i.evidence | some i in assessed; i.level == level] | some level in {"fail", "unknown", "ok"}} if {
-	today := lib.today
-	found := object.union(object.filter(by_user, host_ids), by_email)
-	assessed := [leaver(l) |
-		some l in found
-		l.left_on <= today
-	]
-}
-
-# by_user indexes the leavers by user name. The server and orgdata
-# provide the index ready made (data.org.leavers_by_user, built once per
-# upload); without it, it is built here, on every evaluation.
-by_user := x if {
-	x := data.org.leavers_by_user
-	is_object(x)
-} else := {l.user: l | l := data.org.leavers[_]}
-
-# leaver_emails indexes the leavers by email address, likewise.
-leaver_emails := x if {
-	x := data.org.leavers_by_email
-	is_object(x)
-} else := {l.email: l | l := data.org.leavers[_]; is_string(l.email)}
+# found are the leavers this host knows by user name, or by the email
+# address in a key comment, keyed by user name. The leavers are looked up
+# in the indexes of data.org.leavers the engine adds (leavers_by_user and
+# leavers_by_email).
+found := object.union(object.filter(data.org.leavers_by_user, host_ids), by_email)
 
 # by_email are the leavers whose email address is a key comment here,
-# keyed by user name.
+# keyed by user name. Only a comment that is not an account here, before
+# "@", can be one.
 by_email := {l.user: l |
 	count(locals - accounts) > 0
-	some l in object.filter(leaver_emails, comments)
+	some l in object.filter(data.org.leavers_by_email, comments)
 }
 
 users := input.facts.accounts.users
 
-accounts := {n | n := users[_].name}
+accounts := {u.name | some u in users}
 
-comments := {c | c := users[_].authorized_keys[_].comment; is_string(c)}
+comments := {k.comment |
+	some u in users
+	some k in u.authorized_keys
+	is_string(k.comment)
+}
 
 # locals are the key comments' parts before "@".
 locals := {split(c, "@")[0] | some c in comments}
@@ -101,26 +81,32 @@ sudo_rules := r if {
 
 # host_ids are the names this host knows: account names, sudo rule
 # principals, and the key comments' parts before "@".
-host_ids := (accounts | locals) | {p | p := sudo_rules[_].principal}
+host_ids := (accounts | locals) | {r.principal | some r in sudo_rules}
 
 # leaver(l) assesses one leaver found on this host: level "fail" when
 # something of theirs is usable, "unknown" when it cannot be told, "ok"
 # when everything of theirs is locked or expired.
-leaver(l) := {"level": level, "evidence": {"subject": l.user, "detail": detail, "fact": "accounts.users"}} if {
-	parts := array.concat(
-		array.concat(
-			[own(u) | some u in users; u.name == l.user],
-			[key(u, k) | some u in users; u.name != l.user; some k in u.authorized_keys; theirs(k, l)],
-		),
-		[{"level": "fail", "text": sprintf("sudo rule %v:%v names them", [object.get(r, "file", "sudoers"), object.get(r, "line", 0)])} |
-			some r in sudo_rules
-			r.principal == l.user
-		],
-	)
-	levels := {p.level | some p in parts}
-	level := top(levels)
+leaver(l) := {"level": top({p.level | some p in parts}), "evidence": evidence} if {
+	parts := array.concat(array.concat(own_parts(l), key_parts(l)), sudo_parts(l))
 	detail := sprintf("left on %v: %v", [l.left_on, concat("; ", [p.text | some p in parts])])
+	evidence := {"subject": l.user, "detail": detail, "fact": "accounts.users"}
 }
+
+own_parts(l) := [own(u) | some u in users; u.name == l.user]
+
+key_parts(l) := [key(u, k) |
+	some u in users
+	u.name != l.user
+	some k in u.authorized_keys
+	theirs(k, l)
+]
+
+sudo_parts(l) := [{"level": "fail", "text": sprintf("sudo rule %v:%v names them", [file, line])} |
+	some r in sudo_rules
+	r.principal == l.user
+	file := object.get(r, "file", "sudoers")
+	line := object.get(r, "line", 0)
+]
 
 top(levels) := "fail" if {
 	"fail" in levels
@@ -141,20 +127,24 @@ own(u) := {"level": level_of[state], "text": sprintf("account %v %v", [u.name, o
 	state := account_state(u)
 }
 
-key(u, k) := {"level": level_of[state], "text": sprintf("SSH key %v (%v) authorised for account %v, which %v", [
-	k.comment,
-	object.get(k, "fingerprint", "no fingerprint"),
-	u.name,
-	key_wording[state],
-])} if {
+key(u, k) := {"level": level_of[state], "text": text} if {
 	state := account_state(u)
+	text := sprintf("SSH key %v (%v) authorised for account %v, which %v", [
+		k.comment,
+		object.get(k, "fingerprint", "no fingerprint"),
+		u.name,
+		key_wording[state],
+	])
 }
 
 level_of := {"usable": "fail", "unknown": "unknown", "disabled": "ok"}
 
 own_wording := {
 	"usable": "can still log in (not expired, with a password or an SSH key)",
-	"unknown": "exists and its password state is unknown (shadow unreadable), so whether it can log in is unknown",
+	"unknown": concat(" ", [
+		"exists and its password state is unknown (shadow unreadable),",
+		"so whether it can log in is unknown",
+	]),
 	"disabled": "is locked or expired",
 }
 
@@ -178,16 +168,11 @@ account_state(u) := "disabled" if {
 	object.get(u, ["password", "state"], "unknown") == "unknown"
 } else := "disabled"
 
-no_list := {"subject": "leavers", "detail": "no leavers list in the organisation data (data.org.leavers), so leavers' access could not be checked", "fact": "data.org.leavers"}
-
-summary := {"subject": "leavers", "detail": sprintf("%v listed; none whose leave date has passed has a usable account, SSH key or sudo rule on this host", [lib.plural(count(data.org.leavers), "leaver")]), "fact": "accounts.users"}
-
-# absent is lib.absent_result("accounts") written out. Hosts lack a namespace
-# until its collector is deployed, and a literal costs nothing to
-# evaluate, where the function calls would cost more than the rest of
-# this path (a test keeps the two equal).
-absent := {"status": "not_assessed", "evidence": [{
-	"subject": "accounts",
-	"detail": "no accounts facts in this report, so the control could not be assessed",
-	"fact": "accounts",
-}]}
+summary := {
+	"subject": "leavers",
+	"detail": sprintf(
+		"%v listed; none whose leave date has passed has a usable account, SSH key or sudo rule on this host",
+		[lib.plural(count(data.org.leavers), "leaver")],
+	),
+	"fact": "accounts.users",
+}

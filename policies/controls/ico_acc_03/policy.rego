@@ -15,6 +15,7 @@
 #   requires:
 #     facts: [accounts]
 #   reads:
+#     facts: [os]
 #     org: [approved_admins]
 #   mappings:
 #     cyber_essentials: ["UAC"]
@@ -33,23 +34,16 @@ package auditfleet.controls.ico_acc_03
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := absent if {
-	not has_facts
-	not "accounts" in lib.failed
-} else := lib.error_result("accounts") if {
-	not has_facts
-} else := {"status": "fail", "evidence": array.concat(checks.failures, checks.admin_notes)} if {
-	count(checks.failures) > 0
-} else := {"status": "not_assessed", "evidence": array.concat(checks.unknown, checks.admin_notes)} if {
-	count(checks.unknown) > 0
-} else := {"status": "warn", "evidence": array.concat([summary], checks.admin_notes)} if {
+result := {"status": "fail", "evidence": array.concat(failures, admin_notes)} if {
+	count(failures) > 0
+} else := {"status": "not_assessed", "evidence": array.concat(unknown, admin_notes)} if {
+	count(unknown) > 0
+} else := {"status": "warn", "evidence": array.concat([summary], admin_notes)} if {
 	not approved_list
-	checks.admins > 0
-} else := {"status": "pass", "evidence": array.concat([summary], checks.admin_notes)}
+	count(admins) > 0
+} else := {"status": "pass", "evidence": array.concat([summary], admin_notes)}
 
-# has_facts is a rule of its own: "not is_array(...)" would be undefined,
-# not true, when input.facts.accounts is undefined.
-has_facts if is_array(input.facts.accounts.users)
+users := input.facts.accounts.users
 
 # approved_list is true when the organisation publishes an approved-admin
 # list (data.org.approved_admins), even an empty one.
@@ -57,116 +51,114 @@ default approved_list := false
 
 approved_list if is_array(data.org.approved_admins)
 
-# checks runs every test over the accounts. Every host evaluates it, so it
-# is written for OPA's evaluator: one rule with local variables rather
-# than a rule per list, passes that test a field through an index
-# (users[i].uid == 0; u := users[i]), about twice as fast as binding each
-# account first (some u in users), and a comprehension over a condition
-# alone ([x | cond; x := ...]) standing for "x if cond". Evidence reads
-# optional fields with object.get: an undefined value would silently drop
-# the item, and with it a failure.
-checks := {
-	"failures": array.concat(array.concat(extra_uid0, empty_passwords), unapproved),
-	"unknown": array.concat(shadow_unreadable, unknown_passwords),
-	"admin_notes": admin_notes,
-	"admins": count(admins),
-} if {
-	users := input.facts.accounts.users
+# failures are extra UID 0 accounts, empty passwords and admins not on the
+# approved-admin list.
+failures := array.concat(array.concat(extra_uid0, empty_passwords), unapproved)
 
-	extra_uid0 := [{
-		"subject": u.name,
-		"detail": sprintf("UID 0 account other than root (shell %v)", [object.get(u, "shell", "")]),
-		"fact": sprintf("accounts.users[%v].uid", [u.name]),
-	} |
-		users[i].uid == 0
-		u := users[i]
-		u.name != "root"
-	]
+# unknown says why empty passwords could not be ruled out: shadow is
+# unreadable (one item), or accounts have no shadow entry (one item each).
+unknown := array.concat(shadow_unreadable, unknown_passwords)
 
-	# One pass finds both empty passwords and unknown password states.
-	doubtful := [u | users[i].password.state in {"empty", "unknown", ""}; u := users[i]]
-	empty_passwords := [{
-		"subject": u.name,
-		"detail": sprintf("empty password: logs in with no password (shell %v)", [object.get(u, "shell", "")]),
-		"fact": sprintf("accounts.users[%v].password.state", [u.name]),
-	} |
-		some u in doubtful
-		u.password.state == "empty"
-	]
+extra_uid0 := [{
+	"subject": u.name,
+	"detail": sprintf("UID 0 account other than root (shell %v)", [object.get(u, "shell", "")]),
+	"fact": sprintf("accounts.users[%v].uid", [u.name]),
+} |
+	some u in users
+	u.uid == 0
+	u.name != "root"
+]
 
-	# Empty passwords cannot be ruled out when shadow is unreadable (one
-	# item says so) or an account has no shadow entry (one item each).
-	shadow_unreadable := [{
-		"subject": "accounts",
-		"detail": "/etc/shadow could not be read, so empty passwords could not be checked",
-		"fact": "accounts.shadow_readable",
-	} |
-		input.facts.accounts.shadow_readable == false
-	]
-	unknown_passwords := [{
-		"subject": u.name,
-		"detail": "password state unknown (no shadow entry), so an empty password could not be ruled out",
-		"fact": sprintf("accounts.users[%v].password.state", [u.name]),
-	} |
-		input.facts.accounts.shadow_readable != false
-		some u in doubtful
-		u.password.state != "empty"
-	]
+empty_passwords := [{
+	"subject": u.name,
+	"detail": sprintf("empty password: logs in with no password (shell %v)", [object.get(u, "shell", "")]),
+	"fact": password_fact(u),
+} |
+	some u in users
+	u.password.state == "empty"
+]
 
-	# admins are the accounts other than root that can act as root; with an
-	# approved-admin list, those not on it fail.
-	# An approved-admin entry {user, hosts} approves its user on the hosts
-	# its globs name (every host when hosts is absent). Only entries for
-	# this host's admins are matched against the host name.
-	admins := [u | users[i].admin == true; u := users[i]; u.name != "root"]
-	admin_names := {u.name | some u in admins}
-	approved := {a.user |
-		some a in data.org.approved_admins
-		a.user in admin_names
-		lib.host_matches(object.get(a, "hosts", null))
-	}
-	unlisted := {u.name | approved_list; some u in admins; not u.name in approved}
-	nopasswd := {true: "; may run sudo without a password (NOPASSWD)", false: ""}
-	unapproved := [{
-		"subject": u.name,
-		"detail": sprintf("admin via %v; NOT on the approved-admin list for this host%v", [via(u), nopasswd[object.get(u, "sudo_nopasswd", false) == true]]),
-		"fact": sprintf("accounts.users[%v].admin", [u.name]),
-	} |
-		some u in admins
-		u.name in unlisted
-	]
+shadow_unreadable := [{
+	"subject": "accounts",
+	"detail": "/etc/shadow could not be read, so empty passwords could not be checked",
+	"fact": "accounts.shadow_readable",
+} |
+	input.facts.accounts.shadow_readable == false
+]
 
-	# admin_notes lists every other admin: how it got its rights, whether
-	# the list has it, and NOPASSWD.
-	standing := {true: "on the approved-admin list", false: "no approved-admin list to check it against"}[approved_list]
-	admin_notes := [{
-		"subject": u.name,
-		"detail": sprintf("admin via %v; %v%v", [via(u), standing, nopasswd[object.get(u, "sudo_nopasswd", false) == true]]),
-		"fact": sprintf("accounts.users[%v].admin", [u.name]),
-	} |
-		some u in admins
-		not u.name in unlisted
-	]
+unknown_passwords := [{
+	"subject": u.name,
+	"detail": "password state unknown (no shadow entry), so an empty password could not be ruled out",
+	"fact": password_fact(u),
+} |
+	input.facts.accounts.shadow_readable != false
+	some u in users
+	u.password.state in {"unknown", ""}
+]
+
+password_fact(u) := sprintf("accounts.users[%v].password.state", [u.name])
+
+# admins are the accounts other than root that can act as root.
+admins := [u | some u in users; u.admin == true; u.name != "root"]
+
+# approved are the admins an approved-admin entry {user, hosts} approves on
+# this host: its globs name the host (every host when hosts is absent).
+approved := {a.user |
+	some a in data.org.approved_admins
+	a.user in admin_names
+	lib.host_matches(object.get(a, "hosts", null))
 }
+
+admin_names := {u.name | some u in admins}
+
+# unlisted are the admins missing from the approved-admin list, when there
+# is one.
+unlisted := {u.name | approved_list; some u in admins; not u.name in approved}
+
+# unapproved has one failure per unlisted admin.
+unapproved := [{
+	"subject": u.name,
+	"detail": sprintf("admin via %v; NOT on the approved-admin list for this host%v", [via(u), nopasswd(u)]),
+	"fact": sprintf("accounts.users[%v].admin", [u.name]),
+} |
+	some u in admins
+	u.name in unlisted
+]
+
+# admin_notes lists every other admin: how it got its rights, whether
+# the list has it, and NOPASSWD.
+admin_notes := [{
+	"subject": u.name,
+	"detail": sprintf("admin via %v; %v%v", [via(u), standing, nopasswd(u)]),
+	"fact": sprintf("accounts.users[%v].admin", [u.name]),
+} |
+	some u in admins
+	not u.name in unlisted
+]
+
+standing := "on the approved-admin list" if {
+	approved_list
+} else := "no approved-admin list to check it against"
+
+nopasswd(u) := "; may run sudo without a password (NOPASSWD)" if {
+	u.sudo_nopasswd == true
+} else := ""
 
 # via(u) says how an admin got its rights, e.g. "group:sudo, uid0".
 via(u) := concat(", ", u.admin_via) if {
 	count(u.admin_via) > 0
 } else := "an unrecorded route"
 
-summary := {"subject": "accounts", "detail": sprintf("%v; no approved-admin list to check them against", [lib.plural(checks.admins, "admin account")]), "fact": "accounts.users"} if {
-	not approved_list
-	checks.admins > 0
-} else := {"subject": "accounts", "detail": sprintf("only root has UID 0; no empty passwords; %v besides root, all on the approved-admin list", [lib.plural(checks.admins, "admin account")]), "fact": "accounts.users"} if {
-	checks.admins > 0
-} else := {"subject": "accounts", "detail": "only root has UID 0; no empty passwords; 0 admin accounts besides root", "fact": "accounts.users"}
+summary := {"subject": "accounts", "detail": summary_detail, "fact": "accounts.users"}
 
-# absent is lib.absent_result("accounts") written out. Hosts lack a namespace
-# until its collector is deployed, and a literal costs nothing to
-# evaluate, where the function calls would cost more than the rest of
-# this path (a test keeps the two equal).
-absent := {"status": "not_assessed", "evidence": [{
-	"subject": "accounts",
-	"detail": "no accounts facts in this report, so the control could not be assessed",
-	"fact": "accounts",
-}]}
+summary_detail := sprintf("%v; no approved-admin list to check them against", [admin_count]) if {
+	not approved_list
+	count(admins) > 0
+} else := sprintf(
+	"only root has UID 0; no empty passwords; %v besides root, all on the approved-admin list",
+	[admin_count],
+) if {
+	count(admins) > 0
+} else := "only root has UID 0; no empty passwords; 0 admin accounts besides root"
+
+admin_count := lib.plural(count(admins), "admin account")

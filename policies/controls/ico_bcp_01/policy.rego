@@ -15,8 +15,8 @@
 #   requires:
 #     org: [plans]
 #   reads:
-#     facts: [continuity]
-#     org: [data_stores, host_tags]
+#     facts: [continuity, os]
+#     org: [host_tags, thresholds]
 #   mappings:
 #     cis_v8: ["11.1"]
 #     iso27001: ["5.29", "5.30"]
@@ -29,11 +29,11 @@ package auditfleet.controls.ico_bcp_01
 
 import data.auditfleet.lib
 
-# result is the control's outcome for this host.
+# result is the control's outcome for this host. The continuity facts are
+# optional (a host may declare plan references), but when their collector
+# failed the references may be missing, so the control reports error.
 result := lib.error_result("continuity") if {
 	"continuity" in lib.failed
-} else := {"status": "not_assessed", "evidence": [no_register]} if {
-	not has_register
 } else := {"status": "fail", "evidence": array.concat([no_plan], unknown_refs)} if {
 	count(covering) == 0
 } else := {"status": "fail", "evidence": array.concat(by_level.fail, unknown_refs)} if {
@@ -42,73 +42,26 @@ result := lib.error_result("continuity") if {
 	count(by_level.warn) > 0
 } else := {"status": "pass", "evidence": array.concat(by_level.pass, unknown_refs)}
 
-has_register if is_array(data.org.plans)
-
 # refs are the plan IDs the host declares (continuity facts).
 refs := {r | some r in input.facts.continuity.plan_refs}
 
-# covering are the register's plans that cover this host, by ID. The
-# register is the organisation's and every host evaluates this, so it is
-# matched in passes without function calls: declared references (only
-# when the host declares any), host globs and tags. The server and orgdata
-# provide an index built once per upload (data.org.plan_hosts: plan
-# positions by ID, by literal host name, by glob pattern grouped by prefix as in
-# lib.stores, and by required tag), so a host costs a few lookups, one
-# glob.match per distinct glob pattern whose prefix key its name starts
-# with and one object.subset per plan sharing a tag with it; without it (e.g. in
-# opa test) every plan is matched: one glob.match per pattern and one
-# object.subset per plan that lists tags.
+# covering are the register's plans that cover this host, by ID: those it
+# declares, those whose host globs name it, and those whose tags it has.
 covering[p.id] := p if {
-	not plan_index
-	count(refs) > 0
 	some p in data.org.plans
-	p.id in refs
+	covers(p)
 }
 
-covering[p.id] := p if {
-	some r in refs
-	p := data.org.plans[plan_index.ids[r]]
+covers(p) if p.id in refs
+
+covers(p) if {
+	some pattern in p.covers.hosts
+	glob.match(pattern, null, lib.host_name)
 }
 
-covering[p.id] := p if {
-	not plan_index
-	name := lib.host_name
-	p := data.org.plans[_]
-	glob.match(p.covers.hosts[_], null, name)
-}
-
-covering[p.id] := p if {
-	not plan_index
-	tags := lib.host_tags
-	p := data.org.plans[_]
+covers(p) if {
 	count(p.covers.tags) > 0
-	object.subset(tags, p.covers.tags)
-}
-
-covering[p.id] := p if {
-	name := lib.host_name
-	p := data.org.plans[plan_index.names[name][_]]
-}
-
-covering[p.id] := p if {
-	name := lib.host_name
-	some n in [0, 1, 2, 3]
-	some pattern, positions in plan_index.globs[substring(name, 0, n)]
-	glob.match(pattern, null, name)
-	p := data.org.plans[positions[_]]
-}
-
-covering[p.id] := p if {
-	tags := lib.host_tags
-	some k, v in tags
-	p := data.org.plans[plan_index.tags[k][v][_]]
-	object.subset(tags, p.covers.tags)
-}
-
-# plan_index is data.org.plan_hosts when provided.
-plan_index := x if {
-	x := data.org.plan_hosts
-	is_object(x)
+	object.subset(lib.host_tags, p.covers.tags)
 }
 
 reviewed_cutoff := months_ago(lib.thresholds.plan_review_months)
@@ -122,19 +75,27 @@ months_ago(n) := time.format([time.add_date(time.now_ns(), 0, 0 - n, 0), "UTC", 
 # assessed has one entry per covering plan: level "fail" (review or test
 # overdue or missing), "warn" (no owner or no record-recovery section) or
 # "pass", with one evidence item.
-assessed := [{"level": level, "evidence": {"subject": object.get(p, "id", "unnamed plan"), "detail": detail, "fact": sprintf("data.org.plans[%v]", [object.get(p, "id", "")])}} |
-	some p in covering
+assessed := [assess(p) | some p in covering]
+
+assess(p) := {"level": plan_level(count(overdue), count(gaps)), "evidence": evidence} if {
 	overdue := array.concat(
-		[dated_wording("reviewed", p, "last_review", lib.thresholds.plan_review_months) | not current(p, "last_review", reviewed_cutoff)],
-		[dated_wording("tested", p, "last_test", lib.thresholds.plan_test_months) | not current(p, "last_test", tested_cutoff)],
+		[dated_wording("reviewed", p, "last_review", lib.thresholds.plan_review_months) |
+			not current(p, "last_review", reviewed_cutoff)
+		],
+		[dated_wording("tested", p, "last_test", lib.thresholds.plan_test_months) |
+			not current(p, "last_test", tested_cutoff)
+		],
 	)
 	gaps := array.concat(
 		["no owner recorded" | object.get(p, "owner", "") == ""],
 		["no section on recovering records" | object.get(p, "record_recovery", false) != true],
 	)
-	level := plan_level(count(overdue), count(gaps))
-	detail := plan_wording(p, overdue, gaps)
-]
+	evidence := {
+		"subject": object.get(p, "id", "unnamed plan"),
+		"detail": plan_wording(p, overdue, gaps),
+		"fact": sprintf("data.org.plans[%v]", [object.get(p, "id", "")]),
+	}
+}
 
 by_level := {level: [a.evidence | some a in assessed; a.level == level] | some level in {"fail", "warn", "pass"}}
 
@@ -143,7 +104,11 @@ current(p, key, cutoff) if {
 	p[key] >= cutoff
 }
 
-dated_wording(verb, p, key, months) := sprintf("last %v %v, over %v ago", [verb, p[key], lib.plural(months, "month")]) if {
+dated_wording(verb, p, key, months) := sprintf("last %v %v, over %v ago", [
+	verb,
+	p[key],
+	lib.plural(months, "month"),
+]) if {
 	is_string(p[key])
 } else := sprintf("never %v", [verb])
 
@@ -164,17 +129,20 @@ label(p) := sprintf("%v (owner %v)", [object.get(p, "name", object.get(p, "id", 
 
 # unknown_refs notes plan references the host declares that the register
 # does not have.
-unknown_refs := [{"subject": r, "detail": sprintf("the host declares continuity plan %v, which is not in the plan register", [r]), "fact": "continuity.plan_refs"} |
+unknown_refs := [{
+	"subject": r,
+	"detail": sprintf("the host declares continuity plan %v, which is not in the plan register", [r]),
+	"fact": "continuity.plan_refs",
+} |
 	some r in refs
-	not r in plan_ids
+	not r in {p.id | some p in data.org.plans}
 ]
 
-# plan_ids are the register's plan IDs: the keys of the index when
-# provided (it is built only when the IDs are distinct strings).
-plan_ids := object.keys(plan_index.ids) if {
-	is_object(plan_index.ids)
-} else := {p.id | some p in data.org.plans}
-
-no_register := {"subject": "plans", "detail": "no continuity plan register in the organisation data (data.org.plans), so plan coverage could not be checked", "fact": "data.org.plans"}
-
-no_plan := {"subject": "continuity-plan", "detail": "no continuity plan in the register covers this host (by host name, tags or a plan reference it declares)", "fact": "data.org.plans"}
+no_plan := {
+	"subject": "continuity-plan",
+	"detail": concat(" ", [
+		"no continuity plan in the register covers this host",
+		"(by host name, tags or a plan reference it declares)",
+	]),
+	"fact": "data.org.plans",
+}

@@ -11,9 +11,10 @@
 #   id: ICO-BCP-02
 #   area: RMS
 #   severity: critical
+#   depends: [ICO-SEC-01, ICO-BKP-01, ICO-BKP-02]
 #   reads:
-#     facts: [continuity, os, backups]
-#     org: [host_tags, thresholds]
+#     facts: [continuity, os]
+#     org: [host_tags]
 #   mappings:
 #     cyber_essentials: ["SUM"]
 #     cis_v8: ["2.2", "11.2"]
@@ -25,29 +26,48 @@
 #     following the remediation of ICO-SEC-01, ICO-BKP-01 and ICO-BKP-02.
 package auditfleet.controls.ico_bcp_02
 
-import data.auditfleet.controls.ico_bkp_01
-import data.auditfleet.controls.ico_bkp_02
-import data.auditfleet.controls.ico_sec_01
 import data.auditfleet.lib
 
-# The conditions are the three controls' own results, not a copy of their
-# logic: a rule is evaluated once per query, and the engine evaluates every
-# control in one query, so on a continuity system this reads results that
-# are computed anyway. On any other host they are not read at all.
-
-# result is the control's outcome for this host.
-result := {"status": status, "evidence": evidence} if {
+# result is the control's outcome for this host. The engine evaluates the
+# controls it depends on first and gives it their final results
+# (input.results), so a dependency that could not be assessed, or failed
+# to evaluate, is combined as such and never counts as a pass.
+result := {"status": combined({r.status | some r in parts}), "evidence": evidence} if {
 	continuity_system
-	parts := [{"id": id, "result": r} |
-		some id, r in {"ICO-SEC-01": ico_sec_01.result, "ICO-BKP-01": ico_bkp_01.result, "ICO-BKP-02": ico_bkp_02.result}
-	]
-	status := combined({p.result.status | some p in parts})
-	evidence := [{"subject": p.id, "detail": sprintf("%v on this continuity system: %v", [p.result.status, concat("; ", [e.detail | some e in p.result.evidence])]), "fact": p.id} | some p in parts]
 } else := lib.error_result("continuity") if {
 	"continuity" in lib.failed
 } else := {"status": "not_assessed", "evidence": [not_applicable]} if {
 	knowable
 } else := {"status": "not_assessed", "evidence": [unknown_role]}
+
+# parts are the dependencies' results, by control ID; a missing one is an
+# error.
+parts := {"ICO-BKP-01": bkp_01, "ICO-BKP-02": bkp_02, "ICO-SEC-01": sec_01}
+
+bkp_01 := r if {
+	r := input.results["ICO-BKP-01"]
+} else := missing_result
+
+bkp_02 := r if {
+	r := input.results["ICO-BKP-02"]
+} else := missing_result
+
+sec_01 := r if {
+	r := input.results["ICO-SEC-01"]
+} else := missing_result
+
+missing_result := {"status": "error", "evidence": [{
+	"subject": "engine",
+	"detail": "the result was not given to this control",
+	"fact": "results",
+}]}
+
+evidence := [{"subject": id, "detail": part_wording(r), "fact": id} | some id, r in parts]
+
+part_wording(r) := sprintf("%v on this continuity system: %v", [
+	r.status,
+	concat("; ", [e.detail | some e in r.evidence]),
+])
 
 # continuity_system is true when the host's effective tags say
 # role=continuity-system (see lib.host_tags) or it declares itself one.
@@ -64,11 +84,27 @@ knowable if lib.tags_known
 knowable if is_object(input.facts.continuity)
 
 # combined(statuses) is the status of the whole: the first of fail,
-# error, not_assessed, warn present, else pass.
-combined(statuses) := [s | some s in ["fail", "error", "not_assessed", "warn"]; s in statuses][0] if {
-	count(statuses - {"pass"}) > 0
-} else := "pass"
+# error, not_assessed and warn present, else pass.
+combined(statuses) := "fail" if {
+	"fail" in statuses
+} else := "error" if {
+	"error" in statuses
+} else := "not_assessed" if {
+	"not_assessed" in statuses
+} else := "warn" if {
+	"warn" in statuses
+} else := "pass" if {
+	statuses == {"pass"}
+} else := "error"
 
-not_applicable := {"subject": "host", "detail": "not a continuity system (no role=continuity-system tag or declaration), so the control does not apply", "fact": "continuity.continuity_system"}
+not_applicable := {
+	"subject": "host",
+	"detail": "not a continuity system (no role=continuity-system tag or declaration), so the control does not apply",
+	"fact": "continuity.continuity_system",
+}
 
-unknown_role := {"subject": "host", "detail": "no host tags or continuity facts, so whether this is a continuity system is unknown", "fact": "continuity"}
+unknown_role := {
+	"subject": "host",
+	"detail": "no host tags or continuity facts, so whether this is a continuity system is unknown",
+	"fact": "continuity",
+}

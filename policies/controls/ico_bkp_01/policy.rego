@@ -27,20 +27,11 @@ package auditfleet.controls.ico_bkp_01
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := absent if {
-	not has_facts
-	not "backups" in lib.failed
-} else := lib.error_result("backups") if {
-	not has_facts
-} else := {"status": "fail", "evidence": [no_job]} if {
+result := {"status": "fail", "evidence": [no_job]} if {
 	count(jobs) == 0
 } else := {"status": "fail", "evidence": stale} if {
 	count(stale) > 0
 } else := {"status": "pass", "evidence": [summary]}
-
-# has_facts is a rule of its own: "not is_object(...)" would be undefined,
-# not true, when input.facts.backups is undefined.
-has_facts if is_object(input.facts.backups)
 
 jobs := j if {
 	j := input.facts.backups.jobs
@@ -53,7 +44,11 @@ max_age := lib.thresholds.backup_max_age_days
 # the maximum age, or that never succeeded. UTC timestamps compare as
 # strings (see lib.ts_days_ago); a null last success is not a string and
 # fails the test.
-stale := [lib.evidence(object.get(j, "id", "unnamed job"), stale_wording(j), sprintf("backups.jobs[%v].last_success", [object.get(j, "id", "")])) |
+stale := [lib.evidence(
+	object.get(j, "id", "unnamed job"),
+	stale_wording(j),
+	sprintf("backups.jobs[%v].last_success", [object.get(j, "id", "")]),
+) |
 	some j in jobs
 	not recent(object.get(j, "last_success", null), cutoff)
 ] if {
@@ -72,13 +67,23 @@ stale_wording(j) := sprintf("last successful backup %v days ago, on %v; %v; back
 	lib.plural(max_age, "day"),
 ]) if {
 	is_string(j.last_success)
-} else := sprintf("no successful backup found; %v; backups must succeed every %v", [last_run(j), lib.plural(max_age, "day")])
+} else := sprintf(
+	"no successful backup found; %v; backups must succeed every %v",
+	[last_run(j), lib.plural(max_age, "day")],
+)
 
 last_run(j) := sprintf("last run %v: %v", [substring(j.last_run, 0, 10), object.get(j, "last_result", "unknown")]) if {
 	is_string(j.last_run)
 } else := "last run unknown"
 
-no_job := {"subject": "backups", "detail": "no backup job found (restic, borg, rsnapshot, backup timers or declared jobs), so this host's data is not backed up", "fact": "backups.jobs"}
+no_job := {
+	"subject": "backups",
+	"detail": concat(" ", [
+		"no backup job found (restic, borg, rsnapshot, backup timers or declared",
+		"jobs), so this host's data is not backed up",
+	]),
+	"fact": "backups.jobs",
+}
 
 summary := lib.evidence(
 	"backups", sprintf("%v, all succeeded within %v (latest %v)", [
@@ -88,13 +93,3 @@ summary := lib.evidence(
 	]),
 	"backups.jobs",
 )
-
-# absent is lib.absent_result("backups") written out. Hosts lack a namespace
-# until its collector is deployed, and a literal costs nothing to
-# evaluate, where the function calls would cost more than the rest of
-# this path (a test keeps the two equal).
-absent := {"status": "not_assessed", "evidence": [{
-	"subject": "backups",
-	"detail": "no backups facts in this report, so the control could not be assessed",
-	"fact": "backups",
-}]}

@@ -1,7 +1,6 @@
 package auditfleet.controls.ico_bkp_01_test
 
 import data.auditfleet.controls.ico_bkp_01
-import data.auditfleet.lib
 
 # 2026-09-01T00:00:00Z
 now := 1788220800000000000
@@ -59,17 +58,4 @@ test_max_age_configurable if {
 	facts := {"facts": {"backups": {"jobs": jobs, "restore_tests": []}}}
 	ico_bkp_01.result.status == "fail" with input as facts with data.org as {"thresholds": {"backup_max_age_days": 1}} with time.now_ns as now
 	ico_bkp_01.result.status == "pass" with input as facts with data.org as {"thresholds": {"backup_max_age_days": 7}} with time.now_ns as now
-}
-
-test_absent_facts_not_assessed if {
-	ico_bkp_01.result.status == "not_assessed" with input as {"facts": {}}
-}
-
-test_collector_error if {
-	inp := {"facts": {}, "collector_errors": [{"collector": "backups", "namespace": "backups", "kind": "timeout", "message": "killed"}]}
-	ico_bkp_01.result.status == "error" with input as inp
-}
-
-test_absent_result_matches_lib if {
-	ico_bkp_01.absent == lib.absent_result("backups")
 }

@@ -27,18 +27,9 @@ package auditfleet.controls.ico_bkp_02
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := absent if {
-	not has_facts
-	not "backups" in lib.failed
-} else := lib.error_result("backups") if {
-	not has_facts
-} else := {"status": "pass", "evidence": passing} if {
+result := {"status": "pass", "evidence": passing} if {
 	count(passing) > 0
 } else := {"status": "fail", "evidence": array.concat([no_recent_pass], recent_failures)}
-
-# has_facts is a rule of its own: "not is_object(...)" would be undefined,
-# not true, when input.facts.backups is undefined.
-has_facts if is_object(input.facts.backups)
 
 tests := t if {
 	t := input.facts.backups.restore_tests
@@ -50,11 +41,20 @@ max_age := lib.thresholds.restore_test_max_age_days
 cutoff := lib.ts_days_ago(max_age)
 
 # recent are the restore tests performed within the maximum age.
-recent := [t | tests[i].performed_at >= c; t := tests[i]; is_string(t.performed_at)] if {
-	c := cutoff
-}
+recent := [t |
+	some t in tests
+	is_string(t.performed_at)
+	t.performed_at >= cutoff
+]
 
-passing := [lib.evidence(object.get(t, "id", "restore test"), sprintf("restore test on %v passed: restored %v%v", [substring(t.performed_at, 0, 10), object.get(t, "restored", "(not recorded)"), checksum_note(t)]), sprintf("backups.restore_tests[%v]", [object.get(t, "id", "")])) |
+passing := [lib.evidence(
+	object.get(t, "id", "restore test"),
+	sprintf(
+		"restore test on %v passed: restored %v%v",
+		[substring(t.performed_at, 0, 10), object.get(t, "restored", "(not recorded)"), checksum_note(t)],
+	),
+	sprintf("backups.restore_tests[%v]", [object.get(t, "id", "")]),
+) |
 	some t in recent
 	t.result == "pass"
 	object.get(t, "checksum_match", null) != false
@@ -64,7 +64,14 @@ checksum_note(t) := "; checksums matched" if {
 	t.checksum_match == true
 } else := "; checksums not recorded"
 
-recent_failures := [lib.evidence(object.get(t, "id", "restore test"), sprintf("restore test on %v %v: restored %v", [substring(t.performed_at, 0, 10), failure_wording(t), object.get(t, "restored", "(not recorded)")]), sprintf("backups.restore_tests[%v]", [object.get(t, "id", "")])) |
+recent_failures := [lib.evidence(
+	object.get(t, "id", "restore test"),
+	sprintf(
+		"restore test on %v %v: restored %v",
+		[substring(t.performed_at, 0, 10), failure_wording(t), object.get(t, "restored", "(not recorded)")],
+	),
+	sprintf("backups.restore_tests[%v]", [object.get(t, "id", "")]),
+) |
 	some t in recent
 	not passed(t)
 ]
@@ -78,20 +85,14 @@ failure_wording(t) := "failed" if {
 	t.result != "pass"
 } else := "passed but the checksums did not match"
 
-no_recent_pass := lib.evidence("restore-test", sprintf("no passing restore test within %v; %v", [lib.plural(max_age, "day"), latest_wording]), "backups.restore_tests")
+no_recent_pass := lib.evidence(
+	"restore-test",
+	sprintf("no passing restore test within %v; %v", [lib.plural(max_age, "day"), latest_wording]),
+	"backups.restore_tests",
+)
 
 latest_wording := "no restore-test record found" if {
 	count(tests) == 0
 } else := sprintf("the latest record is from %v, %v days ago", [substring(latest, 0, 10), lib.days_ago(latest)]) if {
 	latest := max({t.performed_at | some t in tests; is_string(t.performed_at)})
 } else := "no restore-test record has a readable date"
-
-# absent is lib.absent_result("backups") written out. Hosts lack a namespace
-# until its collector is deployed, and a literal costs nothing to
-# evaluate, where the function calls would cost more than the rest of
-# this path (a test keeps the two equal).
-absent := {"status": "not_assessed", "evidence": [{
-	"subject": "backups",
-	"detail": "no backups facts in this report, so the control could not be assessed",
-	"fact": "backups",
-}]}

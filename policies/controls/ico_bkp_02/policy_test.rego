@@ -1,7 +1,6 @@
 package auditfleet.controls.ico_bkp_02_test
 
 import data.auditfleet.controls.ico_bkp_02
-import data.auditfleet.lib
 
 # 2026-09-01T00:00:00Z
 now := 1788220800000000000
@@ -56,17 +55,4 @@ test_max_age_configurable if {
 	inp := {"facts": {"backups": {"jobs": [], "restore_tests": [record("r.json", "2026-05-01T00:00:00Z", "pass", true)]}}}
 	ico_bkp_02.result.status == "pass" with input as inp with data.org as {"thresholds": {"restore_test_max_age_days": 180}} with time.now_ns as now
 	ico_bkp_02.result.status == "fail" with input as inp with data.org as {} with time.now_ns as now
-}
-
-test_absent_facts_not_assessed if {
-	ico_bkp_02.result.status == "not_assessed" with input as {"facts": {}}
-}
-
-test_collector_error if {
-	inp := {"facts": {}, "collector_errors": [{"collector": "backups", "namespace": "backups", "kind": "crash", "message": "boom"}]}
-	ico_bkp_02.result.status == "error" with input as inp
-}
-
-test_absent_result_matches_lib if {
-	ico_bkp_02.absent == lib.absent_result("backups")
 }

@@ -27,12 +27,7 @@ package auditfleet.controls.ico_bkp_03
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := absent if {
-	not has_facts
-	not "backups" in lib.failed
-} else := lib.error_result("backups") if {
-	not has_facts
-} else := {"status": "not_assessed", "evidence": [no_job]} if {
+result := {"status": "not_assessed", "evidence": [no_job]} if {
 	count(jobs) == 0
 } else := {"status": "fail", "evidence": [e | some a in assessed; a.level == "fail"; e := a.evidence]} if {
 	some a in assessed
@@ -42,10 +37,6 @@ result := absent if {
 	a.level == "unknown"
 } else := {"status": "pass", "evidence": [a.evidence | some a in assessed]}
 
-# has_facts is a rule of its own: "not is_object(...)" would be undefined,
-# not true, when input.facts.backups is undefined.
-has_facts if is_object(input.facts.backups)
-
 jobs := j if {
 	j := input.facts.backups.jobs
 	is_array(j)
@@ -54,15 +45,37 @@ jobs := j if {
 # properties are the protections checked, each with its wording when
 # missing and when unknown.
 properties := [
-	{"key": "encrypted", "missing": "not encrypted", "unknown": "whether it is encrypted is unknown", "present": "encrypted"},
-	{"key": "off_host", "missing": "kept on this host", "unknown": "whether it is off the host is unknown", "present": "off the host"},
-	{"key": "immutable", "missing": "can be altered or deleted from this host", "unknown": "whether it is immutable is unknown", "present": "immutable"},
+	{
+		"key": "encrypted",
+		"missing": "not encrypted",
+		"unknown": "whether it is encrypted is unknown",
+		"present": "encrypted",
+	},
+	{
+		"key": "off_host",
+		"missing": "kept on this host",
+		"unknown": "whether it is off the host is unknown",
+		"present": "off the host",
+	},
+	{
+		"key": "immutable",
+		"missing": "can be altered or deleted from this host",
+		"unknown": "whether it is immutable is unknown",
+		"present": "immutable",
+	},
 ]
 
 # assessed has one entry per job: level "fail" when a protection is
 # known to be missing, "unknown" when one is unknown, else "ok"; and one
 # evidence item saying which.
-assessed := [{"level": level, "evidence": lib.evidence(object.get(j, "id", "unnamed job"), detail, sprintf("backups.jobs[%v]", [object.get(j, "id", "")]))} |
+assessed := [{
+	"level": level,
+	"evidence": lib.evidence(
+		object.get(j, "id", "unnamed job"),
+		detail,
+		sprintf("backups.jobs[%v]", [object.get(j, "id", "")]),
+	),
+} |
 	some j in jobs
 	missing := [p.missing | some p in properties; object.get(j, p.key, null) == false]
 	unknown := [p.unknown | some p in properties; not object.get(j, p.key, null) in {true, false}]
@@ -76,7 +89,10 @@ job_level(missing, unknown) := "fail" if {
 	unknown > 0
 } else := "ok"
 
-job_wording(j, missing, unknown) := sprintf("repository %v: %v", [where(j), concat("; ", array.concat(missing, unknown))]) if {
+job_wording(j, missing, unknown) := sprintf(
+	"repository %v: %v",
+	[where(j), concat("; ", array.concat(missing, unknown))],
+) if {
 	count(missing) + count(unknown) > 0
 } else := sprintf("repository %v: encrypted, off the host and immutable", [where(j)])
 
@@ -85,14 +101,8 @@ where(j) := j.repository if {
 	j.repository != ""
 } else := "(location unknown)"
 
-no_job := {"subject": "backups", "detail": "no backup job found, so there is no backup to protect (see ICO-BKP-01)", "fact": "backups.jobs"}
-
-# absent is lib.absent_result("backups") written out. Hosts lack a namespace
-# until its collector is deployed, and a literal costs nothing to
-# evaluate, where the function calls would cost more than the rest of
-# this path (a test keeps the two equal).
-absent := {"status": "not_assessed", "evidence": [{
+no_job := {
 	"subject": "backups",
-	"detail": "no backups facts in this report, so the control could not be assessed",
-	"fact": "backups",
-}]}
+	"detail": "no backup job found, so there is no backup to protect (see ICO-BKP-01)",
+	"fact": "backups.jobs",
+}

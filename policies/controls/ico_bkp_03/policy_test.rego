@@ -1,7 +1,6 @@
 package auditfleet.controls.ico_bkp_03_test
 
 import data.auditfleet.controls.ico_bkp_03
-import data.auditfleet.lib
 
 job(id, extra) := object.union(
 	{
@@ -53,17 +52,4 @@ test_no_job_not_assessed if {
 	r := eval([])
 	r.status == "not_assessed"
 	r.evidence[0].detail == "no backup job found, so there is no backup to protect (see ICO-BKP-01)"
-}
-
-test_absent_facts_not_assessed if {
-	ico_bkp_03.result.status == "not_assessed" with input as {"facts": {}}
-}
-
-test_collector_error if {
-	inp := {"facts": {}, "collector_errors": [{"collector": "backups", "namespace": "backups", "kind": "crash", "message": "boom"}]}
-	ico_bkp_03.result.status == "error" with input as inp
-}
-
-test_absent_result_matches_lib if {
-	ico_bkp_03.absent == lib.absent_result("backups")
 }

@@ -15,7 +15,7 @@
 #   requires:
 #     facts: [change]
 #   reads:
-#     facts: [continuity]
+#     facts: [continuity, os]
 #     org: [baseline, host_tags]
 #   mappings:
 #     cis_v8: ["16.8"]
@@ -31,12 +31,7 @@ package auditfleet.controls.ico_chg_01
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := absent if {
-	not has_facts
-	not "change" in lib.failed
-} else := lib.error_result("change") if {
-	not has_facts
-} else := {"status": "not_assessed", "evidence": [unknown_environment]} if {
+result := {"status": "not_assessed", "evidence": [unknown_environment]} if {
 	environment == ""
 } else := {"status": "not_assessed", "evidence": [not_production]} if {
 	not lower(environment) in production
@@ -48,10 +43,6 @@ result := absent if {
 	not has_branch_list
 	count(deployments) > 0
 } else := {"status": "pass", "evidence": [summary]}
-
-# has_facts is a rule of its own: "not is_object(...)" would be undefined,
-# not true, when input.facts.change is undefined.
-has_facts if is_object(input.facts.change)
 
 production := {"production", "prod", "live"}
 
@@ -84,52 +75,90 @@ protected := {b | some b in data.org.baseline.protected_branches}
 
 failures := array.concat(array.concat(canaries, unreviewed), unprotected)
 
-canaries := [{"subject": object.get(c, "path", "unknown file"), "detail": sprintf("test-data canary %v found in production data", [object.get(c, "marker", "(marker not recorded)")]), "fact": "change.canaries"} |
+canaries := [{
+	"subject": object.get(c, "path", "unknown file"),
+	"detail": sprintf("test-data canary %v found in production data", [object.get(c, "marker", "(marker not recorded)")]),
+	"fact": "change.canaries",
+} |
 	some c in list("canaries")
 ]
 
-unreviewed := [{"subject": object.get(d, "application", "unnamed application"), "detail": sprintf("%v; no review recorded", [deployment(d)]), "fact": sprintf("change.deployments[%v].reviewed_by", [object.get(d, "application", "")])} |
+unreviewed := [{
+	"subject": object.get(d, "application", "unnamed application"),
+	"detail": sprintf("%v; no review recorded", [deployment(d)]),
+	"fact": sprintf("change.deployments[%v].reviewed_by", [object.get(d, "application", "")]),
+} |
 	some d in deployments
 	count(object.get(d, "reviewed_by", [])) == 0
 ]
 
-unprotected := [{"subject": object.get(d, "application", "unnamed application"), "detail": sprintf("%v: %v is not a protected branch (%v)", [deployment(d), object.get(d, "branch", "(no branch)"), concat(", ", sort(protected))]), "fact": sprintf("change.deployments[%v].branch", [object.get(d, "application", "")])} |
+unprotected := [{
+	"subject": object.get(d, "application", "unnamed application"),
+	"detail": sprintf(
+		"%v: %v is not a protected branch (%v)",
+		[deployment(d), object.get(d, "branch", "(no branch)"), concat(", ", sort(protected))],
+	),
+	"fact": sprintf("change.deployments[%v].branch", [object.get(d, "application", "")]),
+} |
 	has_branch_list
 	some d in deployments
 	not object.get(d, "branch", "") in protected
 ]
 
-deployment(d) := sprintf("commit %v from branch %v, deployed %v", [object.get(d, "commit", "(unknown)"), object.get(d, "branch", "(unknown)"), substring(object.get(d, "deployed_at", "unknown"), 0, 10)])
+deployment(d) := sprintf(
+	"commit %v from branch %v, deployed %v",
+	[
+		object.get(d, "commit", "(unknown)"),
+		object.get(d, "branch", "(unknown)"),
+		substring(object.get(d, "deployed_at", "unknown"), 0, 10),
+	],
+)
 
 # summary is the evidence of a host with nothing wrong: one item, built
 # with few operations since most production hosts get it.
 summary := {"subject": "change", "detail": sprintf("%v; %v", [deployments_note, canary_note]), "fact": "change"}
 
 deployments_note := sprintf("current deployments reviewed%v: %v", [
-	{true: " and from protected branches", false: ""}[has_branch_list],
-	concat(", ", [a | a := deployments[_].application]),
+	branches_note,
+	concat(", ", [d.application | some d in deployments]),
 ]) if {
 	count(deployments) > 0
 } else := "no deployment records"
+
+branches_note := " and from protected branches" if {
+	has_branch_list
+} else := ""
 
 canary_note := sprintf("no test-data canary in %v", [concat(", ", canary_paths)]) if {
 	count(canary_paths) > 0
 } else := "no production data path declared for a canary search"
 
-unknown_environment := {"subject": "environment", "detail": "the host's environment is unknown (no env tag and no declaration), so whether it is production is unknown", "fact": "change.environment"}
+unknown_environment := {
+	"subject": "environment",
+	"detail": "the host's environment is unknown (no env tag and no declaration), so whether it is production is unknown",
+	"fact": "change.environment",
+}
 
-not_production := {"subject": "environment", "detail": sprintf("environment %v is not production, so the control does not apply here", [environment]), "fact": "change.environment"}
+not_production := {
+	"subject": "environment",
+	"detail": sprintf("environment %v is not production, so the control does not apply here", [environment]),
+	"fact": "change.environment",
+}
 
-nothing_to_check := {"subject": "change", "detail": "no deployment record and no declared production data path to search for canaries, so there is nothing to check", "fact": "change"}
-
-no_branch_list := {"subject": "protected-branches", "detail": "no protected-branch list in the organisation data (data.org.baseline.protected_branches), so deployment branches could not be checked", "fact": "data.org.baseline.protected_branches"}
-
-# absent is lib.absent_result("change") written out. Hosts lack a namespace
-# until its collector is deployed, and a literal costs nothing to
-# evaluate, where the function calls would cost more than the rest of
-# this path (a test keeps the two equal).
-absent := {"status": "not_assessed", "evidence": [{
+nothing_to_check := {
 	"subject": "change",
-	"detail": "no change facts in this report, so the control could not be assessed",
+	"detail": concat(" ", [
+		"no deployment record and no declared production data path to search",
+		"for canaries, so there is nothing to check",
+	]),
 	"fact": "change",
-}]}
+}
+
+no_branch_list := {
+	"subject": "protected-branches",
+	"detail": concat(" ", [
+		"no protected-branch list in the organisation data",
+		"(data.org.baseline.protected_branches), so deployment branches could not be checked",
+	]),
+	"fact": "data.org.baseline.protected_branches",
+}

@@ -1,7 +1,6 @@
 package auditfleet.controls.ico_chg_01_test
 
 import data.auditfleet.controls.ico_chg_01
-import data.auditfleet.lib
 
 deployment(app, branch, reviewers) := {
 	"application": app, "deployed_at": "2026-08-20T14:03:00Z", "commit": "9f2c1e7", "branch": branch,
@@ -92,17 +91,4 @@ test_without_branch_list_not_assessed if {
 	c := eval(prod, change("", [], ["/srv/casework"], []), {})
 	c.status == "pass"
 	c.evidence[0].detail == "no deployment records; no test-data canary in /srv/casework"
-}
-
-test_absent_facts_not_assessed if {
-	ico_chg_01.result.status == "not_assessed" with input as {"facts": {}}
-}
-
-test_collector_error if {
-	inp := {"facts": {}, "collector_errors": [{"collector": "change", "namespace": "change", "kind": "crash", "message": "boom"}]}
-	ico_chg_01.result.status == "error" with input as inp
-}
-
-test_absent_result_matches_lib if {
-	ico_chg_01.absent == lib.absent_result("change")
 }

@@ -31,12 +31,7 @@ package auditfleet.controls.ico_log_01
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := absent if {
-	not has_facts
-	not "logging" in lib.failed
-} else := lib.error_result("logging") if {
-	not has_facts
-} else := {"status": "not_assessed", "evidence": [cannot_tell]} if {
+result := {"status": "not_assessed", "evidence": [cannot_tell]} if {
 	not auditd_writing
 	not journald_running
 	running_unknown
@@ -53,10 +48,6 @@ result := absent if {
 } else := {"status": "warn", "evidence": array.concat(clock, retention.ok)} if {
 	count(clock) > 0
 } else := {"status": "pass", "evidence": retention.ok}
-
-# has_facts is a rule of its own: "not is_object(...)" would be undefined,
-# not true, when input.facts.logging is undefined.
-has_facts if is_object(input.facts.logging)
 
 logging := input.facts.logging
 
@@ -87,34 +78,74 @@ retention_days := lib.thresholds.log_retention_days
 # of auditd's log or the persistent journal, whichever is older. Forwarding
 # to another machine keeps the logs there, so a short local history is
 # then no failure.
-retention := {"fail": fail, "unknown": unknown, "ok": ok} if {
-	cutoff := lib.ts_days_ago(retention_days)
+retention := {"fail": retention_fail, "unknown": retention_unknown, "ok": retention_ok}
+
+# oldest is [the oldest entry of the persistent logs], [] when unknown.
+oldest := [min(entries) | count(entries) > 0] if {
 	entries := {t |
 		some source in sources
 		t := logging[source].oldest_entry
 		is_string(t)
 	}
-	oldest := [min(entries) | count(entries) > 0]
-	discards := [sprintf("journald keeps entries for %v only (MaxRetentionSec)", [lib.plural(floor(logging.journald.max_retention_sec / 86400), "day")]) |
-		sources == {"journald"}
-		logging.journald.max_retention_sec > 0
-		logging.journald.max_retention_sec < retention_days * 86400
-	]
-	short := [sprintf("the oldest log entry is from %v, %v days ago", [substring(o, 0, 10), lib.days_ago(o)]) | some o in oldest; o > cutoff]
-	problems := array.concat(discards, short)
-	fail := [{"subject": "retention", "detail": sprintf("%v: under the %v to be kept, and logs are not forwarded to another machine", [concat("; ", problems), lib.plural(retention_days, "day")]), "fact": "logging"} |
-		count(problems) > 0
-		not forwarded
-	]
-	unknown := [{"subject": "retention", "detail": "the oldest log entry could not be read, so how long logs are kept is unknown, and logs are not forwarded to another machine", "fact": "logging"} |
-		count(oldest) == 0
-		count(problems) == 0
-		not forwarded
-	]
-	ok := [{"subject": "logging", "detail": sprintf("logs written to disk by %v; %v; %v", [concat(" and ", sort(sources)), kept_wording(oldest, discards), forwarding_wording]), "fact": "logging"} |
-		count(fail) + count(unknown) == 0
-	]
 }
+
+# discards says when the journal, the only persistent log, is set to
+# discard entries before the retention period.
+discards := [sprintf(
+	"journald keeps entries for %v only (MaxRetentionSec)",
+	[lib.plural(floor(logging.journald.max_retention_sec / 86400), "day")],
+) |
+	sources == {"journald"}
+	logging.journald.max_retention_sec > 0
+	logging.journald.max_retention_sec < retention_days * 86400
+]
+
+# short says when the oldest entry is younger than the retention period.
+short := [sprintf(
+	"the oldest log entry is from %v, %v days ago",
+	[substring(o, 0, 10), lib.days_ago(o)],
+) |
+	some o in oldest
+	o > lib.ts_days_ago(retention_days)
+]
+
+retention_problems := array.concat(discards, short)
+
+retention_fail := [{
+	"subject": "retention",
+	"detail": sprintf(
+		"%v: under the %v to be kept, and logs are not forwarded to another machine",
+		[concat("; ", retention_problems), lib.plural(retention_days, "day")],
+	),
+	"fact": "logging",
+} |
+	count(retention_problems) > 0
+	not forwarded
+]
+
+retention_unknown := [{
+	"subject": "retention",
+	"detail": concat(" ", [
+		"the oldest log entry could not be read, so how long logs are kept is",
+		"unknown, and logs are not forwarded to another machine",
+	]),
+	"fact": "logging",
+} |
+	count(oldest) == 0
+	count(retention_problems) == 0
+	not forwarded
+]
+
+retention_ok := [{
+	"subject": "logging",
+	"detail": sprintf(
+		"logs written to disk by %v; %v; %v",
+		[concat(" and ", sort(sources)), kept_wording(oldest, discards), forwarding_wording],
+	),
+	"fact": "logging",
+} |
+	count(retention_fail) + count(retention_unknown) == 0
+]
 
 # sources are the logs written to disk.
 sources := {"auditd" | auditd_writing} | {"journald" | journald_persistent}
@@ -136,28 +167,45 @@ clock := [{"subject": "time-sync", "detail": detail, "fact": "logging.time_sync"
 	detail := clock_problem
 ]
 
-clock_problem := "no time synchronisation daemon (chrony, systemd-timesyncd, ntpd) is installed, so log times cannot be trusted" if {
+clock_problem := concat(" ", [
+	"no time synchronisation daemon (chrony, systemd-timesyncd, ntpd) is",
+	"installed, so log times cannot be trusted",
+]) if {
 	object.get(logging, ["time_sync", "daemon"], "") == ""
 } else := sprintf("%v is not running, so log times cannot be trusted", [logging.time_sync.daemon]) if {
 	logging.time_sync.running == false
-} else := sprintf("whether %v is running cannot be told (no process table under the host root)", [logging.time_sync.daemon]) if {
+} else := sprintf(
+	"whether %v is running cannot be told (no process table under the host root)",
+	[logging.time_sync.daemon],
+) if {
 	logging.time_sync.running == null
-} else := sprintf("%v reports the clock is not synchronised, so log times cannot be trusted", [logging.time_sync.daemon]) if {
+} else := sprintf(
+	"%v reports the clock is not synchronised, so log times cannot be trusted",
+	[logging.time_sync.daemon],
+) if {
 	logging.time_sync.synchronised == false
 }
 
-cannot_tell := {"subject": "logging", "detail": "whether auditd or journald is running cannot be told (no process table under the host root), so audit logging could not be assessed", "fact": "logging"}
-
-off := {"subject": "logging", "detail": "neither auditd nor journald is running, so no audit log is kept", "fact": "logging"}
-
-not_persistent := {"subject": "logging", "detail": "journald keeps the journal in memory only (not persistent) and auditd is not writing logs, so logs are lost at every reboot", "fact": "logging.journald.persistent"}
-
-# absent is lib.absent_result("logging") written out. Hosts lack a namespace
-# until its collector is deployed, and a literal costs nothing to
-# evaluate, where the function calls would cost more than the rest of
-# this path (a test keeps the two equal).
-absent := {"status": "not_assessed", "evidence": [{
+cannot_tell := {
 	"subject": "logging",
-	"detail": "no logging facts in this report, so the control could not be assessed",
+	"detail": concat(" ", [
+		"whether auditd or journald is running cannot be told (no process table under",
+		"the host root), so audit logging could not be assessed",
+	]),
 	"fact": "logging",
-}]}
+}
+
+off := {
+	"subject": "logging",
+	"detail": "neither auditd nor journald is running, so no audit log is kept",
+	"fact": "logging",
+}
+
+not_persistent := {
+	"subject": "logging",
+	"detail": concat(" ", [
+		"journald keeps the journal in memory only (not persistent) and auditd is",
+		"not writing logs, so logs are lost at every reboot",
+	]),
+	"fact": "logging.journald.persistent",
+}

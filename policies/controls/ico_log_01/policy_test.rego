@@ -1,7 +1,6 @@
 package auditfleet.controls.ico_log_01_test
 
 import data.auditfleet.controls.ico_log_01
-import data.auditfleet.lib
 
 # 2026-09-01T00:00:00Z
 now := 1788220800000000000
@@ -107,19 +106,6 @@ test_clock_not_synchronised_warns if {
 	eval(logging(auditd, journald, [forward], object.union(chrony, {"running": false}))).evidence[0].detail == "chronyd is not running, so log times cannot be trusted"
 	eval(logging(auditd, journald, [forward], {"daemon": "", "running": false, "synchronised": null})).status == "warn"
 	eval(logging(auditd, journald, [forward], object.union(chrony, {"synchronised": null}))).status == "pass"
-}
-
-test_absent_facts_not_assessed if {
-	ico_log_01.result.status == "not_assessed" with input as {"facts": {}}
-}
-
-test_collector_error if {
-	inp := {"facts": {}, "collector_errors": [{"collector": "logging", "namespace": "logging", "kind": "crash", "message": "boom"}]}
-	ico_log_01.result.status == "error" with input as inp
-}
-
-test_absent_result_matches_lib if {
-	ico_log_01.absent == lib.absent_result("logging")
 }
 
 test_unknown_running_not_assessed if {

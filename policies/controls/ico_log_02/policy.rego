@@ -34,22 +34,13 @@ package auditfleet.controls.ico_log_02
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := absent if {
-	not has_facts
-	not "logging" in lib.failed
-} else := lib.error_result("logging") if {
-	not has_facts
-} else := {"status": "not_assessed", "evidence": [not_applicable]} if {
+result := {"status": "not_assessed", "evidence": [not_applicable]} if {
 	count(logs) == 0
 } else := {"status": "fail", "evidence": gaps} if {
 	count(gaps) > 0
 } else := {"status": "not_assessed", "evidence": array.concat(unreadable, complete)} if {
 	count(unreadable) > 0
 } else := {"status": "pass", "evidence": complete}
-
-# has_facts is a rule of its own: "not is_object(...)" would be undefined,
-# not true, when input.facts.logging is undefined.
-has_facts if is_object(input.facts.logging)
 
 logs := l if {
 	l := input.facts.logging.app_logs
@@ -71,17 +62,25 @@ fields := array.concat(
 	[{"key": "missing_justification", "name": "the justification"} | lib.thresholds.s62_justification_required == true],
 )
 
-readable := [l | logs[i].readable == true; l := logs[i]]
+readable := [l | some l in logs; l.readable == true]
 
 # gaps has one evidence item per operation a readable log lacks, and per
 # consultation or disclosure that lacks a required field.
 gaps := array.concat(
-	[{"subject": sprintf("%v/%v", [id(log), op]), "detail": sprintf("no %v entries among the %v examined%v", [op, object.get(log, "entries", 0), span(log)]), "fact": sprintf("logging.app_logs[%v].operations.%v", [id(log), op])} |
+	[{
+		"subject": sprintf("%v/%v", [id(log), op]),
+		"detail": sprintf("no %v entries among the %v examined%v", [op, object.get(log, "entries", 0), span(log)]),
+		"fact": sprintf("logging.app_logs[%v].operations.%v", [id(log), op]),
+	} |
 		some log in readable
 		some op in operations
 		object.get(log, ["operations", op, "entries"], 0) == 0
 	],
-	[{"subject": sprintf("%v/%v", [id(log), op]), "detail": sprintf("%v %v entries: %v", [stats.entries, op, concat("; ", lacking)]), "fact": sprintf("logging.app_logs[%v].operations.%v", [id(log), op])} |
+	[{
+		"subject": sprintf("%v/%v", [id(log), op]),
+		"detail": sprintf("%v %v entries: %v", [stats.entries, op, concat("; ", lacking)]),
+		"fact": sprintf("logging.app_logs[%v].operations.%v", [id(log), op]),
+	} |
 		some log in readable
 		some op, wanted in required
 		stats := log.operations[op]
@@ -98,23 +97,31 @@ span(log) := sprintf(" (%v to %v)", [substring(log.from, 0, 10), substring(log.t
 	is_string(log.to)
 } else := ""
 
-unreadable := [{"subject": object.get(log, "id", "unnamed log"), "detail": sprintf("declared audit log %v could not be read or parsed, so its s.62 logging is unknown", [object.get(log, "path", "")]), "fact": sprintf("logging.app_logs[%v].readable", [object.get(log, "id", "")])} |
+unreadable := [{
+	"subject": object.get(log, "id", "unnamed log"),
+	"detail": sprintf(
+		"declared audit log %v could not be read or parsed, so its s.62 logging is unknown",
+		[object.get(log, "path", "")],
+	),
+	"fact": sprintf("logging.app_logs[%v].readable", [object.get(log, "id", "")]),
+} |
 	some log in logs
 	object.get(log, "readable", false) != true
 ]
 
-complete := [{"subject": id(log), "detail": sprintf("all six s.62 operations logged in %v entries%v, with the required fields", [object.get(log, "entries", 0), span(log)]), "fact": sprintf("logging.app_logs[%v].operations", [id(log)])} |
+complete := [{
+	"subject": id(log),
+	"detail": sprintf(
+		"all six s.62 operations logged in %v entries%v, with the required fields",
+		[object.get(log, "entries", 0), span(log)],
+	),
+	"fact": sprintf("logging.app_logs[%v].operations", [id(log)]),
+} |
 	some log in readable
 ]
 
-not_applicable := {"subject": "app-logs", "detail": "no application audit log is declared for this host, so s.62 operation logging does not apply here", "fact": "logging.app_logs"}
-
-# absent is lib.absent_result("logging") written out. Hosts lack a namespace
-# until its collector is deployed, and a literal costs nothing to
-# evaluate, where the function calls would cost more than the rest of
-# this path (a test keeps the two equal).
-absent := {"status": "not_assessed", "evidence": [{
-	"subject": "logging",
-	"detail": "no logging facts in this report, so the control could not be assessed",
-	"fact": "logging",
-}]}
+not_applicable := {
+	"subject": "app-logs",
+	"detail": "no application audit log is declared for this host, so s.62 operation logging does not apply here",
+	"fact": "logging.app_logs",
+}

@@ -32,7 +32,16 @@ result := {"status": "not_assessed", "evidence": [no_server_record]} if {
 	input.server.missed_cycles >= limit
 } else := {"status": "warn", "evidence": [missed]} if {
 	input.server.missed_cycles > 0
-} else := {"status": "pass", "evidence": [{"subject": "host", "detail": sprintf("reported in the latest audit cycle%v", [last_report]), "fact": "server.missed_cycles"}]}
+} else := {
+	"status": "pass",
+	"evidence": [
+		{
+			"subject": "host",
+			"detail": sprintf("reported in the latest audit cycle%v", [last_report]),
+			"fact": "server.missed_cycles",
+		},
+	],
+}
 
 # has_count is a rule of its own: a "not" over an expression with an
 # undefined or ill-typed input.server would not be true.
@@ -54,4 +63,11 @@ last_report := sprintf(" (last report %v)", [input.server.last_report]) if {
 	is_string(input.server.last_report)
 } else := ""
 
-no_server_record := {"subject": "host", "detail": "no server record of this host's reporting (input.server.missed_cycles): the server assesses this control in its audit cycles", "fact": "server.missed_cycles"}
+no_server_record := {
+	"subject": "host",
+	"detail": concat(" ", [
+		"no server record of this host's reporting (input.server.missed_cycles): the",
+		"server assesses this control in its audit cycles",
+	]),
+	"fact": "server.missed_cycles",
+}

@@ -16,6 +16,7 @@
 #     facts: [retention]
 #     org: [data_stores]
 #   reads:
+#     facts: [os]
 #     org: [thresholds]
 #   mappings:
 #     cis_v8: ["3.4", "3.5"]
@@ -30,12 +31,7 @@ package auditfleet.controls.ico_ret_01
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := absent if {
-	not has_facts
-	not "retention" in lib.failed
-} else := lib.error_result("retention") if {
-	not has_facts
-} else := {"status": "not_assessed", "evidence": [no_register]} if {
+result := {"status": "not_assessed", "evidence": [no_register]} if {
 	not has_register
 } else := {"status": "not_assessed", "evidence": [not_applicable]} if {
 	count(lib.stores) == 0
@@ -47,10 +43,6 @@ result := absent if {
 	a.level == "unknown"
 } else := {"status": "pass", "evidence": [a.evidence | some a in assessed]}
 
-# has_facts is a rule of its own: "not is_object(...)" would be undefined,
-# not true, when input.facts.retention is undefined.
-has_facts if is_object(input.facts.retention)
-
 has_register if is_array(data.org.data_stores)
 
 # checked are the collector's results by store ID.
@@ -58,7 +50,10 @@ checked := {s.id: s | some s in input.facts.retention.stores}
 
 # assessed has one entry per register store on this host (lib.stores):
 # level "fail", "unknown" or "ok", and one evidence item.
-assessed := [{"level": level, "evidence": {"subject": id, "detail": detail, "fact": sprintf("retention.stores[%v]", [id])}} |
+assessed := [{
+	"level": level,
+	"evidence": {"subject": id, "detail": detail, "fact": sprintf("retention.stores[%v]", [id])},
+} |
 	some id, store in lib.stores
 	verdict := assess(store, object.get(checked, id, null))
 	level := verdict.level
@@ -67,48 +62,85 @@ assessed := [{"level": level, "evidence": {"subject": id, "detail": detail, "fac
 
 # assess(store, facts) judges one store from its declaration and the
 # collector's facts (null when it did not check the store).
-assess(store, facts) := {"level": "unknown", "detail": sprintf("declared at %v but not checked by the retention collector", [object.get(store, "path", "")])} if {
+assess(store, facts) := {
+	"level": "unknown",
+	"detail": sprintf("declared at %v but not checked by the retention collector", [object.get(store, "path", "")]),
+} if {
 	facts == null
-} else := {"level": "unknown", "detail": sprintf("declared at %v, which does not exist on this host", [object.get(facts, "path", "")])} if {
+} else := {
+	"level": "unknown",
+	"detail": sprintf("declared at %v, which does not exist on this host", [object.get(facts, "path", "")]),
+} if {
 	facts.exists == false
-} else := {"level": "unknown", "detail": "no retention period declared for the store (retention_days), so whether items are kept too long cannot be judged"} if {
+} else := {
+	"level": "unknown",
+	"detail": concat(" ", [
+		"no retention period declared for the store (retention_days), so",
+		"whether items are kept too long cannot be judged",
+	]),
+} if {
 	not is_number(object.get(store, "retention_days", null))
 } else := judged(store, facts)
 
-judged(store, facts) := {"level": level, "detail": concat("; ", array.concat(array.concat(problems, walk), [kept]))} if {
-	retention := store.retention_days
-	grace := object.get(store, "grace_days", lib.thresholds.retention_grace_days)
-	purge := object.get(store, "purge_days", lib.thresholds.soft_delete_purge_days)
-	old := [sprintf("oldest item from %v, %v days old, is past the %v-day retention period plus %v days' grace (the collector counted %v past it)", [
+judged(store, facts) := {
+	"level": store_level(count(problems), count(walk)),
+	"detail": concat("; ", array.concat(array.concat(problems, walk), [kept_wording(store, facts)])),
+} if {
+	problems := array.concat(past_retention(store, facts), undeleted(store, facts))
+	walk := ["the walk stopped at its limit, so older items may not have been seen" |
+		facts.truncated == true
+		count(problems) == 0
+	]
+}
+
+grace_days(store) := object.get(store, "grace_days", lib.thresholds.retention_grace_days)
+
+purge_days(store) := object.get(store, "purge_days", lib.thresholds.soft_delete_purge_days)
+
+# past_retention(store, facts) says when the oldest item is past the
+# retention period plus grace.
+past_retention(store, facts) := [sprintf(
+	concat(" ", [
+		"oldest item from %v, %v days old, is past the %v-day retention period plus",
+		"%v days' grace (the collector counted %v past it)",
+	]),
+	[
 		substring(facts.oldest_item, 0, 10),
 		lib.days_ago(facts.oldest_item),
-		retention,
-		grace,
+		store.retention_days,
+		grace_days(store),
 		object.get(facts, "past_retention", "none"),
-	]) |
-		is_string(facts.oldest_item)
-		facts.oldest_item < lib.ts_days_ago(retention + grace)
-	]
-	undeleted := [sprintf("%v marked deleted, the longest on %v (%v days ago), past the %v-day purge window: not truly deleted", [
+	],
+) |
+	is_string(facts.oldest_item)
+	facts.oldest_item < lib.ts_days_ago(store.retention_days + grace_days(store))
+]
+
+# undeleted(store, facts) says when items marked as deleted are kept past
+# the purge window.
+undeleted(store, facts) := [sprintf(
+	"%v marked deleted, the longest on %v (%v days ago), past the %v-day purge window: not truly deleted",
+	[
 		object.get(facts, "soft_deleted", 0),
 		substring(facts.oldest_soft_deleted, 0, 10),
 		lib.days_ago(facts.oldest_soft_deleted),
-		purge,
-	]) |
-		is_string(facts.oldest_soft_deleted)
-		facts.oldest_soft_deleted < lib.ts_days_ago(purge)
-	]
-	problems := array.concat(old, undeleted)
-	walk := ["the walk stopped at its limit, so older items may not have been seen" | facts.truncated == true; count(problems) == 0]
-	level := store_level(count(problems), count(walk))
-	kept := sprintf("live items: %v, kept %v days plus %v days' grace; marked deleted: %v, purged after %v days", [
+		purge_days(store),
+	],
+) |
+	is_string(facts.oldest_soft_deleted)
+	facts.oldest_soft_deleted < lib.ts_days_ago(purge_days(store))
+]
+
+kept_wording(store, facts) := sprintf(
+	"live items: %v, kept %v days plus %v days' grace; marked deleted: %v, purged after %v days",
+	[
 		object.get(facts, "items", 0),
-		retention,
-		grace,
+		store.retention_days,
+		grace_days(store),
 		object.get(facts, "soft_deleted", 0),
-		purge,
-	])
-}
+		purge_days(store),
+	],
+)
 
 store_level(problems, walk) := "fail" if {
 	problems > 0
@@ -116,16 +148,14 @@ store_level(problems, walk) := "fail" if {
 	walk > 0
 } else := "ok"
 
-no_register := {"subject": "data-stores", "detail": "no data-store register in the organisation data (data.org.data_stores), so retention could not be checked", "fact": "data.org.data_stores"}
+no_register := {
+	"subject": "data-stores",
+	"detail": "no data-store register in the organisation data (data.org.data_stores), so retention could not be checked",
+	"fact": "data.org.data_stores",
+}
 
-not_applicable := {"subject": "data-stores", "detail": "no data store in the register is on this host, so the control does not apply here", "fact": "data.org.data_stores"}
-
-# absent is lib.absent_result("retention") written out. Hosts lack a namespace
-# until its collector is deployed, and a literal costs nothing to
-# evaluate, where the function calls would cost more than the rest of
-# this path (a test keeps the two equal).
-absent := {"status": "not_assessed", "evidence": [{
-	"subject": "retention",
-	"detail": "no retention facts in this report, so the control could not be assessed",
-	"fact": "retention",
-}]}
+not_applicable := {
+	"subject": "data-stores",
+	"detail": "no data store in the register is on this host, so the control does not apply here",
+	"fact": "data.org.data_stores",
+}

@@ -1,7 +1,6 @@
 package auditfleet.controls.ico_ret_01_test
 
 import data.auditfleet.controls.ico_ret_01
-import data.auditfleet.lib
 
 # 2026-09-01T00:00:00Z
 now := 1788220800000000000
@@ -89,23 +88,4 @@ test_no_store_on_host_not_assessed if {
 	r := eval([store("casework", {})], {"data_stores": [hr]})
 	r.status == "not_assessed"
 	r.evidence[0].detail == "no data store in the register is on this host, so the control does not apply here"
-}
-
-test_no_register_not_assessed if {
-	r := eval([store("casework", {})], {})
-	r.status == "not_assessed"
-	r.evidence[0].subject == "data-stores"
-}
-
-test_absent_facts_not_assessed if {
-	ico_ret_01.result.status == "not_assessed" with input as {"facts": {}} with data.org as org
-}
-
-test_collector_error if {
-	inp := {"facts": {}, "collector_errors": [{"collector": "retention", "namespace": "retention", "kind": "crash", "message": "boom"}]}
-	ico_ret_01.result.status == "error" with input as inp with data.org as org
-}
-
-test_absent_result_matches_lib if {
-	ico_ret_01.absent == lib.absent_result("retention")
 }

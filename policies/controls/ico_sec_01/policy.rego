@@ -32,58 +32,78 @@ package auditfleet.controls.ico_sec_01
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := lib.error_result("os") if {
-	"os" in lib.failed
-} else := a if {
-	a := assessment
-} else := lib.absent_result("os") if {
-	not has_facts
+result := {"status": status_of[end_phase], "evidence": [evidence], "sources": sources} if {
+	eol_phase
+	eoes_phase
 } else := {"status": "not_assessed", "evidence": [unknown_os], "sources": sources} if {
 	not lib.os_release
 } else := {"status": "error", "evidence": [bad_date], "sources": sources}
 
-# Every host evaluates this policy, and in OPA each rule or function
-# evaluation (even a cached one) costs far more than an operation on a
-# local variable. So the verdict is worked out in one rule, assessment,
-# from locals and table lookups; only phase and extended_kind are
-# functions.
+# release is the host's release in the lifecycle data; product its product.
+release := lib.os_release.release
 
-# assessment is the result for a host whose release the lifecycle data
-# knows; undefined when it does not, or when its end date is malformed.
-assessment := {
-	"status": status,
-	"evidence": [{"subject": "os", "detail": detail, "fact": "os.version_id"}],
-	"sources": sources,
-} if {
-	r := lib.os_release
-	release := r.release
-	ext := object.get(r.product, "extended_support", {})
-	eoes := object.get(release, "eoes", null)
+product := lib.os_release.product
 
-	# The effective end of support is the end of extended support when
-	# that covers the host (free, or paid and entitled), else the end of
-	# security support.
-	kind := extended_kind(ext, eoes)
-	covered := kind in {"free", "entitled"}
-	eol_phase := phase(release.eol)
-	eoes_phase := phase(eoes)
-	end_phase := {true: eoes_phase, false: eol_phase}[covered]
-	status := status_of[end_phase]
+# ext is the product's extended support programme, eoes its end for the
+# release (null when the release has none).
+ext := object.get(product, "extended_support", {})
 
-	# Wording: "Debian 12 (bookworm): regular security support ended
-	# 2026-07-11; free Debian LTS until 2028-06-30".
-	host_codename := object.get(input.facts.os, "version_codename", "")
-	codename := {true: object.get(release, "codename", ""), false: host_codename}[host_codename == ""]
-	label := sprintf(label_format[codename == ""], [r.product.title, r.cycle, codename])
-	regular := sprintf(date_wording[eol_phase], [{true: "security support", false: "regular security support"}[kind == "none"], release.eol])
-	extended := [sprintf(extended_wording[kind][eoes_phase], [ext.name, eoes, object.get(ext, "entitlement", "")]) | kind != "none"]
-	warning := [sprintf("support ends in %v day%v (warning from %v days)", [days, {true: "", false: "s"}[days == 1], warn_days]) |
-		end_phase == "near"
-		end := {true: eoes, false: release.eol}[covered]
-		days := lib.days_until(time.parse_ns("2006-01-02", end))
-	]
-	detail := concat("; ", array.concat([sprintf("%v: %v", [label, regular])], array.concat(extended, warning)))
+eoes := object.get(release, "eoes", null)
+
+# kind is how extended support applies to the host (see extended_kind).
+kind := extended_kind(ext, eoes)
+
+# covered is true when extended support covers the host: free, or paid and
+# entitled. The effective end of support is then the end of extended
+# support, else the end of security support.
+default covered := false
+
+covered if kind in {"free", "entitled"}
+
+eol_phase := phase(release.eol)
+
+eoes_phase := phase(eoes)
+
+end_phase := eoes_phase if {
+	covered
+} else := eol_phase
+
+end_date := eoes if {
+	covered
+} else := release.eol
+
+status_of := {"open": "pass", "over": "fail", "ended": "fail", "near": "warn", "until": "pass"}
+
+# evidence words the verdict, e.g. "Debian 12 (bookworm): regular security
+# support ended 2026-07-11; free Debian LTS until 2028-06-30".
+evidence := {"subject": "os", "detail": concat("; ", parts), "fact": "os.version_id"} if {
+	regular := sprintf(date_wording[eol_phase], [support_name, release.eol])
+	parts := array.concat([sprintf("%v: %v", [label, regular])], array.concat(extended, warning))
 }
+
+support_name := "security support" if {
+	kind == "none"
+} else := "regular security support"
+
+extended := [sprintf(extended_wording[kind][eoes_phase], [ext.name, eoes, object.get(ext, "entitlement", "")]) |
+	kind != "none"
+]
+
+warning := [sprintf("support ends in %v (warning from %v days)", [lib.plural(days, "day"), warn_days]) |
+	end_phase == "near"
+	days := lib.days_until(lib.date_ns(end_date))
+]
+
+# label names the release: product, cycle and codename (the host's own,
+# else the lifecycle data's).
+label := sprintf("%v %v (%v)", [product.title, lib.os_release.cycle, codename]) if {
+	codename != ""
+} else := sprintf("%v %v", [product.title, lib.os_release.cycle])
+
+codename := c if {
+	c := object.get(input.facts.os, "version_codename", "")
+	c != ""
+} else := object.get(release, "codename", "")
 
 # phase(d) places a lifecycle date relative to the evaluation time:
 # "open" (false: no end announced), "over" (true: ended on an unpublished
@@ -96,15 +116,18 @@ phase(d) := "none" if {
 	d == false
 } else := "over" if {
 	d == true
-} else := p if {
-	time.parse_ns("2006-01-02", d)
-	p := {true: "ended", false: {true: "near", false: "until"}[d <= warn_until]}[d <= lib.today]
+} else := date_phase(d) if {
+	lib.date_ns(d)
 }
+
+date_phase(d) := "ended" if {
+	d <= lib.today
+} else := "near" if {
+	d <= warn_until
+} else := "until"
 
 # warn_until is the last day whose end of support warns.
 warn_until := lib.day_after(warn_days)
-
-status_of := {"open": "pass", "over": "fail", "ended": "fail", "near": "warn", "until": "pass"}
 
 # extended_kind(ext, eoes) is how extended support applies to the host:
 # "none" (the release has none), "free", "entitled" (paid, and the
@@ -123,9 +146,6 @@ extended_kind(ext, eoes) := "none" if {
 # warn_days is how long before the effective end of support the control
 # warns: data.org.thresholds.os_warn_days, default 180.
 warn_days := lib.thresholds.os_warn_days
-
-# label_format is keyed by "no codename known".
-label_format := {true: "%v %v%v", false: "%v %v (%v)"}
 
 # date_wording phrases the end of security support: %[1]v is what ends,
 # %[2]v the date.
@@ -162,10 +182,6 @@ extended_wording := {
 		"until": "%[1]v until %[2]v needs entitlement %[3]v, which was not found on the host or in config",
 	},
 }
-
-# has_facts is a rule of its own: "not is_object(input.facts.os)" would be
-# undefined, not true, when input.facts.os is undefined.
-has_facts if is_object(input.facts.os)
 
 sources := {"lifecycle": sprintf("%v@%v", [data.lifecycle.source.repository, data.lifecycle.source.commit])} if {
 	data.lifecycle.source.repository

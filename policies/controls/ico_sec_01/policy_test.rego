@@ -240,25 +240,6 @@ test_unknown_release_not_assessed if {
 	eval(host(debian("")), sep_2026).status == "not_assessed"
 }
 
-test_absent_facts_not_assessed if {
-	r := eval({"facts": {"accounts": {}}, "collectors": {}, "collector_errors": []}, sep_2026)
-	r.status == "not_assessed"
-	detail(r) == "no os facts in this report, so the control could not be assessed"
-	eval({"facts": null, "collectors": null, "collector_errors": null}, sep_2026).status == "not_assessed"
-}
-
-test_collector_error if {
-	inp := {"facts": {}, "collectors": {}, "collector_errors": [{"collector": "os", "namespace": "os", "kind": "timeout", "message": "killed after 30s"}]}
-	r := eval(inp, sep_2026)
-	r.status == "error"
-	detail(r) == "collector os failed (timeout): killed after 30s; the os facts are missing"
-}
-
-test_collector_error_wins_over_facts if {
-	inp := object.union(host(debian("13")), {"collector_errors": [{"collector": "os", "namespace": "os", "kind": "crash", "message": "x"}]})
-	eval(inp, sep_2026).status == "error"
-}
-
 test_other_collector_error_ignored if {
 	inp := object.union(host(debian("13")), {"collector_errors": [{"collector": "accounts", "namespace": "accounts", "kind": "crash", "message": "x"}]})
 	eval(inp, sep_2026).status == "pass"

@@ -30,20 +30,11 @@ package auditfleet.controls.ico_sec_02
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := absent if {
-	not has_facts
-	not "patching" in lib.failed
-} else := lib.error_result("patching") if {
-	not has_facts
-} else := {"status": "fail", "evidence": overdue} if {
+result := {"status": "fail", "evidence": overdue} if {
 	count(overdue) > 0
 } else := {"status": "warn", "evidence": array.concat(concerns, [summary])} if {
 	count(concerns) > 0
 } else := {"status": "pass", "evidence": [summary]}
-
-# has_facts is a rule of its own: "not is_object(...)" would be undefined,
-# not true, when input.facts.patching is undefined.
-has_facts if is_object(input.facts.patching)
 
 patch_days := lib.thresholds.patch_days
 
@@ -61,30 +52,31 @@ pending := p if {
 
 # overdue has one evidence item per security update pending for longer
 # than the patch window. Timestamps compare as UTC strings (see
-# lib.ts_days_ago); only the overdue ones are parsed, for the wording,
-# by a function that always answers, so that a malformed fact cannot drop
-# a failure.
+# lib.ts_days_ago); the wording comes from a function that always
+# answers, so that a malformed fact cannot drop a failure.
 overdue := [{
 	"subject": object.get(u, "package", "unnamed package"),
 	"detail": overdue_wording(u, lib.plural(patch_days, "day")),
 	"fact": sprintf("patching.pending[%v].pending_since", [object.get(u, "package", "")]),
 } |
-	updates[i].pending_since < c
-	u := updates[i]
-] if {
-	updates := pending
-	c := cutoff
-}
+	some u in pending
+	u.pending_since < cutoff
+]
 
 overdue_wording(u, window) := sprintf("security update to %v (%v) pending %v days, since %v; the patch window is %v", [
 	object.get(u, "candidate_version", "a newer version"),
-	concat(", ", array.concat(object.get(u, "advisories", []), [sprintf("from %v", [object.get(u, "origin", "an unrecorded origin")])])),
+	concat(", ", array.concat(object.get(u, "advisories", []), [origin(u)])),
 	lib.days_ago(u.pending_since),
 	substring(u.pending_since, 0, 10),
 	window,
 ]) if {
 	is_string(u.pending_since)
-} else := sprintf("security update pending since %v, which is not a timestamp; the patch window is %v", [u.pending_since, window])
+} else := sprintf(
+	"security update pending since %v, which is not a timestamp; the patch window is %v",
+	[u.pending_since, window],
+)
+
+origin(u) := sprintf("from %v", [object.get(u, "origin", "an unrecorded origin")])
 
 # concerns are the warnings of a host with nothing overdue: an index too
 # old to show recent updates, and no automatic security updates.
@@ -101,11 +93,24 @@ fresh(t) if {
 	t >= cutoff
 }
 
-index_wording(t) := sprintf("package index last refreshed %v days ago, on %v: updates published since then are not listed, so overdue updates may be missed", [lib.days_ago(t), substring(t, 0, 10)]) if {
+index_wording(t) := sprintf(
+	concat(" ", [
+		"package index last refreshed %v days ago, on %v: updates published since then",
+		"are not listed, so overdue updates may be missed",
+	]),
+	[lib.days_ago(t), substring(t, 0, 10)],
+) if {
 	is_string(t)
 } else := "when the package index was last refreshed is unknown, so the pending updates may be incomplete"
 
-manual_updates := [{"subject": "automatic-updates", "detail": "no automatic security updates are enabled (unattended-upgrades, dnf-automatic): updates wait for someone to install them", "fact": "patching.automatic_updates.enabled"} |
+manual_updates := [{
+	"subject": "automatic-updates",
+	"detail": concat(" ", [
+		"no automatic security updates are enabled (unattended-upgrades,",
+		"dnf-automatic): updates wait for someone to install them",
+	]),
+	"fact": "patching.automatic_updates.enabled",
+} |
 	object.get(input.facts.patching, ["automatic_updates", "enabled"], false) != true
 ]
 
@@ -126,13 +131,3 @@ refresh_note := sprintf("package index refreshed %v", [substring(input.facts.pat
 auto_note := sprintf("automatic updates by %v", [input.facts.patching.automatic_updates.mechanism]) if {
 	input.facts.patching.automatic_updates.enabled == true
 } else := "no automatic updates"
-
-# absent is lib.absent_result("patching") written out. Hosts lack a namespace
-# until its collector is deployed, and a literal costs nothing to
-# evaluate, where the function calls would cost more than the rest of
-# this path (a test keeps the two equal).
-absent := {"status": "not_assessed", "evidence": [{
-	"subject": "patching",
-	"detail": "no patching facts in this report, so the control could not be assessed",
-	"fact": "patching",
-}]}

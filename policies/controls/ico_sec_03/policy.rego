@@ -29,20 +29,11 @@ package auditfleet.controls.ico_sec_03
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := absent if {
-	not has_facts
-	not "packages" in lib.failed
-} else := lib.error_result("packages") if {
-	not has_facts
-} else := {"status": "fail", "evidence": unsupported} if {
+result := {"status": "fail", "evidence": unsupported} if {
 	count(unsupported) > 0
 } else := {"status": "not_assessed", "evidence": array.concat(unknown_eol, [summary])} if {
 	count(unknown_eol) > 0
 } else := {"status": "pass", "evidence": [summary]}
-
-# has_facts is a rule of its own: "not is_object(...)" would be undefined,
-# not true, when input.facts.packages is undefined.
-has_facts if is_object(input.facts.packages)
 
 foreign := list("foreign")
 
@@ -57,30 +48,31 @@ list(key) := l if {
 # unsupported has one evidence item per package no repository provides
 # and per runtime whose end of life has passed (a "YYYY-MM-DD" date on or
 # before today, compared as strings; see lib.today).
-unsupported := array.concat(
-	[{
-		"subject": object.get(p, "name", "unnamed package"),
-		"detail": sprintf("package %v %v (%v) is installed but no configured repository provides it, so nothing will update it", [
-			object.get(p, "name", "unnamed package"),
-			object.get(p, "version", ""),
-			object.get(p, "architecture", ""),
-		]),
-		"fact": sprintf("packages.foreign[%v]", [object.get(p, "name", "")]),
-	} |
-		some p in foreign
-	],
-	[{
-		"subject": object.get(r, "path", "runtime"),
-		"detail": sprintf("%v %v (cycle %v, %v) reached end of life on %v", [object.get(r, "name", "runtime"), object.get(r, "version", ""), object.get(r, "cycle", ""), installed_by(r), r.eol]),
-		"fact": sprintf("packages.runtimes[%v].eol", [object.get(r, "path", "")]),
-	} |
-		runtimes[i].eol <= today
-		r := runtimes[i]
-		is_string(r.eol)
-	],
-) if {
-	today := lib.today
-}
+unsupported := array.concat(foreign_packages, runtimes_past_eol)
+
+foreign_packages := [{
+	"subject": object.get(p, "name", "unnamed package"),
+	"detail": sprintf(
+		"package %v %v (%v) is installed but no configured repository provides it, so nothing will update it",
+		[object.get(p, "name", "unnamed package"), object.get(p, "version", ""), object.get(p, "architecture", "")],
+	),
+	"fact": sprintf("packages.foreign[%v]", [object.get(p, "name", "")]),
+} |
+	some p in foreign
+]
+
+runtimes_past_eol := [{
+	"subject": object.get(r, "path", "runtime"),
+	"detail": sprintf(
+		"%v %v (cycle %v, %v) reached end of life on %v",
+		[object.get(r, "name", "runtime"), object.get(r, "version", ""), object.get(r, "cycle", ""), installed_by(r), r.eol],
+	),
+	"fact": sprintf("packages.runtimes[%v].eol", [object.get(r, "path", "")]),
+} |
+	some r in runtimes
+	is_string(r.eol)
+	r.eol <= lib.today
+]
 
 installed_by(r) := sprintf("package %v", [r.package]) if {
 	is_string(r.package)
@@ -91,7 +83,10 @@ installed_by(r) := sprintf("package %v", [r.package]) if {
 # give: their support cannot be judged.
 unknown_eol := [{
 	"subject": object.get(r, "path", object.get(r, "name", "runtime")),
-	"detail": sprintf("%v %v: end of life unknown (not in the lifecycle data), so whether it is supported is unknown", [object.get(r, "name", "runtime"), object.get(r, "version", "")]),
+	"detail": sprintf(
+		"%v %v: end of life unknown (not in the lifecycle data), so whether it is supported is unknown",
+		[object.get(r, "name", "runtime"), object.get(r, "version", "")],
+	),
 	"fact": sprintf("packages.runtimes[%v].eol", [object.get(r, "path", "")]),
 } |
 	some r in runtimes
@@ -99,20 +94,16 @@ unknown_eol := [{
 ]
 
 summary := {
-	"subject": "packages", "detail": sprintf("%v installed, all provided by the configured repositories (%v); %v, none past end of life", [
-		lib.plural(object.get(input.facts.packages, "installed", 0), "package"),
-		count(list("repositories")),
-		lib.plural(count(runtimes), "language runtime"),
-	]),
+	"subject": "packages", "detail": sprintf(
+		concat(" ", [
+			"%v installed, all provided by the configured repositories",
+			"(%v); %v, none past end of life",
+		]),
+		[
+			lib.plural(object.get(input.facts.packages, "installed", 0), "package"),
+			count(list("repositories")),
+			lib.plural(count(runtimes), "language runtime"),
+		],
+	),
 	"fact": "packages",
 }
-
-# absent is lib.absent_result("packages") written out. Hosts lack a namespace
-# until its collector is deployed, and a literal costs nothing to
-# evaluate, where the function calls would cost more than the rest of
-# this path (a test keeps the two equal).
-absent := {"status": "not_assessed", "evidence": [{
-	"subject": "packages",
-	"detail": "no packages facts in this report, so the control could not be assessed",
-	"fact": "packages",
-}]}

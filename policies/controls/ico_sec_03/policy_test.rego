@@ -1,7 +1,6 @@
 package auditfleet.controls.ico_sec_03_test
 
 import data.auditfleet.controls.ico_sec_03
-import data.auditfleet.lib
 
 # 2026-09-01T00:00:00Z
 now := 1788220800000000000
@@ -85,20 +84,4 @@ test_sparse_facts_still_fail if {
 	r := eval({"foreign": [{}], "runtimes": [{"eol": "2020-01-01"}]})
 	r.status == "fail"
 	subjects(r) == ["unnamed package", "runtime"]
-}
-
-test_absent_facts_not_assessed if {
-	r := ico_sec_03.result with input as {"facts": {}} with time.now_ns as now
-	r.status == "not_assessed"
-	r.evidence[0].subject == "packages"
-}
-
-test_collector_error if {
-	inp := {"facts": {}, "collector_errors": [{"collector": "packages", "namespace": "packages", "kind": "crash", "message": "plugin exited"}]}
-	r := ico_sec_03.result with input as inp with time.now_ns as now
-	r.status == "error"
-}
-
-test_absent_result_matches_lib if {
-	ico_sec_03.absent == lib.absent_result("packages")
 }

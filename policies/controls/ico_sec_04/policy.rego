@@ -32,22 +32,13 @@ package auditfleet.controls.ico_sec_04
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := absent if {
-	not has_facts
-	not "baseline" in lib.failed
-} else := lib.error_result("baseline") if {
-	not has_facts
-} else := {"status": "fail", "evidence": deviations} if {
+result := {"status": "fail", "evidence": deviations} if {
 	count(deviations) > 0
 } else := {"status": "not_assessed", "evidence": [sockets_unknown, sshd_summary]} if {
 	input.facts.baseline.listening == null
 } else := {"status": "not_assessed", "evidence": array.concat(unlisted_ports, [sshd_summary])} if {
 	count(unlisted_ports) > 0
 } else := {"status": "pass", "evidence": [sshd_summary, ports_summary]}
-
-# has_facts is a rule of its own: "not is_object(...)" would be undefined,
-# not true, when input.facts.baseline is undefined.
-has_facts if is_object(input.facts.baseline)
 
 deviations := array.concat(array.concat(sshd_global, sshd_match), unexpected_ports)
 
@@ -90,10 +81,17 @@ wording(v) := "yes" if {
 
 # sshd_match has one evidence item per Match block setting that turns a
 # checked setting back on for the connections it matches.
-sshd_match := [{"subject": sprintf("sshd:Match %v:%v", [o.criteria, o.keyword]), "detail": detail, "fact": "baseline.sshd.match_overrides"} |
+sshd_match := [{
+	"subject": sprintf("sshd:Match %v:%v", [o.criteria, o.keyword]),
+	"detail": detail,
+	"fact": "baseline.sshd.match_overrides",
+} |
 	some o in input.facts.baseline.sshd.match_overrides
 	o.value in match_insecure[o.keyword]
-	detail := sprintf("Match %v sets %v %v (%v:%v)", [o.criteria, o.keyword, o.value, object.get(o, "file", ""), object.get(o, "line", 0)])
+	detail := sprintf(
+		"Match %v sets %v %v (%v:%v)",
+		[o.criteria, o.keyword, o.value, object.get(o, "file", ""), object.get(o, "line", 0)],
+	)
 ]
 
 match_insecure := {
@@ -106,7 +104,7 @@ match_insecure := {
 
 # exposed are the sockets reachable from the network; subjects names each
 # distinct protocol and port among them ("tcp/8080").
-exposed := [s | input.facts.baseline.listening[i].loopback == false; s := input.facts.baseline.listening[i]]
+exposed := [s | some s in input.facts.baseline.listening; s.loopback == false]
 
 default allow_list := false
 
@@ -143,18 +141,29 @@ else := port_items
 
 sshd_summary := {"subject": "sshd", "detail": "no OpenSSH server installed", "fact": "baseline.sshd"} if {
 	not is_object(object.get(input.facts.baseline, "sshd", null))
-} else := {"subject": "sshd", "detail": "PermitRootLogin, PasswordAuthentication, KbdInteractiveAuthentication and PermitEmptyPasswords are off, and no Match block turns them on", "fact": "baseline.sshd"}
+} else := {
+	"subject": "sshd",
+	"detail": concat(" ", [
+		"PermitRootLogin, PasswordAuthentication, KbdInteractiveAuthentication and",
+		"PermitEmptyPasswords are off, and no Match block turns them on",
+	]),
+	"fact": "baseline.sshd",
+}
 
-sockets_unknown := {"subject": "ports", "detail": "the listening sockets could not be read (no /proc/net under the host root), so the ports could not be checked", "fact": "baseline.listening"}
+sockets_unknown := {
+	"subject": "ports",
+	"detail": concat(" ", [
+		"the listening sockets could not be read (no /proc/net under the host",
+		"root), so the ports could not be checked",
+	]),
+	"fact": "baseline.listening",
+}
 
-ports_summary := {"subject": "ports", "detail": sprintf("%v reachable from the network, all on the allowed-ports list", [lib.plural(count({s.port | some s in exposed}), "port")]), "fact": "baseline.listening"}
-
-# absent is lib.absent_result("baseline") written out. Hosts lack a namespace
-# until its collector is deployed, and a literal costs nothing to
-# evaluate, where the function calls would cost more than the rest of
-# this path (a test keeps the two equal).
-absent := {"status": "not_assessed", "evidence": [{
-	"subject": "baseline",
-	"detail": "no baseline facts in this report, so the control could not be assessed",
-	"fact": "baseline",
-}]}
+ports_summary := {
+	"subject": "ports",
+	"detail": sprintf(
+		"%v reachable from the network, all on the allowed-ports list",
+		[lib.plural(count({s.port | some s in exposed}), "port")],
+	),
+	"fact": "baseline.listening",
+}

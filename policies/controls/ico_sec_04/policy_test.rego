@@ -1,7 +1,6 @@
 package auditfleet.controls.ico_sec_04_test
 
 import data.auditfleet.controls.ico_sec_04
-import data.auditfleet.lib
 
 hardened := {
 	"config_files": ["/etc/ssh/sshd_config"], "permit_root_login": "no",
@@ -110,19 +109,6 @@ test_without_allow_list_nothing_exposed_passes if {
 test_unknown_process_named_as_such if {
 	r := eval(baseline(hardened, [socket("tcp", "10.0.0.5", 9100, "")]), org)
 	r.evidence[0].detail == "tcp/9100 reachable from the network on 10.0.0.5 (process unknown); not on the allowed-ports list"
-}
-
-test_absent_facts_not_assessed if {
-	ico_sec_04.result.status == "not_assessed" with input as {"facts": {}}
-}
-
-test_collector_error if {
-	inp := {"facts": {}, "collector_errors": [{"collector": "baseline", "namespace": "baseline", "kind": "invalid_output", "message": "not JSON"}]}
-	ico_sec_04.result.status == "error" with input as inp
-}
-
-test_absent_result_matches_lib if {
-	ico_sec_04.absent == lib.absent_result("baseline")
 }
 
 test_unknown_sockets_not_assessed if {

@@ -14,6 +14,7 @@
 #   requires:
 #     facts: [exposure]
 #   reads:
+#     facts: [os]
 #     org: [data_stores]
 #   mappings:
 #     cyber_essentials: ["SC", "UAC"]
@@ -31,12 +32,7 @@ package auditfleet.controls.ico_sec_05
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := absent if {
-	not has_facts
-	not "exposure" in lib.failed
-} else := lib.error_result("exposure") if {
-	not has_facts
-} else := {"status": "fail", "evidence": exposed} if {
+result := {"status": "fail", "evidence": exposed} if {
 	count(exposed) > 0
 } else := {"status": "not_assessed", "evidence": [not_applicable]} if {
 	count(paths) == 0
@@ -45,10 +41,6 @@ result := absent if {
 	count(uncertain) > 0
 } else := {"status": "pass", "evidence": checked}
 
-# has_facts is a rule of its own: "not is_object(...)" would be undefined,
-# not true, when input.facts.exposure is undefined.
-has_facts if is_object(input.facts.exposure)
-
 paths := p if {
 	p := input.facts.exposure.paths
 	is_array(p)
@@ -56,7 +48,11 @@ paths := p if {
 
 # exposed has one evidence item per declared path that others can read
 # or write, or that a web server serves.
-exposed := [{"subject": object.get(p, "path", "unnamed path"), "detail": concat("; ", problems), "fact": sprintf("exposure.paths[%v]", [object.get(p, "path", "")])} |
+exposed := [{
+	"subject": object.get(p, "path", "unnamed path"),
+	"detail": concat("; ", problems),
+	"fact": sprintf("exposure.paths[%v]", [object.get(p, "path", "")]),
+} |
 	some p in paths
 	problems := array.concat(local_access(p), served(p))
 	count(problems) > 0
@@ -65,7 +61,10 @@ exposed := [{"subject": object.get(p, "path", "unnamed path"), "detail": concat(
 # local_access(p) says how many entries under p every local user can
 # read or write.
 local_access(p) := array.concat(
-	[sprintf("%v of %v readable by every local user%v%v", [p.world_readable, lib.plural(object.get(p, "entries", 0), "item"), example(p), lower_bound(p)]) |
+	[sprintf(
+		"%v of %v readable by every local user%v%v",
+		[p.world_readable, lib.plural(object.get(p, "entries", 0), "item"), example(p), lower_bound(p)],
+	) |
 		p.world_readable > 0
 	],
 	[sprintf("%v writable by every local user%v", [lib.plural(p.world_writable, "item"), lower_bound(p)]) |
@@ -81,10 +80,14 @@ served(p) := [sprintf("served by %v %v %v at %v (%v:%v)%v", [
 	location(w),
 	object.get(w, "file", ""),
 	object.get(w, "line", 0),
-	{true: ", with directory listing on", false: ""}[object.get(w, "listing", false) == true],
+	listing(w),
 ]) |
 	some w in p.served_by
 ]
+
+listing(w) := ", with directory listing on" if {
+	w.listing == true
+} else := ""
 
 location(w) := w.location if {
 	w.location != ""
@@ -102,12 +105,23 @@ lower_bound(p) := "; the walk stopped at its limit, so there may be more" if {
 # exist or were not fully walked, and register stores for this host the
 # collector did not check.
 uncertain := array.concat(
-	[{"subject": p.path, "detail": "declared as personal data but does not exist on this host, so where the data really is was not checked", "fact": sprintf("exposure.paths[%v].exists", [p.path])} |
+	[{
+		"subject": p.path,
+		"detail": "declared as personal data but does not exist on this host, so where the data really is was not checked",
+		"fact": sprintf("exposure.paths[%v].exists", [p.path]),
+	} |
 		some p in paths
 		p.exists == false
 	],
 	array.concat(
-		[{"subject": p.path, "detail": sprintf("the walk stopped at its limit after %v, so the rest was not checked", [lib.plural(object.get(p, "entries", 0), "item")]), "fact": sprintf("exposure.paths[%v].truncated", [p.path])} |
+		[{
+			"subject": p.path,
+			"detail": sprintf(
+				"the walk stopped at its limit after %v, so the rest was not checked",
+				[lib.plural(object.get(p, "entries", 0), "item")],
+			),
+			"fact": sprintf("exposure.paths[%v].truncated", [p.path]),
+		} |
 			some p in paths
 			p.truncated == true
 		],
@@ -117,7 +131,14 @@ uncertain := array.concat(
 
 # unchecked are the personal-data stores the organisation's register
 # places on this host whose path the exposure collector did not check.
-unchecked := [{"subject": s.path, "detail": sprintf("data store %v is declared personal data on this host but its path was not checked by the exposure collector", [id]), "fact": "exposure.paths"} |
+unchecked := [{
+	"subject": s.path,
+	"detail": sprintf(
+		"data store %v is declared personal data on this host but its path was not checked by the exposure collector",
+		[id],
+	),
+	"fact": "exposure.paths",
+} |
 	some id, s in lib.stores
 	object.get(s, "personal_data", false) == true
 	not s.path in checked_paths
@@ -126,26 +147,26 @@ unchecked := [{"subject": s.path, "detail": sprintf("data store %v is declared p
 checked_paths := {p.path | some p in paths}
 
 checked := [{
-	"subject": p.path, "detail": sprintf("items checked: %v; none readable or writable by every local user (mode %v, %v:%v); not served by a web server", [
-		object.get(p, "entries", 0),
-		object.get(p, "mode", "unknown"),
-		object.get(p, "owner", "?"),
-		object.get(p, "group", "?"),
-	]),
+	"subject": p.path, "detail": sprintf(
+		concat(" ", [
+			"items checked: %v; none readable or writable by every local user",
+			"(mode %v, %v:%v); not served by a web server",
+		]),
+		[
+			object.get(p, "entries", 0),
+			object.get(p, "mode", "unknown"),
+			object.get(p, "owner", "?"),
+			object.get(p, "group", "?"),
+		],
+	),
 	"fact": sprintf("exposure.paths[%v]", [p.path]),
 } |
 	some p in paths
 	p.exists == true
 ]
 
-not_applicable := {"subject": "exposure", "detail": "no personal-data path is declared for this host, so the control does not apply", "fact": "exposure.paths"}
-
-# absent is lib.absent_result("exposure") written out. Hosts lack a namespace
-# until its collector is deployed, and a literal costs nothing to
-# evaluate, where the function calls would cost more than the rest of
-# this path (a test keeps the two equal).
-absent := {"status": "not_assessed", "evidence": [{
+not_applicable := {
 	"subject": "exposure",
-	"detail": "no exposure facts in this report, so the control could not be assessed",
-	"fact": "exposure",
-}]}
+	"detail": "no personal-data path is declared for this host, so the control does not apply",
+	"fact": "exposure.paths",
+}

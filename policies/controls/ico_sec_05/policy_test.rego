@@ -1,7 +1,6 @@
 package auditfleet.controls.ico_sec_05_test
 
 import data.auditfleet.controls.ico_sec_05
-import data.auditfleet.lib
 
 path(p, extra) := object.union(
 	{
@@ -106,17 +105,4 @@ test_register_store_without_facts_paths_not_assessed if {
 	r := eval(exposure([]), org)
 	r.status == "not_assessed"
 	subjects(r) == ["/srv/complaints"]
-}
-
-test_absent_facts_not_assessed if {
-	ico_sec_05.result.status == "not_assessed" with input as {"facts": {}}
-}
-
-test_collector_error if {
-	inp := {"facts": {}, "collector_errors": [{"collector": "exposure", "namespace": "exposure", "kind": "crash", "message": "boom"}]}
-	ico_sec_05.result.status == "error" with input as inp
-}
-
-test_absent_result_matches_lib if {
-	ico_sec_05.absent == lib.absent_result("exposure")
 }
