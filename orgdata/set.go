@@ -27,11 +27,12 @@ const (
 	KindHostTags       Kind = "host_tags"
 	KindBaseline       Kind = "baseline"
 	KindWaivers        Kind = "waivers"
+	KindEntitlements   Kind = "entitlements"
 )
 
 // Kinds lists every kind, in the order LoadDir reads them.
 func Kinds() []Kind {
-	return []Kind{KindThresholds, KindLeavers, KindApprovedAdmins, KindPlans, KindDataStores, KindHostTags, KindBaseline, KindWaivers}
+	return []Kind{KindThresholds, KindLeavers, KindApprovedAdmins, KindPlans, KindDataStores, KindHostTags, KindBaseline, KindWaivers, KindEntitlements}
 }
 
 // FileNames returns the file names LoadDir looks for: "<kind>.yaml", and
@@ -54,6 +55,7 @@ type Set struct {
 	DataStores     []DataStore
 	HostTags       HostTags
 	Baseline       *Baseline
+	Entitlements   []Entitlement
 	// Waivers are applied after evaluation (package waiver); they are not
 	// part of PolicyData.
 	Waivers []waiver.Waiver
@@ -100,6 +102,11 @@ func (s *Set) Load(kind Kind, name string, data []byte, knownControls []string) 
 		var v *Baseline
 		if v, err = ParseBaseline(name, data); err == nil {
 			s.Baseline = v
+		}
+	case KindEntitlements:
+		var v []Entitlement
+		if v, err = ParseEntitlements(name, data); err == nil {
+			s.Entitlements = v
 		}
 	case KindWaivers:
 		var v []waiver.Waiver
@@ -183,6 +190,9 @@ func (s *Set) PolicyData() map[string]any {
 	}
 	if s.Baseline != nil {
 		out[string(KindBaseline)] = s.Baseline.policyData()
+	}
+	if s.Entitlements != nil {
+		out[string(KindEntitlements)] = items(s.Entitlements, Entitlement.policyData)
 	}
 	AddLeaverIndexes(out)
 	return out

@@ -139,11 +139,12 @@ var (
 	Thresholds     = OrgKind{"thresholds"}
 	Waivers        = OrgKind{"waivers"}
 	Baseline       = OrgKind{"baseline"}
+	Entitlements   = OrgKind{"entitlements"}
 )
 
 // OrgKinds returns every kind of organisation data, in key order.
 func OrgKinds() []OrgKind {
-	return []OrgKind{ApprovedAdmins, Baseline, DataStores, HostTags, Leavers, Plans, Thresholds, Waivers}
+	return []OrgKind{ApprovedAdmins, Baseline, DataStores, Entitlements, HostTags, Leavers, Plans, Thresholds, Waivers}
 }
 
 // ParseOrgKind parses s as one of the OrgKinds.
