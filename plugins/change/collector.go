@@ -50,7 +50,8 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 	if err := ctx.Err(); err != nil {
 		return sdk.Response{}, fmt.Errorf("collect change: %w", err)
 	}
-	opts, warns := parseOptions(req.Options)
+	opts, ow := parseOptions(req.Options)
+	warns := sdk.Warnings(ow)
 	f := Facts{Deployments: []Deployment{}, CanaryPaths: []string{}, Canaries: []Canary{}}
 
 	f.Environment = opts.Environment
@@ -59,7 +60,7 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 		switch {
 		case missing(err):
 		case err != nil:
-			warns = append(warns, fmt.Sprintf("tags file: %v; environment not read", err))
+			warns.Add("tags file: %v; environment not read", err)
 		default:
 			// Its other lines are the continuity collector's to report.
 			d, _ := continuity.ParseTagsFile(opts.TagsFile, b)
@@ -72,7 +73,7 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 		switch {
 		case missing(err):
 		case err != nil:
-			warns = append(warns, fmt.Sprintf("deployment records: %v; not read", err))
+			warns.Add("deployment records: %v; not read", err)
 		default:
 			var w []string
 			f.Deployments, w = ParseDeployments(opts.DeploymentsFile, b)

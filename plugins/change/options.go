@@ -73,8 +73,8 @@ func parseOptions(raw json.RawMessage) (options, []string) {
 	} else if !set {
 		return o, nil
 	}
-	var warns []string
-	warn := func(format string, args ...any) { warns = append(warns, fmt.Sprintf("options: "+format, args...)) }
+	var warns sdk.Warnings
+	warn := func(format string, args ...any) { warns.Add("options: "+format, args...) }
 	if r.Environment != nil {
 		o.Environment = strings.TrimSpace(*r.Environment)
 	}

@@ -39,7 +39,8 @@ func (*Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, e
 	if err := ctx.Err(); err != nil {
 		return sdk.Response{}, fmt.Errorf("collect continuity: %w", err)
 	}
-	opts, warns := parseOptions(req.Options)
+	opts, ow := parseOptions(req.Options)
+	warns := sdk.Warnings(ow)
 	var file Declaration
 	source := ""
 	if opts.TagsFile != "" {
@@ -47,7 +48,7 @@ func (*Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, e
 		switch {
 		case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
 		case err != nil:
-			warns = append(warns, fmt.Sprintf("%v; host declaration not read", err))
+			warns.Add("%v; host declaration not read", err)
 		default:
 			var w []string
 			file, w = ParseTagsFile(opts.TagsFile, b)
@@ -91,7 +92,7 @@ func merge(file, opt Declaration) (Facts, []string) {
 	if f.Tags["role"] == RoleContinuitySystem {
 		f.ContinuitySystem = true
 	}
-	var warns []string
+	var warns sdk.Warnings
 	if saysFalse && f.ContinuitySystem {
 		warns = append(warns, "continuity_system is declared false, but the role tag or another declaration makes this a continuity system; treated as one")
 	}

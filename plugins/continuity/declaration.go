@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // DefaultTagsFile is the host's declaration file read when the tags_file
@@ -62,9 +64,9 @@ type Declaration struct {
 // be understood are skipped with a warning naming name and the line.
 func ParseTagsFile(name string, b []byte) (Declaration, []string) {
 	d := Declaration{Tags: map[string]string{}}
-	var warns []string
+	var warns sdk.Warnings
 	warn := func(line int, format string, args ...any) {
-		warns = append(warns, fmt.Sprintf("%s:%d: %s", name, line, fmt.Sprintf(format, args...)))
+		warns.Add("%s:%d: %s", name, line, fmt.Sprintf(format, args...))
 	}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	sc.Buffer(make([]byte, 0, 4096), maxTagsFile)
@@ -110,7 +112,7 @@ func ParseTagsFile(name string, b []byte) (Declaration, []string) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		warns = append(warns, fmt.Sprintf("%s: stopped reading after line %d: %v", name, n, err))
+		warns.Add("%s: stopped reading after line %d: %v", name, n, err)
 	}
 	return d, warns
 }

@@ -37,13 +37,13 @@ func parseOptions(raw json.RawMessage) (options, []string) {
 	} else if !set {
 		return o, nil
 	}
-	var warns []string
+	var warns sdk.Warnings
 	if r.TagsFile != nil {
 		switch f := *r.TagsFile; {
 		case f == "":
 			o.TagsFile = ""
 		case !path.IsAbs(f) || path.Clean(f) != f:
-			warns = append(warns, fmt.Sprintf("options: tags_file %q is not a clean absolute path; using %s", f, DefaultTagsFile))
+			warns.Add("options: tags_file %q is not a clean absolute path; using %s", f, DefaultTagsFile)
 		default:
 			o.TagsFile = f
 		}
@@ -55,14 +55,14 @@ func parseOptions(raw json.RawMessage) (options, []string) {
 	slices.Sort(keys)
 	for _, k := range keys {
 		if err := checkTag(k, r.Tags[k]); err != nil {
-			warns = append(warns, fmt.Sprintf("options: tags: %v; tag ignored", err))
+			warns.Add("options: tags: %v; tag ignored", err)
 			continue
 		}
 		o.Declared.Tags[k] = r.Tags[k]
 	}
 	for i, ref := range r.PlanRefs {
 		if err := o.Declared.addPlanRef(ref); err != nil {
-			warns = append(warns, fmt.Sprintf("options: plan_refs[%d]: %v; ignored", i, err))
+			warns.Add("options: plan_refs[%d]: %v; ignored", i, err)
 		}
 	}
 	o.Declared.ContinuitySystem = r.ContinuitySystem

@@ -46,7 +46,7 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 		return sdk.Response{}, errors.New("collect packages: no host root")
 	}
 	opts, optWarns := parseOptions(req.Options)
-	w := warnings(optWarns)
+	w := sdk.Warnings(optWarns)
 	f, err := collectDpkg(ctx, req.Root, opts, &w)
 	if err != nil {
 		return sdk.Response{}, fmt.Errorf("collect packages: %w", err)
@@ -55,7 +55,7 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 }
 
 // collectDpkg builds the facts of a Debian or Ubuntu host.
-func collectDpkg(ctx context.Context, root *hostroot.Root, opts options, w *warnings) (Facts, error) {
+func collectDpkg(ctx context.Context, root *hostroot.Root, opts options, w *sdk.Warnings) (Facts, error) {
 	data, err := dpkg.ReadStatus(root)
 	if err != nil {
 		return Facts{}, err
@@ -74,7 +74,7 @@ func collectDpkg(ctx context.Context, root *hostroot.Root, opts options, w *warn
 		}
 		b, err := readList(root, name)
 		if err != nil {
-			w.add("%v; packages only it provides are reported as foreign", err)
+			w.Add("%v; packages only it provides are reported as foreign", err)
 			continue
 		}
 		read++

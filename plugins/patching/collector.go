@@ -65,7 +65,7 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 		return sdk.Response{}, errors.New("collect patching: no host root")
 	}
 	opts, optWarns := parseOptions(req.Options)
-	w := warnings(optWarns)
+	w := sdk.Warnings(optWarns)
 	f, err := collectApt(ctx, req.Root, opts, &w)
 	if errors.Is(err, sdk.ErrNotApplicable) && rpmHost(req.Root) {
 		f, err = collectDnf(ctx, req.Root, &w)
@@ -77,7 +77,7 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 }
 
 // collectApt builds the facts of a Debian or Ubuntu host.
-func collectApt(ctx context.Context, root *hostroot.Root, opts options, w *warnings) (Facts, error) {
+func collectApt(ctx context.Context, root *hostroot.Root, opts options, w *sdk.Warnings) (Facts, error) {
 	data, err := dpkg.ReadStatus(root)
 	if err != nil {
 		return Facts{}, err
@@ -86,7 +86,7 @@ func collectApt(ctx context.Context, root *hostroot.Root, opts options, w *warni
 	f := Facts{Manager: "apt", Pending: []Update{}}
 	lists, err := readListsDir(root)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		w.add("%v; no security updates can be seen", err)
+		w.Add("%v; no security updates can be seen", err)
 	}
 	if err := ctx.Err(); err != nil {
 		return Facts{}, err
@@ -99,7 +99,7 @@ func collectApt(ctx context.Context, root *hostroot.Root, opts options, w *warni
 		// Without a security list no security update can show, so an
 		// empty pending list would be an unfounded pass: leave the
 		// refresh time unknown, which the policy cannot pass.
-		w.add("no security package lists in %s (is a -security suite in the apt sources?); index refresh time left unknown", listsDir)
+		w.Add("no security package lists in %s (is a -security suite in the apt sources?); index refresh time left unknown", listsDir)
 	} else {
 		f.IndexRefreshed = lastRefresh(root, lists)
 	}
@@ -220,7 +220,7 @@ type candidate struct {
 
 // securityCandidates reads every security list and returns, per package
 // name and architecture, the newest version offered.
-func securityCandidates(ctx context.Context, root *hostroot.Root, lists aptLists, opts options, w *warnings) (map[string]candidate, error) {
+func securityCandidates(ctx context.Context, root *hostroot.Root, lists aptLists, opts options, w *sdk.Warnings) (map[string]candidate, error) {
 	cands := map[string]candidate{}
 	for _, lf := range lists.security(opts) {
 		if err := ctx.Err(); err != nil {
@@ -228,7 +228,7 @@ func securityCandidates(ctx context.Context, root *hostroot.Root, lists aptLists
 		}
 		data, err := readList(root, lf.name)
 		if err != nil {
-			w.add("%v; its updates are not counted", err)
+			w.Add("%v; its updates are not counted", err)
 			continue
 		}
 		origin, since := listOrigin(root, lists, lf, w)
@@ -285,7 +285,7 @@ func readList(root *hostroot.Root, name string) ([]byte, error) {
 // modification time (apt sets it to the server's Last-Modified) and the
 // Date its Release file was signed. Without a Release file the origin is
 // the list's archive, from its file name.
-func listOrigin(root *hostroot.Root, lists aptLists, lf listFile, w *warnings) (string, time.Time) {
+func listOrigin(root *hostroot.Root, lists aptLists, lf listFile, w *sdk.Warnings) (string, time.Time) {
 	since := lf.mtime
 	origin := archiveName(lf.name)
 	rf, ok := lists.releaseFor(lf.name)
@@ -294,7 +294,7 @@ func listOrigin(root *hostroot.Root, lists aptLists, lf listFile, w *warnings) (
 	}
 	data, err := root.ReadFile(listsDir+"/"+rf.name, listLimit)
 	if err != nil {
-		w.add("%v; origin taken from the list's name", err)
+		w.Add("%v; origin taken from the list's name", err)
 		return origin, since
 	}
 	r := parseRelease(data)
@@ -341,7 +341,7 @@ func lastRefresh(root *hostroot.Root, lists aptLists) *time.Time {
 
 // pendingUpdates compares every installed package with the newest
 // security version of the same name and architecture.
-func pendingUpdates(pkgs []installed, cands map[string]candidate, w *warnings) []Update {
+func pendingUpdates(pkgs []installed, cands map[string]candidate, w *sdk.Warnings) []Update {
 	names := map[string]int{}
 	for _, p := range pkgs {
 		names[p.Name]++
@@ -356,7 +356,7 @@ func pendingUpdates(pkgs []installed, cands map[string]candidate, w *warnings) [
 		v, err := parseDebVersion(p.Version)
 		if err != nil {
 			if bad++; bad <= maxVersionWarnings {
-				w.add("package %s: installed version: %v; not compared", p.Name, err)
+				w.Add("package %s: installed version: %v; not compared", p.Name, err)
 			}
 			continue
 		}
@@ -377,7 +377,7 @@ func pendingUpdates(pkgs []installed, cands map[string]candidate, w *warnings) [
 		})
 	}
 	if bad > maxVersionWarnings {
-		w.add("%d more packages with unreadable installed versions not compared", bad-maxVersionWarnings)
+		w.Add("%d more packages with unreadable installed versions not compared", bad-maxVersionWarnings)
 	}
 	slices.SortFunc(out, func(a, b Update) int { return strings.Compare(a.Package, b.Package) })
 	return out
@@ -387,14 +387,14 @@ func pendingUpdates(pkgs []installed, cands map[string]candidate, w *warnings) [
 // package is installed and APT::Periodic::Unattended-Upgrade is on in
 // the apt configuration, read in apt's order (/etc/apt/apt.conf.d in
 // name order, then /etc/apt/apt.conf; the last setting wins).
-func unattended(root *hostroot.Root, pkgs []installed, w *warnings) AutomaticUpdates {
+func unattended(root *hostroot.Root, pkgs []installed, w *sdk.Warnings) AutomaticUpdates {
 	const key = "apt::periodic::unattended-upgrade"
 	var value, source string
 	read := func(name string) {
 		data, err := root.ReadFile(name, confLimit)
 		if err != nil {
 			if !errors.Is(err, fs.ErrNotExist) {
-				w.add("%v; automatic updates may be misreported", err)
+				w.Add("%v; automatic updates may be misreported", err)
 			}
 			return
 		}
@@ -406,7 +406,7 @@ func unattended(root *hostroot.Root, pkgs []installed, w *warnings) AutomaticUpd
 	}
 	ents, err := root.ReadDir(aptConfDir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		w.add("%v; automatic updates may be misreported", err)
+		w.Add("%v; automatic updates may be misreported", err)
 	}
 	for _, e := range ents {
 		if !e.IsDir() && aptConfPart(e.Name()) {
