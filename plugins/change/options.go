@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/auditfleet/auditfleet/plugins/continuity"
+	"github.com/auditfleet/auditfleet/plugins/internal/hosttags"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
@@ -18,7 +18,7 @@ const DefaultDeploymentsFile = "/var/lib/auditfleet/deployments.jsonl"
 // DefaultTagsFile is the host's tags file, whose env tag is the declared
 // environment when the environment option is not set; the same file as
 // the continuity collector's.
-const DefaultTagsFile = continuity.DefaultTagsFile
+const DefaultTagsFile = hosttags.DefaultFile
 
 // Bounds of the canary search.
 const (

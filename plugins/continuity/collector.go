@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/hosttags"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
@@ -51,7 +52,7 @@ func (*Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, e
 			warns.Add("%v; host declaration not read", err)
 		default:
 			var w []string
-			file, w = ParseTagsFile(opts.TagsFile, b)
+			file, w = hosttags.Parse(opts.TagsFile, b)
 			warns = append(warns, w...)
 			source = opts.TagsFile
 		}
@@ -74,7 +75,7 @@ func merge(file, opt Declaration) (Facts, []string) {
 	maps.Copy(f.Tags, opt.Tags)
 	all := Declaration{}
 	for _, r := range append(append([]string{}, file.PlanRefs...), opt.PlanRefs...) {
-		_ = all.addPlanRef(r) // already validated
+		_ = all.AddPlanRef(r) // already validated
 	}
 	if all.PlanRefs != nil {
 		f.PlanRefs = all.PlanRefs
@@ -109,7 +110,7 @@ func readTagsFile(root *hostroot.Root, name string) ([]byte, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("read tags file: %s is not a regular file", name)
 	}
-	b, err := root.ReadFile(name, maxTagsFile)
+	b, err := root.ReadFile(name, hosttags.MaxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("read tags file: %w", err)
 	}

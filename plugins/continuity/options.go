@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 
+	"github.com/auditfleet/auditfleet/plugins/internal/hosttags"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
@@ -54,14 +55,14 @@ func parseOptions(raw json.RawMessage) (options, []string) {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		if err := checkTag(k, r.Tags[k]); err != nil {
+		if err := hosttags.CheckTag(k, r.Tags[k]); err != nil {
 			warns.Add("options: tags: %v; tag ignored", err)
 			continue
 		}
 		o.Declared.Tags[k] = r.Tags[k]
 	}
 	for i, ref := range r.PlanRefs {
-		if err := o.Declared.addPlanRef(ref); err != nil {
+		if err := o.Declared.AddPlanRef(ref); err != nil {
 			warns.Add("options: plan_refs[%d]: %v; ignored", i, err)
 		}
 	}
