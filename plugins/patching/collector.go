@@ -1,11 +1,9 @@
 package patching
 
 import (
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"slices"
@@ -29,11 +27,8 @@ const (
 	upgradesStamp = "/var/lib/apt/periodic/unattended-upgrades-stamp"
 )
 
-// Read limits: a Packages list or apt configuration file over these is refused.
-const (
-	listLimit = 256 << 20
-	confLimit = 1 << 20
-)
+// confLimit bounds an apt configuration file; a larger one is refused.
+const confLimit = 1 << 20
 
 // maxVersionWarnings caps the per-package warnings for unreadable
 // versions; the rest are counted in one more warning.
@@ -82,7 +77,7 @@ func collectApt(ctx context.Context, root *hostroot.Root, opts options, w *sdk.W
 	if err != nil {
 		return Facts{}, err
 	}
-	pkgs := parseStatus(data)
+	pkgs := dpkg.ParseStatus(data)
 	f := Facts{Manager: "apt", Pending: []Update{}}
 	lists, err := readListsDir(root)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -226,13 +221,13 @@ func securityCandidates(ctx context.Context, root *hostroot.Root, lists aptLists
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		data, err := readList(root, lf.name)
+		data, err := dpkg.ReadList(root, lf.name)
 		if err != nil {
 			w.Add("%v; its updates are not counted", err)
 			continue
 		}
 		origin, since := listOrigin(root, lists, lf, w)
-		for _, a := range parsePackages(data) {
+		for _, a := range dpkg.ParsePackages(data) {
 			v, err := parseDebVersion(a.Version)
 			if err != nil {
 				continue
@@ -251,35 +246,6 @@ func securityCandidates(ctx context.Context, root *hostroot.Root, lists aptLists
 	return cands, nil
 }
 
-// readList reads a Packages list, decompressing a .gz one; other
-// compressions are refused with an error.
-func readList(root *hostroot.Root, name string) ([]byte, error) {
-	p := listsDir + "/" + name
-	if strings.HasSuffix(name, "_Packages") {
-		return root.ReadFile(p, listLimit)
-	}
-	if !strings.HasSuffix(name, "_Packages.gz") {
-		return nil, fmt.Errorf("read %s: compression not supported", p)
-	}
-	f, err := root.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", p, err)
-	}
-	b, err := io.ReadAll(io.LimitReader(zr, listLimit+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", p, err)
-	}
-	if len(b) > listLimit {
-		return nil, fmt.Errorf("read %s: %w (limit %d bytes)", p, hostroot.ErrTooLarge, listLimit)
-	}
-	return b, nil
-}
-
 // listOrigin returns the origin of a security list and the earliest time
 // its content can be shown to have existed: the earlier of the list's
 // modification time (apt sets it to the server's Last-Modified) and the
@@ -292,7 +258,7 @@ func listOrigin(root *hostroot.Root, lists aptLists, lf listFile, w *sdk.Warning
 	if !ok {
 		return origin, since
 	}
-	data, err := root.ReadFile(listsDir+"/"+rf.name, listLimit)
+	data, err := root.ReadFile(listsDir+"/"+rf.name, dpkg.ListLimit)
 	if err != nil {
 		w.Add("%v; origin taken from the list's name", err)
 		return origin, since
