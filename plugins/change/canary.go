@@ -3,16 +3,14 @@ package change
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path"
-	"slices"
-	"strings"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/dirlist"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
@@ -114,24 +112,9 @@ func (s *searcher) report(p string, r pathResult, warns *sdk.Warnings) bool {
 }
 
 // readDir lists the host directory dir, at most the remaining budget of
-// entries, sorted by name. full is false when the directory had more.
+// entries, sorted by name (dirlist.Read).
 func (s *searcher) readDir(dir string) (ents []fs.DirEntry, full bool, err error) {
-	f, err := s.open(s.root, dir)
-	if err != nil {
-		return nil, false, fmt.Errorf("list %s: %w", dir, err)
-	}
-	defer f.Close()
-	limit := max(s.budget, 0)
-	ents, err = f.ReadDir(limit + 1)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return nil, false, fmt.Errorf("list %s: %w", dir, err)
-	}
-	full = len(ents) <= limit
-	if !full {
-		ents = ents[:limit]
-	}
-	slices.SortFunc(ents, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
-	return ents, full, nil
+	return dirlist.Read(s.root, s.open, dir, s.budget)
 }
 
 // file searches the start of the host file name for every marker.

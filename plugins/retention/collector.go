@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/dirlist"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
@@ -140,25 +140,10 @@ func (w *walker) store(ctx context.Context, spec storeSpec, warns *sdk.Warnings)
 	return t.store, true, nil
 }
 
-// readDir lists the host directory dir, reading at most limit entries,
-// sorted by name. full is false when the directory had more. With a
-// limit of 0 it only finds out whether the directory is empty.
+// readDir lists the host directory dir, at most limit entries, sorted by
+// name (dirlist.Read).
 func (w *walker) readDir(dir string, limit int) (ents []fs.DirEntry, full bool, err error) {
-	f, err := w.open(w.root, dir)
-	if err != nil {
-		return nil, false, fmt.Errorf("list %s: %w", dir, err)
-	}
-	defer f.Close()
-	ents, err = f.ReadDir(limit + 1)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return nil, false, fmt.Errorf("list %s: %w", dir, err)
-	}
-	full = len(ents) <= limit
-	if !full {
-		ents = ents[:limit]
-	}
-	slices.SortFunc(ents, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
-	return ents, full, nil
+	return dirlist.Read(w.root, w.open, dir, limit)
 }
 
 // visit tallies the regular files of one directory listing (sorted by
