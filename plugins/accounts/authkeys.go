@@ -11,6 +11,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // authorizedKeysReadLimit bounds one authorized_keys file.
@@ -54,7 +55,7 @@ func parseAuthorizedKeys(data []byte) ([]parsedKey, []lineError) {
 
 // userKeys reads the authorized_keys files of one user, sorted by file
 // and line. Missing files have no keys.
-func userKeys(ctx context.Context, root *hostroot.Root, patterns []string, u passwdEntry, w *warnings) []Key {
+func userKeys(ctx context.Context, root *hostroot.Root, patterns []string, u passwdEntry, w *sdk.Warnings) []Key {
 	keys := []Key{}
 	if u.Home == "" {
 		return keys
@@ -66,7 +67,7 @@ func userKeys(ctx context.Context, root *hostroot.Root, patterns []string, u pas
 		}
 		f, err := expandKeysPath(p, u)
 		if err != nil {
-			w.add("authorized_keys: user %s: AuthorizedKeysFile %v", u.Name, err)
+			w.Add("authorized_keys: user %s: AuthorizedKeysFile %v", u.Name, err)
 			continue
 		}
 		if !slices.Contains(files, f) {
@@ -81,7 +82,7 @@ func userKeys(ctx context.Context, root *hostroot.Root, patterns []string, u pas
 		fi, err := root.Stat(f)
 		if err != nil {
 			if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, hostroot.ErrEscape) && !isNotDir(err) {
-				w.add("authorized_keys: user %s: %v", u.Name, err)
+				w.Add("authorized_keys: user %s: %v", u.Name, err)
 			}
 			continue
 		}
@@ -90,11 +91,11 @@ func userKeys(ctx context.Context, root *hostroot.Root, patterns []string, u pas
 		}
 		data, err := root.ReadFile(f, authorizedKeysReadLimit)
 		if err != nil {
-			w.add("authorized_keys: user %s: %v", u.Name, err)
+			w.Add("authorized_keys: user %s: %v", u.Name, err)
 			continue
 		}
 		parsed, errs := parseAuthorizedKeys(data)
-		w.lines("authorized_keys: "+f, errs)
+		lineWarnings(w, "authorized_keys: "+f, errs)
 		for _, k := range parsed {
 			keys = append(keys, Key{
 				File:        f,

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // pubKey reads a key from testdata/keys without its trailing newline.
@@ -103,7 +105,7 @@ func TestUserKeys(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var w warnings
+			var w sdk.Warnings
 			keys := userKeys(context.Background(), root, tt.patterns, tt.user, &w)
 			var got []string
 			for _, k := range keys {

@@ -45,13 +45,10 @@ type options struct {
 
 // parseOptions decodes the options object; invalid options add a
 // warning and are ignored.
-func parseOptions(raw json.RawMessage, w *warnings) options {
+func parseOptions(raw json.RawMessage, w *sdk.Warnings) options {
 	var o options
-	if len(raw) == 0 {
-		return o
-	}
-	if err := json.Unmarshal(raw, &o); err != nil {
-		w.add("options: %v; using defaults", err)
+	if _, err := sdk.DecodeOptions(raw, &o); err != nil {
+		w.Add("options: %v; using defaults", err)
 		return options{}
 	}
 	return o
@@ -63,7 +60,7 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 	if req.Root == nil {
 		return sdk.Response{}, errors.New("collect accounts: no host root")
 	}
-	var w warnings
+	var w sdk.Warnings
 	facts, err := collect(ctx, req.Root, parseOptions(req.Options, &w), &w)
 	if err != nil {
 		return sdk.Response{}, fmt.Errorf("collect accounts: %w", err)
@@ -71,13 +68,13 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 	return sdk.Response{Facts: facts, Warnings: w}, nil
 }
 
-func collect(ctx context.Context, root *hostroot.Root, opts options, w *warnings) (Facts, error) {
+func collect(ctx context.Context, root *hostroot.Root, opts options, w *sdk.Warnings) (Facts, error) {
 	data, err := root.ReadFile(passwdPath, dbReadLimit)
 	if err != nil {
 		return Facts{}, err
 	}
 	users, errs := parsePasswd(data)
-	w.lines("passwd: "+passwdPath, errs)
+	lineWarnings(w, "passwd: "+passwdPath, errs)
 
 	shadow, shadowReadable := readShadow(root, w)
 	groups := readGroups(root, w)
@@ -154,16 +151,16 @@ func collect(ctx context.Context, root *hostroot.Root, opts options, w *warnings
 
 // readShadow reads /etc/shadow into a map by user name (first entry
 // wins). readable is false when the file is missing or unreadable.
-func readShadow(root *hostroot.Root, w *warnings) (map[string]shadowEntry, bool) {
+func readShadow(root *hostroot.Root, w *sdk.Warnings) (map[string]shadowEntry, bool) {
 	data, err := root.ReadFile(shadowPath, dbReadLimit)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			w.add("shadow: %v", err)
+			w.Add("shadow: %v", err)
 		}
 		return nil, false
 	}
 	entries, errs := parseShadow(data)
-	w.lines("shadow: "+shadowPath, errs)
+	lineWarnings(w, "shadow: "+shadowPath, errs)
 	m := make(map[string]shadowEntry, len(entries))
 	for _, e := range entries {
 		if _, dup := m[e.Name]; !dup {
@@ -174,30 +171,30 @@ func readShadow(root *hostroot.Root, w *warnings) (map[string]shadowEntry, bool)
 }
 
 // readGroups reads /etc/group; a missing file has no groups.
-func readGroups(root *hostroot.Root, w *warnings) []groupEntry {
+func readGroups(root *hostroot.Root, w *sdk.Warnings) []groupEntry {
 	data, err := root.ReadFile(groupPath, dbReadLimit)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			w.add("group: %v", err)
+			w.Add("group: %v", err)
 		}
 		return nil
 	}
 	groups, errs := parseGroup(data)
-	w.lines("group: "+groupPath, errs)
+	lineWarnings(w, "group: "+groupPath, errs)
 	return groups
 }
 
 // readGshadow reads the members in /etc/gshadow; it is optional.
-func readGshadow(root *hostroot.Root, w *warnings) map[string][]string {
+func readGshadow(root *hostroot.Root, w *sdk.Warnings) map[string][]string {
 	data, err := root.ReadFile(gshadowPath, dbReadLimit)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			w.add("gshadow: %v", err)
+			w.Add("gshadow: %v", err)
 		}
 		return nil
 	}
 	m, errs := parseGshadow(data)
-	w.lines("gshadow: "+gshadowPath, errs)
+	lineWarnings(w, "gshadow: "+gshadowPath, errs)
 	return m
 }
 

@@ -21,7 +21,7 @@ import (
 
 // fixtureOptions are the collector options used for each fixture root.
 var fixtureOptions = map[string]string{
-	"debian12": `{"extra_admin_groups": ["ops", "no-such-group"], "unknown_key": true}`,
+	"debian12": `{"extra_admin_groups": ["ops", "no-such-group"]}`,
 	"debian13": `{}`,
 	"minimal":  `{}`,
 	"broken":   `{}`,

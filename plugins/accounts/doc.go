@@ -18,7 +18,8 @@
 // A missing source is a fact, not an error; an unreadable or corrupt one
 // adds a warning and leaves the rest of the facts intact.
 //
-// Options (a JSON object; unknown keys are ignored):
+// Options (a JSON object; an unknown key, such as a misspelt option, is a
+// warning and the options are ignored):
 //
 //	{"extra_admin_groups": ["ops"]}
 //

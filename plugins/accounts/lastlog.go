@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 const (
@@ -53,13 +54,13 @@ func cString(b []byte) string {
 // file by seeking, never reading the whole file. A lastlog with data is a
 // complete source; an empty one (as on Debian 13, where lastlog2
 // replaces it) is present but says nothing.
-func readLastlog(ctx context.Context, root *hostroot.Root, uids []int, w *warnings) loginSet {
+func readLastlog(ctx context.Context, root *hostroot.Root, uids []int, w *sdk.Warnings) loginSet {
 	s := loginSet{Source: LoginSource{Name: srcLastlog, Path: lastlogPath}, ByUID: map[int]login{}}
 	f, err := root.Open(lastlogPath)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			s.Source.Error = err.Error()
-			w.add("lastlog: %v", err)
+			w.Add("lastlog: %v", err)
 		}
 		return s
 	}
@@ -68,12 +69,12 @@ func readLastlog(ctx context.Context, root *hostroot.Root, uids []int, w *warnin
 	fi, err := f.Stat()
 	if err != nil {
 		s.Source.Error = err.Error()
-		w.add("lastlog: stat %s: %v", lastlogPath, err)
+		w.Add("lastlog: stat %s: %v", lastlogPath, err)
 		return s
 	}
 	if !fi.Mode().IsRegular() {
 		s.Source.Error = "not a regular file"
-		w.add("lastlog: %s is not a regular file", lastlogPath)
+		w.Add("lastlog: %s is not a regular file", lastlogPath)
 		return s
 	}
 	size := fi.Size()
@@ -92,7 +93,7 @@ func readLastlog(ctx context.Context, root *hostroot.Root, uids []int, w *warnin
 		}
 		if _, err := f.ReadAt(buf, off); err != nil {
 			s.Source.Error = fmt.Sprintf("read uid %d: %v", uid, err)
-			w.add("lastlog: read %s uid %d: %v", lastlogPath, uid, err)
+			w.Add("lastlog: read %s uid %d: %v", lastlogPath, uid, err)
 			return s
 		}
 		rec, _ := decodeLastlog(buf)

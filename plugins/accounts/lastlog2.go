@@ -9,6 +9,7 @@ import (
 
 	"github.com/auditfleet/auditfleet/hostroot"
 	"github.com/auditfleet/auditfleet/plugins/internal/sqlitero"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // lastlog2Path is util-linux lastlog2's database (LL2_DEFAULT_DATABASE).
@@ -20,13 +21,13 @@ const lastlog2Path = "/var/lib/lastlog/lastlog2.db"
 const lastlog2Query = `SELECT Name, Time, TTY, RemoteHost FROM Lastlog2`
 
 // readLastlog2 reads the lastlog2 database, a complete per-user source.
-func readLastlog2(ctx context.Context, root *hostroot.Root, w *warnings) loginSet {
+func readLastlog2(ctx context.Context, root *hostroot.Root, w *sdk.Warnings) loginSet {
 	s := loginSet{Source: LoginSource{Name: srcLastlog2, Path: lastlog2Path}, ByName: map[string]login{}}
 	if _, err := root.Stat(lastlog2Path); err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			s.Source.Present = true
 			s.Source.Error = err.Error()
-			w.add("lastlog2: %v", err)
+			w.Add("lastlog2: %v", err)
 		}
 		return s
 	}
@@ -58,7 +59,7 @@ func readLastlog2(ctx context.Context, root *hostroot.Root, w *warnings) loginSe
 	})
 	if err != nil {
 		s.Source.Error = err.Error()
-		w.add("lastlog2: %s: %v", lastlog2Path, err)
+		w.Add("lastlog2: %s: %v", lastlog2Path, err)
 		return s
 	}
 	s.ByName, s.Source.Records, s.Complete = byName, records, true

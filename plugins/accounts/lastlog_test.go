@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // lastlogAt returns the record of uid in a lastlog file.
@@ -92,7 +94,7 @@ func TestReadLastlog(t *testing.T) {
 	put(bigUID, 1720000000, "pts/9")
 	f.Close()
 
-	var w warnings
+	var w sdk.Warnings
 	s := readLastlog(context.Background(), root, []int{1000, 0, 5, bigUID, bigUID + 1, 1000}, &w)
 	want := map[int]login{
 		0:      {Time: time.Unix(1700000000, 0).UTC(), TTY: "tty1"},
@@ -123,7 +125,7 @@ func TestReadLastlogStates(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var w warnings
+			var w sdk.Warnings
 			s := readLastlog(context.Background(), writeRoot(t, tt.files), []int{0, 1000}, &w)
 			if s.Source.Present != tt.wantPresent || s.Complete != tt.wantComplete || (s.Source.Error != "") != tt.wantError || (len(w) > 0) != tt.wantError {
 				t.Errorf("readLastlog = %+v complete %v warnings %q, want present %v complete %v error %v",

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // Last-login states, as in LastLogin.State.
@@ -55,7 +56,7 @@ func newer[K comparable](m map[K]login, key K, l login) {
 // collectLogins reads every last-login source, in the order they are
 // reported: wtmpdb (and its rotated files), lastlog2, wtmp, wtmp.1,
 // lastlog.
-func collectLogins(ctx context.Context, root *hostroot.Root, uids []int, w *warnings) []loginSet {
+func collectLogins(ctx context.Context, root *hostroot.Root, uids []int, w *sdk.Warnings) []loginSet {
 	var sets []loginSet
 	sets = append(sets, readWtmpdbAll(ctx, root, w)...)
 	sets = append(sets, readLastlog2(ctx, root, w))

@@ -6,6 +6,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // passwdEntry is one line of /etc/passwd.
@@ -24,6 +26,14 @@ type passwdEntry struct {
 type lineError struct {
 	Line int
 	Msg  string
+}
+
+// lineWarnings adds one warning per line error, prefixed by source and
+// file.
+func lineWarnings(w *sdk.Warnings, file string, errs []lineError) {
+	for _, e := range errs {
+		w.Add("%s:%d: %s", file, e.Line, e.Msg)
+	}
 }
 
 func (e lineError) String() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }

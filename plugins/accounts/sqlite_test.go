@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // makeDB creates an SQLite database at a path on this machine with the
@@ -49,7 +51,7 @@ func TestReadLastlog2(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.root, func(t *testing.T) {
-			var w warnings
+			var w sdk.Warnings
 			s := readLastlog2(context.Background(), openFixture(t, tt.root), &w)
 			if s.Source.Present != tt.wantPresent || s.Complete != tt.wantComplete || s.Source.Records != tt.wantRecords ||
 				(s.Source.Error != "") != tt.wantErr || (len(w) != 0) != tt.wantErr || !reflect.DeepEqual(s.ByName, tt.want) {
@@ -61,7 +63,7 @@ func TestReadLastlog2(t *testing.T) {
 }
 
 func TestReadWtmpdb(t *testing.T) {
-	var w warnings
+	var w sdk.Warnings
 	sets := readWtmpdbAll(context.Background(), openFixture(t, "debian13"), &w)
 	if len(sets) != 2 || len(w) != 0 {
 		t.Fatalf("readWtmpdbAll(debian13) = %d sets, warnings %q, want 2 and none", len(sets), w)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/auditfleet/auditfleet/hostroot"
 	"github.com/auditfleet/auditfleet/plugins/internal/sshdconfig"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 const (
@@ -46,7 +47,7 @@ var splitSSHDArgs = sshdconfig.SplitArgs
 // of sshd: the first value outside a Match block, following Include, or
 // sshd's default. AuthorizedKeysFile inside Match blocks is not
 // evaluated.
-func authorizedKeysPatterns(ctx context.Context, root *hostroot.Root, w *warnings) []string {
+func authorizedKeysPatterns(ctx context.Context, root *hostroot.Root, w *sdk.Warnings) []string {
 	if p, ok := sshdKeysFile(ctx, root, w, sshdConfigPath, false, 0); ok {
 		return p
 	}
@@ -55,26 +56,26 @@ func authorizedKeysPatterns(ctx context.Context, root *hostroot.Root, w *warning
 
 // sshdKeysFile scans one configuration file; ok reports whether an
 // AuthorizedKeysFile was found.
-func sshdKeysFile(ctx context.Context, root *hostroot.Root, w *warnings, file string, inMatch bool, depth int) ([]string, bool) {
+func sshdKeysFile(ctx context.Context, root *hostroot.Root, w *sdk.Warnings, file string, inMatch bool, depth int) ([]string, bool) {
 	if ctx.Err() != nil {
 		return nil, false
 	}
 	data, err := root.ReadFile(file, sshdReadLimit)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			w.add("sshd_config: %v", err)
+			w.Add("sshd_config: %v", err)
 		}
 		return nil, false
 	}
 	dirs, errs := parseSSHDConfig(data)
-	w.lines("sshd_config: "+file, errs)
+	lineWarnings(w, "sshd_config: "+file, errs)
 	for _, d := range dirs {
 		switch d.Keyword {
 		case "match":
 			inMatch = true
 		case "include":
 			if depth >= maxSSHDIncludeDepth {
-				w.add("sshd_config: %s:%d: includes nested deeper than %d, not read", file, d.Line, maxSSHDIncludeDepth)
+				w.Add("sshd_config: %s:%d: includes nested deeper than %d, not read", file, d.Line, maxSSHDIncludeDepth)
 				continue
 			}
 			for _, a := range d.Args {
@@ -83,7 +84,7 @@ func sshdKeysFile(ctx context.Context, root *hostroot.Root, w *warnings, file st
 				}
 				files, err := root.Glob(a)
 				if err != nil {
-					w.add("sshd_config: Include %s: %v", a, err)
+					w.Add("sshd_config: Include %s: %v", a, err)
 				}
 				for _, f := range files {
 					if p, ok := sshdKeysFile(ctx, root, w, f, inMatch, depth+1); ok {

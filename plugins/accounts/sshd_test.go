@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 func TestParseSSHDConfig(t *testing.T) {
@@ -107,7 +109,7 @@ func TestAuthorizedKeysPatterns(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var w warnings
+			var w sdk.Warnings
 			got := authorizedKeysPatterns(context.Background(), writeRoot(t, tt.files), &w)
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("authorizedKeysPatterns = %q, want %q", got, tt.want)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 func item(v string) sudoItem    { return sudoItem{Value: v} }
@@ -148,13 +149,13 @@ dave:x:1003:27::/home/dave:/bin/bash
 }
 
 // resolveText parses and resolves one sudoers file named /etc/sudoers.
-func resolveText(t *testing.T, text string) (sudoGrants, warnings) {
+func resolveText(t *testing.T, text string) (sudoGrants, sdk.Warnings) {
 	t.Helper()
 	f, errs := parseSudoers([]byte(text))
 	if errs != nil {
 		t.Fatalf("parseSudoers(%q): %v", text, errs)
 	}
-	var w warnings
+	var w sdk.Warnings
 	srcs := []sudoersSource{{Path: "/etc/sudoers", File: f}}
 	return newSudoResolver(sudoDB(t), srcs, &w).resolve(srcs), w
 }
@@ -391,7 +392,7 @@ func TestLoadSudoers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			root := writeRoot(t, tt.files)
-			var w warnings
+			var w sdk.Warnings
 			srcs := loadSudoers(context.Background(), root, &w)
 			var files []string
 			for _, s := range srcs {
@@ -417,7 +418,7 @@ func TestLoadSudoersDepthLimit(t *testing.T) {
 	for i := range maxSudoersDepth + 5 {
 		files["/etc/s/"+strconv.Itoa(i)] = "#include /etc/s/" + strconv.Itoa(i+1) + "\n"
 	}
-	var w warnings
+	var w sdk.Warnings
 	srcs := loadSudoers(context.Background(), writeRoot(t, files), &w)
 	if len(srcs) != maxSudoersDepth+1 {
 		t.Errorf("loadSudoers read %d files, want %d (the depth limit)", len(srcs), maxSudoersDepth+1)
@@ -447,7 +448,7 @@ func FuzzParseSudoers(f *testing.F) {
 				t.Errorf("parseSudoers(%q) gave an empty spec %+v", data, s)
 			}
 		}
-		var w warnings
+		var w sdk.Warnings
 		srcs := []sudoersSource{{Path: "/etc/sudoers", File: file}}
 		users, _ := parsePasswd([]byte("root:x:0:0::/root:/bin/sh\nalice:x:1:1::/:/bin/sh\n"))
 		newSudoResolver(newAccountDB(users, nil, nil), srcs, &w).resolve(srcs)

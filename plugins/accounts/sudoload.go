@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 const (
@@ -29,7 +30,7 @@ type sudoersSource struct {
 // sudoLoader reads sudoers and the files it includes.
 type sudoLoader struct {
 	root     *hostroot.Root
-	warn     *warnings
+	warn     *sdk.Warnings
 	seen     map[string]bool
 	out      []sudoersSource
 	hostname *string
@@ -37,7 +38,7 @@ type sudoLoader struct {
 
 // loadSudoers reads /etc/sudoers and its includes, in the order sudo reads
 // them. A missing /etc/sudoers yields no sources.
-func loadSudoers(ctx context.Context, root *hostroot.Root, w *warnings) []sudoersSource {
+func loadSudoers(ctx context.Context, root *hostroot.Root, w *sdk.Warnings) []sudoersSource {
 	l := &sudoLoader{root: root, warn: w, seen: make(map[string]bool)}
 	l.load(ctx, sudoersPath, nil)
 	return l.out
@@ -48,11 +49,11 @@ func (l *sudoLoader) load(ctx context.Context, p string, stack []string) {
 		return
 	}
 	if slices.Contains(stack, p) {
-		l.warn.add("sudoers: %s: include loop via %s, not read again", p, strings.Join(stack, " -> "))
+		l.warn.Add("sudoers: %s: include loop via %s, not read again", p, strings.Join(stack, " -> "))
 		return
 	}
 	if len(stack) > maxSudoersDepth {
-		l.warn.add("sudoers: %s: includes nested deeper than %d, not read", p, maxSudoersDepth)
+		l.warn.Add("sudoers: %s: includes nested deeper than %d, not read", p, maxSudoersDepth)
 		return
 	}
 	if l.seen[p] {
@@ -62,18 +63,18 @@ func (l *sudoLoader) load(ctx context.Context, p string, stack []string) {
 	data, err := l.root.ReadFile(p, sudoersReadLimit)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			l.warn.add("sudoers: %v", err)
+			l.warn.Add("sudoers: %v", err)
 		}
 		return
 	}
 	f, errs := parseSudoers(data)
-	l.warn.lines("sudoers: "+p, errs)
+	lineWarnings(l.warn, "sudoers: "+p, errs)
 	l.out = append(l.out, sudoersSource{Path: p, File: f})
 	stack = append(slices.Clip(stack), p)
 	for _, inc := range f.Includes {
 		target, ok := l.includeTarget(inc.Path, p)
 		if !ok {
-			l.warn.add("sudoers: %s:%d: cannot expand include path %q", p, inc.Line, inc.Path)
+			l.warn.Add("sudoers: %s:%d: cannot expand include path %q", p, inc.Line, inc.Path)
 			continue
 		}
 		if !inc.Dir {
@@ -93,7 +94,7 @@ func (l *sudoLoader) includeDirFiles(dir string) []string {
 	ents, err := l.root.ReadDir(dir)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			l.warn.add("sudoers: %v", err)
+			l.warn.Add("sudoers: %v", err)
 		}
 		return nil
 	}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // maxAliasDepth bounds alias expansion, which stops alias loops.
@@ -52,13 +54,13 @@ type sudoResolver struct {
 
 // newSudoResolver collects the aliases of all sources; a redefined alias
 // keeps its first definition and adds a warning.
-func newSudoResolver(db *accountDB, srcs []sudoersSource, w *warnings) *sudoResolver {
+func newSudoResolver(db *accountDB, srcs []sudoersSource, w *sdk.Warnings) *sudoResolver {
 	r := &sudoResolver{db: db, aliases: make(map[string]sudoAlias)}
 	for _, s := range srcs {
 		for _, a := range s.File.Aliases {
 			k := a.Kind + " " + a.Name
 			if _, dup := r.aliases[k]; dup {
-				w.add("sudoers: %s:%d: %s %s already defined, ignored", s.Path, a.Line, a.Kind, a.Name)
+				w.Add("sudoers: %s:%d: %s %s already defined, ignored", s.Path, a.Line, a.Kind, a.Name)
 				continue
 			}
 			r.aliases[k] = a

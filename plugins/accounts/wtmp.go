@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 const (
@@ -92,14 +93,14 @@ func scanUtmp(ctx context.Context, r io.Reader, fn func(rec []byte)) (n int, tra
 // readWtmp reads the logins (USER_PROCESS records) of one wtmp file.
 // wtmp is never a complete source: it is rotated and may start after a
 // user's last login.
-func readWtmp(ctx context.Context, root *hostroot.Root, file string, w *warnings) loginSet {
+func readWtmp(ctx context.Context, root *hostroot.Root, file string, w *sdk.Warnings) loginSet {
 	s := loginSet{Source: LoginSource{Name: srcWtmp, Path: file}, ByName: map[string]login{}}
 	f, err := root.Open(file)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			s.Source.Present = true
 			s.Source.Error = err.Error()
-			w.add("wtmp: %v", err)
+			w.Add("wtmp: %v", err)
 		}
 		return s
 	}
@@ -107,7 +108,7 @@ func readWtmp(ctx context.Context, root *hostroot.Root, file string, w *warnings
 	s.Source.Present = true
 	if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
 		s.Source.Error = "not a regular file"
-		w.add("wtmp: %s is not a regular file", file)
+		w.Add("wtmp: %s is not a regular file", file)
 		return s
 	}
 	// A partial last record is normal while a login is being written.
@@ -151,7 +152,7 @@ func readWtmp(ctx context.Context, root *hostroot.Root, file string, w *warnings
 	}
 	if err != nil && ctx.Err() == nil {
 		s.Source.Error = err.Error()
-		w.add("wtmp: read %s: %v", file, err)
+		w.Add("wtmp: read %s: %v", file, err)
 	}
 	return s
 }

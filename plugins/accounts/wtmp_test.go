@@ -9,6 +9,8 @@ import (
 	"testing"
 	"testing/iotest"
 	"time"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // readFixture reads a file of a fixture root.
@@ -129,7 +131,7 @@ func TestReadWtmp(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.root+tt.file, func(t *testing.T) {
 			root := openFixture(t, tt.root)
-			var w warnings
+			var w sdk.Warnings
 			s := readWtmp(context.Background(), root, tt.file, &w)
 			if !reflect.DeepEqual(s.ByName, tt.want) || s.Source.Records != tt.wantRecords || !s.Source.Present || s.Complete || len(w) != 0 {
 				t.Errorf("readWtmp(%s) = %+v %v complete %v warnings %q, want %d records %v", tt.file, s.Source, s.ByName, s.Complete, w, tt.wantRecords, tt.want)

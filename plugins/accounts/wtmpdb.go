@@ -11,6 +11,7 @@ import (
 
 	"github.com/auditfleet/auditfleet/hostroot"
 	"github.com/auditfleet/auditfleet/plugins/internal/sqlitero"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // wtmpdbDirs are where wtmpdb keeps its database (_PATH_WTMPDB) and the
@@ -31,7 +32,7 @@ const wtmpdbQuery = `SELECT User, MAX(Login), TTY, RemoteHost, COUNT(*) FROM wtm
 // wtmp_*.db) in both known locations, once each even when one path is a
 // link to the other. wtmpdb is never a complete source: it can be rotated
 // away and on upgraded hosts starts after older logins.
-func readWtmpdbAll(ctx context.Context, root *hostroot.Root, w *warnings) []loginSet {
+func readWtmpdbAll(ctx context.Context, root *hostroot.Root, w *sdk.Warnings) []loginSet {
 	var (
 		sets []loginSet
 		seen = map[string]bool{}
@@ -53,7 +54,7 @@ func readWtmpdbAll(ctx context.Context, root *hostroot.Root, w *warnings) []logi
 		ents, err := root.ReadDir(dir)
 		if err != nil {
 			if !errors.Is(err, fs.ErrNotExist) {
-				w.add("wtmpdb: %v", err)
+				w.Add("wtmpdb: %v", err)
 			}
 			continue
 		}
@@ -72,13 +73,13 @@ func readWtmpdbAll(ctx context.Context, root *hostroot.Root, w *warnings) []logi
 }
 
 // readWtmpdb reads one wtmpdb database.
-func readWtmpdb(ctx context.Context, root *hostroot.Root, file string, w *warnings) loginSet {
+func readWtmpdb(ctx context.Context, root *hostroot.Root, file string, w *sdk.Warnings) loginSet {
 	s := loginSet{Source: LoginSource{Name: srcWtmpdb, Path: file}, ByName: map[string]login{}}
 	if _, err := root.Stat(file); err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			s.Source.Present = true
 			s.Source.Error = err.Error()
-			w.add("wtmpdb: %v", err)
+			w.Add("wtmpdb: %v", err)
 		}
 		return s
 	}
@@ -110,7 +111,7 @@ func readWtmpdb(ctx context.Context, root *hostroot.Root, file string, w *warnin
 	})
 	if err != nil {
 		s.Source.Error = err.Error()
-		w.add("wtmpdb: %s: %v", file, err)
+		w.Add("wtmpdb: %s: %v", file, err)
 		return s
 	}
 	s.ByName, s.Source.Records = byName, records

@@ -16,6 +16,7 @@ import (
 
 	"github.com/auditfleet/auditfleet/hostroot"
 	"github.com/auditfleet/auditfleet/plugins/backups/borg"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // borgJob reads a declared borg job. A local repository is read without
@@ -27,7 +28,7 @@ import (
 // encryption mode, for remote repositories too, and wins over the files.
 func borgJob(ctx context.Context, root *hostroot.Root, spec JobSpec, o Options, mounts mountTable) (Job, []string) {
 	j := newJob(spec, "borg")
-	var warns []string
+	var warns sdk.Warnings
 	local, isLocal := localPath(spec.Repository)
 	if isLocal {
 		j.OffHost = mounts.offHost(local)
@@ -39,7 +40,7 @@ func borgJob(ctx context.Context, root *hostroot.Root, spec JobSpec, o Options, 
 		s, err := borgList(ctx, root, spec, o)
 		switch {
 		case err != nil:
-			warns = append(warns, fmt.Sprintf("%s: %v", j.ID, err))
+			warns.Add("%s: %v", j.ID, err)
 		default:
 			j.Encrypted = ptr(s.Encrypted())
 			j.LastSuccess, j.LastRun, j.LastResult = nil, nil, "unknown"
@@ -48,25 +49,25 @@ func borgJob(ctx context.Context, root *hostroot.Root, spec JobSpec, o Options, 
 			}
 		}
 	} else if !isLocal && spec.Marker == "" {
-		warns = append(warns, fmt.Sprintf("%s: a remote borg repository can only be read with a password_file (or a marker file); last backup unknown", j.ID))
+		warns.Add("%s: a remote borg repository can only be read with a password_file (or a marker file); last backup unknown", j.ID)
 	}
 	return declare(j, spec, &warns), warns
 }
 
 // borgFiles reads a local repository's files into j.
-func borgFiles(root *hostroot.Root, local string, j *Job, warns *[]string) {
+func borgFiles(root *hostroot.Root, local string, j *Job, warns *sdk.Warnings) {
 	cfg, err := root.ReadFile(local+"/config", 1<<20)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			*warns = append(*warns, fmt.Sprintf("%s: no borg repository there (no config file in %s)", j.ID, local))
+			warns.Add("%s: no borg repository there (no config file in %s)", j.ID, local)
 		} else {
-			*warns = append(*warns, fmt.Sprintf("%s: %v", j.ID, err))
+			warns.Add("%s: %v", j.ID, err)
 		}
 		return
 	}
 	c := parseBorgConfig(cfg)
 	if c["version"] == "" {
-		*warns = append(*warns, fmt.Sprintf("%s: %s/config is not a borg repository configuration", j.ID, local))
+		warns.Add("%s: %s/config is not a borg repository configuration", j.ID, local)
 		return
 	}
 	appendOnly := c["append_only"] == "1" || strings.EqualFold(c["append_only"], "true")
@@ -78,13 +79,13 @@ func borgFiles(root *hostroot.Root, local string, j *Job, warns *[]string) {
 	}
 	t, err := borgLastCommit(root, local)
 	if err != nil {
-		*warns = append(*warns, fmt.Sprintf("%s: %v; last backup unknown", j.ID, err))
+		warns.Add("%s: %v; last backup unknown", j.ID, err)
 	} else if !t.IsZero() {
 		j.setSuccess(t)
 	}
 	enc, err := borgEncrypted(root, local)
 	if err != nil {
-		*warns = append(*warns, fmt.Sprintf("%s: %v; encryption unknown", j.ID, err))
+		warns.Add("%s: %v; encryption unknown", j.ID, err)
 	} else {
 		j.Encrypted = enc
 	}

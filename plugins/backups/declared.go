@@ -6,12 +6,13 @@ import (
 	"io/fs"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // applyMarker takes the last success from the job's marker file when the
 // repository did not give one. A missing marker is no success, not a
 // warning.
-func applyMarker(root *hostroot.Root, j *Job, spec JobSpec) []string {
+func applyMarker(root *hostroot.Root, j *Job, spec JobSpec) sdk.Warnings {
 	if spec.Marker == "" || j.LastSuccess != nil {
 		return nil
 	}

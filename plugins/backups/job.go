@@ -1,8 +1,9 @@
 package backups
 
 import (
-	"fmt"
 	"time"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // newJob starts the facts of a declared job.
@@ -36,7 +37,7 @@ func (j *Job) setRun(t time.Time, result string) {
 // declare applies the job's declared protections where the collector
 // saw nothing; a declaration contradicting what it saw is a warning and
 // loses.
-func declare(j Job, spec JobSpec, warns *[]string) Job {
+func declare(j Job, spec JobSpec, warns *sdk.Warnings) Job {
 	for _, p := range []struct {
 		name     string
 		seen     **bool
@@ -47,7 +48,7 @@ func declare(j Job, spec JobSpec, warns *[]string) Job {
 		case *p.seen == nil:
 			*p.seen = ptr(*p.declared)
 		case **p.seen != *p.declared:
-			*warns = append(*warns, fmt.Sprintf("%s: declared %s=%v, but the collector found %v; using what it found", j.ID, p.name, *p.declared, **p.seen))
+			warns.Add("%s: declared %s=%v, but the collector found %v; using what it found", j.ID, p.name, *p.declared, **p.seen)
 		}
 	}
 	return j

@@ -116,7 +116,7 @@ func (j JobSpec) IsLocal() bool { return path.IsAbs(j.Repository) }
 // are ignored as a whole.
 func ParseOptions(raw json.RawMessage) (Options, []string) {
 	o := Options{}
-	var warns []string
+	var warns sdk.Warnings
 	if _, err := sdk.DecodeOptions(raw, &o); err != nil {
 		return withDefaults(Options{}), []string{fmt.Sprintf("options: %v; options ignored", err)}
 	}
@@ -124,11 +124,11 @@ func ParseOptions(raw json.RawMessage) (Options, []string) {
 	seen := map[string]bool{}
 	for i, j := range o.Jobs {
 		if err := j.validate(); err != nil {
-			warns = append(warns, fmt.Sprintf("options: jobs[%d]: %v; job ignored", i, err))
+			warns.Add("options: jobs[%d]: %v; job ignored", i, err)
 			continue
 		}
 		if seen[j.ID()] {
-			warns = append(warns, fmt.Sprintf("options: jobs[%d]: %s declared twice; ignored", i, j.ID()))
+			warns.Add("options: jobs[%d]: %s declared twice; ignored", i, j.ID())
 			continue
 		}
 		seen[j.ID()] = true
@@ -140,7 +140,7 @@ func ParseOptions(raw json.RawMessage) (Options, []string) {
 		v    *string
 	}{{"record_dir", &o.RecordDir}, {"rsnapshot_config", &o.RsnapshotConfig}, {"restic_binary", &o.ResticBinary}, {"borg_binary", &o.BorgBinary}} {
 		if *p.v != "" && !cleanAbs(*p.v) {
-			warns = append(warns, fmt.Sprintf("options: %s %q is not a clean absolute path; using the default", p.name, *p.v))
+			warns.Add("options: %s %q is not a clean absolute path; using the default", p.name, *p.v)
 			*p.v = ""
 		}
 	}
@@ -150,7 +150,7 @@ func ParseOptions(raw json.RawMessage) (Options, []string) {
 		max, def int
 	}{{"journal_lookback_days", &o.JournalLookbackDays, maxJournalLookbackDays, DefaultJournalLookbackDays}, {"journal_max_mb", &o.JournalMaxMB, maxJournalMaxMB, DefaultJournalMaxMB}} {
 		if *p.v < 0 || *p.v > p.max {
-			warns = append(warns, fmt.Sprintf("options: %s %d is not between 1 and %d; using %d", p.name, *p.v, p.max, p.def))
+			warns.Add("options: %s %d is not between 1 and %d; using %d", p.name, *p.v, p.max, p.def)
 			*p.v = 0
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // Limits on the restore-test records read.
@@ -92,9 +93,9 @@ func readRecords(root *hostroot.Root, dir string) ([]RestoreTest, []string) {
 		}
 	}
 	slices.Sort(names)
-	var warns []string
+	var warns sdk.Warnings
 	if len(names) > maxRecords {
-		warns = append(warns, fmt.Sprintf("restore tests: %d records in %s; only the last %d by name are read", len(names), dir, maxRecords))
+		warns.Add("restore tests: %d records in %s; only the last %d by name are read", len(names), dir, maxRecords)
 		names = names[len(names)-maxRecords:]
 	}
 	tests := []RestoreTest{}
@@ -102,12 +103,12 @@ func readRecords(root *hostroot.Root, dir string) ([]RestoreTest, []string) {
 		p := dir + "/" + n
 		b, err := root.ReadFile(p, maxRecordSize)
 		if err != nil {
-			warns = append(warns, fmt.Sprintf("restore tests: %v", err))
+			warns.Add("restore tests: %v", err)
 			continue
 		}
 		r, err := ParseRecord(b)
 		if err != nil {
-			warns = append(warns, fmt.Sprintf("restore tests: %s: %v; record ignored", p, err))
+			warns.Add("restore tests: %s: %v; record ignored", p, err)
 			continue
 		}
 		tests = append(tests, RestoreTest{

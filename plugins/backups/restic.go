@@ -12,6 +12,7 @@ import (
 
 	"github.com/auditfleet/auditfleet/hostroot"
 	"github.com/auditfleet/auditfleet/plugins/backups/restic"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // maxSnapshotFiles bounds the snapshot files read from a local restic
@@ -27,7 +28,7 @@ const maxSnapshotFiles = 100_000
 func resticJob(ctx context.Context, root *hostroot.Root, spec JobSpec, o Options, mounts mountTable) (Job, []string) {
 	j := newJob(spec, "restic")
 	j.Encrypted = ptr(true) // restic always encrypts
-	var warns []string
+	var warns sdk.Warnings
 	local, isLocal := localPath(spec.Repository)
 	switch {
 	case isLocal:
@@ -44,23 +45,23 @@ func resticJob(ctx context.Context, root *hostroot.Root, spec JobSpec, o Options
 			j.setSuccess(t)
 			return declare(j, spec, &warns), warns
 		}
-		warns = append(warns, fmt.Sprintf("%s: %v", j.ID, err))
+		warns.Add("%s: %v", j.ID, err)
 		if !isLocal {
 			return declare(j, spec, &warns), warns
 		}
 	}
 	if !isLocal {
 		if spec.Marker == "" {
-			warns = append(warns, fmt.Sprintf("%s: a remote restic repository can only be read with a password_file (or a marker file); last backup unknown", j.ID))
+			warns.Add("%s: a remote restic repository can only be read with a password_file (or a marker file); last backup unknown", j.ID)
 		}
 		return declare(j, spec, &warns), warns
 	}
 	t, err := newestSnapshotFile(root, local)
 	switch {
 	case errors.Is(err, errNoRepository):
-		warns = append(warns, fmt.Sprintf("%s: %v", j.ID, err))
+		warns.Add("%s: %v", j.ID, err)
 	case err != nil:
-		warns = append(warns, fmt.Sprintf("%s: %v; last backup unknown", j.ID, err))
+		warns.Add("%s: %v; last backup unknown", j.ID, err)
 	case t.IsZero():
 		j.LastResult = "unknown" // an initialised repository with no snapshot yet
 	default:

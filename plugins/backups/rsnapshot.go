@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // rsnapshotConfig is what the collector needs of rsnapshot.conf.
@@ -97,11 +98,11 @@ func parseRsnapshotLog(b []byte, loc *time.Location) []rsnapshotRun {
 // rsnapshotJob reads rsnapshot's configuration and log. It is a job only
 // when rsnapshot has run: the package installs a configuration, but that
 // alone backs nothing up. ok is false when there is no job.
-func rsnapshotJob(root *hostroot.Root, o Options, mounts mountTable, loc *time.Location) (j Job, warns []string, ok bool) {
+func rsnapshotJob(root *hostroot.Root, o Options, mounts mountTable, loc *time.Location) (j Job, warns sdk.Warnings, ok bool) {
 	b, err := root.ReadFile(o.RsnapshotConfig, 4<<20)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			warns = append(warns, fmt.Sprintf("rsnapshot: %v", err))
+			warns.Add("rsnapshot: %v", err)
 		}
 		return Job{}, warns, false
 	}
@@ -113,7 +114,7 @@ func rsnapshotJob(root *hostroot.Root, o Options, mounts mountTable, loc *time.L
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 		case err != nil:
-			warns = append(warns, fmt.Sprintf("%s: %v", j.ID, err))
+			warns.Add("%s: %v", j.ID, err)
 		default:
 			for _, r := range parseRsnapshotLog(lb, loc) {
 				j.setRun(r.at, r.result)

@@ -2,13 +2,13 @@ package backups
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // unitDirs are where systemd reads system units, most important first.
@@ -23,13 +23,13 @@ const timerStampDir = "/var/lib/systemd/timers"
 // a link to it sits in a .wants or .requires directory under
 // /etc/systemd/system; a name with "backup" alone, in a unit shipped by a
 // package and never enabled, backs nothing up.
-func backupUnits(root *hostroot.Root) (map[string]string, []string) {
+func backupUnits(root *hostroot.Root) (map[string]string, sdk.Warnings) {
 	enabled := map[string]string{}
-	var warns []string
+	var warns sdk.Warnings
 	entries, err := root.ReadDir("/etc/systemd/system")
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			warns = append(warns, fmt.Sprintf("systemd units: %v", err))
+			warns.Add("systemd units: %v", err)
 		}
 		return enabled, warns
 	}
@@ -40,7 +40,7 @@ func backupUnits(root *hostroot.Root) (map[string]string, []string) {
 		dir := "/etc/systemd/system/" + e.Name()
 		links, err := root.ReadDir(dir)
 		if err != nil {
-			warns = append(warns, fmt.Sprintf("systemd units: %v", err))
+			warns.Add("systemd units: %v", err)
 			continue
 		}
 		for _, l := range links {
@@ -104,7 +104,7 @@ func systemdJobs(root *hostroot.Root, outcomes func(services map[string]bool) (m
 		}
 		src := unitFile(root, n)
 		if src == "" {
-			warns = append(warns, fmt.Sprintf("systemd:%s: enabled but no unit file found (or masked); skipped", n))
+			warns.Add("systemd:%s: enabled but no unit file found (or masked); skipped", n)
 			continue
 		}
 		j := Job{ID: "systemd:" + n, Tool: "systemd", Source: src, LastResult: "unknown"}

@@ -51,7 +51,7 @@ func (*Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, e
 		if f.SSHD == nil {
 			return sdk.Response{}, fmt.Errorf("collect baseline: no sshd and no /proc/net socket tables under the host root: %w", sdk.ErrNotApplicable)
 		}
-		h.warnf("sockets: listening sockets unknown (no /proc/net tables under the host root); listening is null, not checked")
+		h.warns.Add("sockets: listening sockets unknown (no /proc/net tables under the host root); listening is null, not checked")
 		socks = nil
 	}
 	f.Listening = socks
@@ -62,12 +62,7 @@ func (*Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, e
 type host struct {
 	ctx   context.Context
 	root  *hostroot.Root
-	warns []string
-}
-
-// warnf records a warning.
-func (h *host) warnf(format string, args ...any) {
-	h.warns = append(h.warns, fmt.Sprintf(format, args...))
+	warns sdk.Warnings
 }
 
 // exists reports whether a host path exists.

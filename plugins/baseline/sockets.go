@@ -116,14 +116,14 @@ func (h *host) listening() ([]Socket, bool) {
 		b, err := h.root.ReadFile(t.file, maxProcNetSize)
 		if err != nil {
 			if !errors.Is(err, fs.ErrNotExist) {
-				h.warnf("sockets: %v", err)
+				h.warns.Add("sockets: %v", err)
 			}
 			continue
 		}
 		known = true
 		s, problems := parseProcNet(b, t.proto)
 		for _, p := range problems {
-			h.warnf("sockets: %s: %s", t.file, p)
+			h.warns.Add("sockets: %s: %s", t.file, p)
 		}
 		socks = append(socks, s...)
 	}

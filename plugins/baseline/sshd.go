@@ -176,7 +176,7 @@ func (h *host) sshd() *SSHD {
 		if !slices.ContainsFunc(sshdBinaries, h.exists) {
 			return nil
 		}
-		h.warnf("sshd: %s is missing; OpenSSH's defaults assumed", sshdConfigPath)
+		h.warns.Add("sshd: %s is missing; OpenSSH's defaults assumed", sshdConfigPath)
 		s := newSSHDState().finish()
 		return &s
 	}
@@ -196,25 +196,25 @@ func (h *host) sshdFile(st *sshdState, file, match string, depth int) {
 	}
 	data, err := h.root.ReadFile(file, maxConfSize)
 	if err != nil {
-		h.warnf("sshd: %v", err)
+		h.warns.Add("sshd: %v", err)
 		return
 	}
 	st.s.ConfigFiles = append(st.s.ConfigFiles, file)
 	dirs, problems := parseSSHDConfig(data)
 	for _, p := range problems {
-		h.warnf("sshd: %s: %s", file, p)
+		h.warns.Add("sshd: %s: %s", file, p)
 	}
 	for _, d := range dirs {
 		switch d.Keyword {
 		case "match":
 			match = strings.Join(d.Args, " ")
 			if match == "" {
-				h.warnf("sshd: %s:%d: Match without criteria", file, d.Line)
+				h.warns.Add("sshd: %s:%d: Match without criteria", file, d.Line)
 				match = "(none)"
 			}
 		case "include":
 			if depth >= maxIncludeDepth {
-				h.warnf("sshd: %s:%d: includes nested deeper than %d, not read", file, d.Line, maxIncludeDepth)
+				h.warns.Add("sshd: %s:%d: includes nested deeper than %d, not read", file, d.Line, maxIncludeDepth)
 				continue
 			}
 			for _, a := range d.Args {
@@ -223,7 +223,7 @@ func (h *host) sshdFile(st *sshdState, file, match string, depth int) {
 				}
 				files, err := h.root.Glob(a)
 				if err != nil {
-					h.warnf("sshd: Include %s: %v", a, err)
+					h.warns.Add("sshd: Include %s: %v", a, err)
 				}
 				for _, f := range files {
 					h.sshdFile(st, f, match, depth+1)
@@ -242,7 +242,7 @@ func (h *host) sshdFile(st *sshdState, file, match string, depth int) {
 				continue
 			}
 			if err := st.apply(d); err != nil {
-				h.warnf("sshd: %s:%d: %s: %v; line ignored", file, d.Line, d.Keyword, err)
+				h.warns.Add("sshd: %s:%d: %s: %v; line ignored", file, d.Line, d.Keyword, err)
 			}
 		}
 	}

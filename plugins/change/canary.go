@@ -3,16 +3,15 @@ package change
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path"
-	"slices"
-	"strings"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/dirlist"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // searcher searches canary paths with one budget of entries for all.
@@ -38,20 +37,20 @@ type pathResult struct {
 // search searches the canary path p (a directory, walked without
 // following symbolic links, or one regular file) and records what it
 // finds. err is only ctx's error.
-func (s *searcher) search(ctx context.Context, p string, warns *[]string) (ok bool, err error) {
+func (s *searcher) search(ctx context.Context, p string, warns *sdk.Warnings) (ok bool, err error) {
 	// Stat follows a symbolic link at the declared path itself (inside
 	// the host root), as /srv/casework -> /data/casework.
 	fi, err := s.root.Stat(p)
 	switch {
 	case err != nil:
-		*warns = append(*warns, fmt.Sprintf("canary path %s: %v; not searched", p, err))
+		warns.Add("canary path %s: %v; not searched", p, err)
 		return false, nil
 	case fi.Mode().IsRegular():
 		var r pathResult
 		s.file(p, &r)
 		return s.report(p, r, warns), nil
 	case !fi.IsDir():
-		*warns = append(*warns, fmt.Sprintf("canary path %s: not a directory or regular file; not searched", p))
+		warns.Add("canary path %s: not a directory or regular file; not searched", p)
 		return false, nil
 	}
 	var r pathResult
@@ -99,38 +98,23 @@ func (r *pathResult) fail(err error) {
 
 // report turns a path's result into warnings, and says whether the path
 // was searched completely.
-func (s *searcher) report(p string, r pathResult, warns *[]string) bool {
+func (s *searcher) report(p string, r pathResult, warns *sdk.Warnings) bool {
 	if r.large > 0 {
-		*warns = append(*warns, fmt.Sprintf("canary path %s: %d files are longer than max_read_bytes (%d); only their start was searched", p, r.large, s.readMax))
+		warns.Add("canary path %s: %d files are longer than max_read_bytes (%d); only their start was searched", p, r.large, s.readMax)
 	}
 	if r.truncated {
-		*warns = append(*warns, fmt.Sprintf("canary path %s: search stopped at max_files (%d entries); path only partly searched", p, s.maxFiles))
+		warns.Add("canary path %s: search stopped at max_files (%d entries); path only partly searched", p, s.maxFiles)
 	}
 	if r.unreadable > 0 {
-		*warns = append(*warns, fmt.Sprintf("canary path %s: %d entries could not be read (first: %v); path only partly searched", p, r.unreadable, r.firstErr))
+		warns.Add("canary path %s: %d entries could not be read (first: %v); path only partly searched", p, r.unreadable, r.firstErr)
 	}
 	return !r.truncated && r.unreadable == 0
 }
 
 // readDir lists the host directory dir, at most the remaining budget of
-// entries, sorted by name. full is false when the directory had more.
+// entries, sorted by name (dirlist.Read).
 func (s *searcher) readDir(dir string) (ents []fs.DirEntry, full bool, err error) {
-	f, err := s.open(s.root, dir)
-	if err != nil {
-		return nil, false, fmt.Errorf("list %s: %w", dir, err)
-	}
-	defer f.Close()
-	limit := max(s.budget, 0)
-	ents, err = f.ReadDir(limit + 1)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return nil, false, fmt.Errorf("list %s: %w", dir, err)
-	}
-	full = len(ents) <= limit
-	if !full {
-		ents = ents[:limit]
-	}
-	slices.SortFunc(ents, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
-	return ents, full, nil
+	return dirlist.Read(s.root, s.open, dir, s.budget)
 }
 
 // file searches the start of the host file name for every marker.

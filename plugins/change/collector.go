@@ -11,15 +11,12 @@ import (
 	"syscall"
 
 	"github.com/auditfleet/auditfleet/hostroot"
-	"github.com/auditfleet/auditfleet/plugins/continuity"
+	"github.com/auditfleet/auditfleet/plugins/internal/hosttags"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // Version is the collector's own version.
 const Version = "0.1.0"
-
-// maxTagsFile bounds the tags file read for the env tag.
-const maxTagsFile = 64 << 10
 
 // Collector is the "change" collector.
 type Collector struct {
@@ -50,19 +47,20 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 	if err := ctx.Err(); err != nil {
 		return sdk.Response{}, fmt.Errorf("collect change: %w", err)
 	}
-	opts, warns := parseOptions(req.Options)
+	opts, ow := parseOptions(req.Options)
+	warns := sdk.Warnings(ow)
 	f := Facts{Deployments: []Deployment{}, CanaryPaths: []string{}, Canaries: []Canary{}}
 
 	f.Environment = opts.Environment
 	if f.Environment == "" && opts.TagsFile != "" {
-		b, err := readRegular(req.Root, opts.TagsFile, maxTagsFile)
+		b, err := readRegular(req.Root, opts.TagsFile, hosttags.MaxFileSize)
 		switch {
 		case missing(err):
 		case err != nil:
-			warns = append(warns, fmt.Sprintf("tags file: %v; environment not read", err))
+			warns.Add("tags file: %v; environment not read", err)
 		default:
 			// Its other lines are the continuity collector's to report.
-			d, _ := continuity.ParseTagsFile(opts.TagsFile, b)
+			d, _ := hosttags.Parse(opts.TagsFile, b)
 			f.Environment = d.Tags["env"]
 		}
 	}
@@ -72,7 +70,7 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 		switch {
 		case missing(err):
 		case err != nil:
-			warns = append(warns, fmt.Sprintf("deployment records: %v; not read", err))
+			warns.Add("deployment records: %v; not read", err)
 		default:
 			var w []string
 			f.Deployments, w = ParseDeployments(opts.DeploymentsFile, b)

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // maxDeploymentsFile bounds the size of the deployment record file.
@@ -39,7 +41,7 @@ type record struct {
 // Lines that cannot be understood are skipped with a warning naming the
 // line. The result is sorted by application, with times in UTC.
 func ParseDeployments(name string, b []byte) ([]Deployment, []string) {
-	var warns []string
+	var warns sdk.Warnings
 	current := map[string]Deployment{}
 	r := bufio.NewReader(bytes.NewReader(b))
 	for n := 1; ; n++ {
@@ -48,7 +50,7 @@ func ParseDeployments(name string, b []byte) ([]Deployment, []string) {
 			break
 		}
 		if tooLong {
-			warns = append(warns, fmt.Sprintf("%s:%d: line longer than %d bytes; skipped", name, n, maxRecordLine))
+			warns.Add("%s:%d: line longer than %d bytes; skipped", name, n, maxRecordLine)
 			continue
 		}
 		line = bytes.TrimSpace(line)
@@ -57,7 +59,7 @@ func ParseDeployments(name string, b []byte) ([]Deployment, []string) {
 		}
 		d, err := parseRecord(line)
 		if err != nil {
-			warns = append(warns, fmt.Sprintf("%s:%d: %v; record skipped", name, n, err))
+			warns.Add("%s:%d: %v; record skipped", name, n, err)
 			continue
 		}
 		d.Record = name

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/auditfleet/auditfleet/plugins/continuity"
+	"github.com/auditfleet/auditfleet/plugins/internal/hosttags"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
@@ -18,7 +18,7 @@ const DefaultDeploymentsFile = "/var/lib/auditfleet/deployments.jsonl"
 // DefaultTagsFile is the host's tags file, whose env tag is the declared
 // environment when the environment option is not set; the same file as
 // the continuity collector's.
-const DefaultTagsFile = continuity.DefaultTagsFile
+const DefaultTagsFile = hosttags.DefaultFile
 
 // Bounds of the canary search.
 const (
@@ -73,8 +73,8 @@ func parseOptions(raw json.RawMessage) (options, []string) {
 	} else if !set {
 		return o, nil
 	}
-	var warns []string
-	warn := func(format string, args ...any) { warns = append(warns, fmt.Sprintf("options: "+format, args...)) }
+	var warns sdk.Warnings
+	warn := func(format string, args ...any) { warns.Add("options: "+format, args...) }
 	if r.Environment != nil {
 		o.Environment = strings.TrimSpace(*r.Environment)
 	}

@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/hosttags"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
@@ -39,7 +40,8 @@ func (*Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, e
 	if err := ctx.Err(); err != nil {
 		return sdk.Response{}, fmt.Errorf("collect continuity: %w", err)
 	}
-	opts, warns := parseOptions(req.Options)
+	opts, ow := parseOptions(req.Options)
+	warns := sdk.Warnings(ow)
 	var file Declaration
 	source := ""
 	if opts.TagsFile != "" {
@@ -47,10 +49,10 @@ func (*Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, e
 		switch {
 		case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
 		case err != nil:
-			warns = append(warns, fmt.Sprintf("%v; host declaration not read", err))
+			warns.Add("%v; host declaration not read", err)
 		default:
 			var w []string
-			file, w = ParseTagsFile(opts.TagsFile, b)
+			file, w = hosttags.Parse(opts.TagsFile, b)
 			warns = append(warns, w...)
 			source = opts.TagsFile
 		}
@@ -73,7 +75,7 @@ func merge(file, opt Declaration) (Facts, []string) {
 	maps.Copy(f.Tags, opt.Tags)
 	all := Declaration{}
 	for _, r := range append(append([]string{}, file.PlanRefs...), opt.PlanRefs...) {
-		_ = all.addPlanRef(r) // already validated
+		_ = all.AddPlanRef(r) // already validated
 	}
 	if all.PlanRefs != nil {
 		f.PlanRefs = all.PlanRefs
@@ -91,7 +93,7 @@ func merge(file, opt Declaration) (Facts, []string) {
 	if f.Tags["role"] == RoleContinuitySystem {
 		f.ContinuitySystem = true
 	}
-	var warns []string
+	var warns sdk.Warnings
 	if saysFalse && f.ContinuitySystem {
 		warns = append(warns, "continuity_system is declared false, but the role tag or another declaration makes this a continuity system; treated as one")
 	}
@@ -108,7 +110,7 @@ func readTagsFile(root *hostroot.Root, name string) ([]byte, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("read tags file: %s is not a regular file", name)
 	}
-	b, err := root.ReadFile(name, maxTagsFile)
+	b, err := root.ReadFile(name, hosttags.MaxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("read tags file: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 
+	"github.com/auditfleet/auditfleet/plugins/internal/hosttags"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
@@ -37,13 +38,13 @@ func parseOptions(raw json.RawMessage) (options, []string) {
 	} else if !set {
 		return o, nil
 	}
-	var warns []string
+	var warns sdk.Warnings
 	if r.TagsFile != nil {
 		switch f := *r.TagsFile; {
 		case f == "":
 			o.TagsFile = ""
 		case !path.IsAbs(f) || path.Clean(f) != f:
-			warns = append(warns, fmt.Sprintf("options: tags_file %q is not a clean absolute path; using %s", f, DefaultTagsFile))
+			warns.Add("options: tags_file %q is not a clean absolute path; using %s", f, DefaultTagsFile)
 		default:
 			o.TagsFile = f
 		}
@@ -54,15 +55,15 @@ func parseOptions(raw json.RawMessage) (options, []string) {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		if err := checkTag(k, r.Tags[k]); err != nil {
-			warns = append(warns, fmt.Sprintf("options: tags: %v; tag ignored", err))
+		if err := hosttags.CheckTag(k, r.Tags[k]); err != nil {
+			warns.Add("options: tags: %v; tag ignored", err)
 			continue
 		}
 		o.Declared.Tags[k] = r.Tags[k]
 	}
 	for i, ref := range r.PlanRefs {
-		if err := o.Declared.addPlanRef(ref); err != nil {
-			warns = append(warns, fmt.Sprintf("options: plan_refs[%d]: %v; ignored", i, err))
+		if err := o.Declared.AddPlanRef(ref); err != nil {
+			warns.Add("options: plan_refs[%d]: %v; ignored", i, err)
 		}
 	}
 	o.Declared.ContinuitySystem = r.ContinuitySystem

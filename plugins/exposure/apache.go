@@ -6,6 +6,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // parseApache parses an Apache httpd configuration file into directives:
@@ -136,7 +138,7 @@ type apacheDirOptions struct {
 // directory listing (Options Indexes) is on for each directory served.
 // Sections other than <Directory> (VirtualHost, IfModule, ...) are read
 // as if their conditions held.
-func apacheRoots(dirs []directive, w *warnings) []WebRoot {
+func apacheRoots(dirs []directive, w *sdk.Warnings) []WebRoot {
 	var roots []WebRoot
 	opts := []apacheDirOptions{{Dir: ""}}
 	// section is the index in opts of the enclosing <Directory>, 0 for
@@ -166,7 +168,7 @@ func apacheRoots(dirs []directive, w *warnings) []WebRoot {
 				p := d.Args[len(d.Args)-1]
 				dir, ok := servedPath(p)
 				if !ok {
-					w.add("%s:%d: %s %q is not a fixed absolute path; not checked", d.File, d.Line, d.Name, p)
+					w.Add("%s:%d: %s %q is not a fixed absolute path; not checked", d.File, d.Line, d.Name, p)
 					continue
 				}
 				r := WebRoot{Server: "apache", Directive: "DocumentRoot", Path: dir, Location: "/", File: d.File, Line: d.Line}

@@ -37,7 +37,7 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 		return sdk.Response{}, errors.New("collect exposure: no host root")
 	}
 	opts, optWarns := parseOptions(req.Options)
-	w := warnings(optWarns)
+	w := sdk.Warnings(optWarns)
 	f, err := collect(ctx, req.Root, opts, &w)
 	if err != nil {
 		return sdk.Response{}, fmt.Errorf("collect exposure: %w", err)
@@ -45,7 +45,7 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 	return sdk.Response{Facts: f, Warnings: w}, nil
 }
 
-func collect(ctx context.Context, root *hostroot.Root, opts options, w *warnings) (Facts, error) {
+func collect(ctx context.Context, root *hostroot.Root, opts options, w *sdk.Warnings) (Facts, error) {
 	f := Facts{Paths: []Path{}, WebServers: readWebServers(ctx, root, w)}
 	if err := ctx.Err(); err != nil {
 		return Facts{}, err
@@ -62,7 +62,7 @@ func collect(ctx context.Context, root *hostroot.Root, opts options, w *warnings
 		if err != nil {
 			// Not knowing is not the same as private: leave the path out,
 			// so the policy reports a register store as unchecked.
-			w.add("%v; not checked", err)
+			w.Add("%v; not checked", err)
 			continue
 		}
 		p.ServedBy = servedBy(root, p.Path, f.WebServers)
@@ -72,11 +72,11 @@ func collect(ctx context.Context, root *hostroot.Root, opts options, w *warnings
 }
 
 // readIDNames reads a passwd or group file; a missing one names nobody.
-func readIDNames(root *hostroot.Root, name string, w *warnings) idNames {
+func readIDNames(root *hostroot.Root, name string, w *sdk.Warnings) idNames {
 	data, err := root.ReadFile(name, idReadLimit)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			w.add("%v; owners shown by number", err)
+			w.Add("%v; owners shown by number", err)
 		}
 		return idNames{}
 	}

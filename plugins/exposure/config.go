@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 const (
@@ -35,7 +36,7 @@ type configLoader struct {
 	files []string
 	// stack are the files being expanded, to break include loops.
 	stack []string
-	w     *warnings
+	w     *sdk.Warnings
 }
 
 // load reads name and everything it includes. A missing file gives no
@@ -45,28 +46,28 @@ func (l *configLoader) load(ctx context.Context, name string) []directive {
 		return nil
 	}
 	if slices.Contains(l.stack, name) {
-		l.w.add("%s: included from itself; include loop ignored", name)
+		l.w.Add("%s: included from itself; include loop ignored", name)
 		return nil
 	}
 	if len(l.stack) > maxIncludeDepth {
-		l.w.add("%s: includes nested more than %d deep; not read", name, maxIncludeDepth)
+		l.w.Add("%s: includes nested more than %d deep; not read", name, maxIncludeDepth)
 		return nil
 	}
 	if len(l.files) >= maxConfigFiles {
-		l.w.add("%s: more than %d configuration files; not read", name, maxConfigFiles)
+		l.w.Add("%s: more than %d configuration files; not read", name, maxConfigFiles)
 		return nil
 	}
 	data, err := l.root.ReadFile(name, configReadLimit)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			l.w.add("%v", err)
+			l.w.Add("%v", err)
 		}
 		return nil
 	}
 	l.files = append(l.files, name)
 	dirs, err := l.parse(data)
 	if err != nil {
-		l.w.add("%s: %v; the rest of the file is not read", name, err)
+		l.w.Add("%s: %v; the rest of the file is not read", name, err)
 	}
 	l.stack = append(l.stack, name)
 	defer func() { l.stack = l.stack[:len(l.stack)-1] }()
@@ -85,11 +86,11 @@ func (l *configLoader) expand(ctx context.Context, file string, dirs []directive
 			}
 			names, err := globRoot(l.root, path.Clean(pat))
 			if err != nil {
-				l.w.add("%s:%d: %s %s: %v", file, d.Line, d.Name, pat, err)
+				l.w.Add("%s:%d: %s %s: %v", file, d.Line, d.Name, pat, err)
 				continue
 			}
 			if len(names) == 0 && !optional && !hasMeta(pat) {
-				l.w.add("%s:%d: %s %s: no such file", file, d.Line, d.Name, pat)
+				l.w.Add("%s:%d: %s %s: no such file", file, d.Line, d.Name, pat)
 			}
 			for _, n := range names {
 				out = append(out, l.load(ctx, n)...)
@@ -199,7 +200,7 @@ var webConfigs = []struct {
 
 // readWebServers reads every web server configuration present. A server
 // whose main file is missing is left out: absent is a fact.
-func readWebServers(ctx context.Context, root *hostroot.Root, w *warnings) []WebServer {
+func readWebServers(ctx context.Context, root *hostroot.Root, w *sdk.Warnings) []WebServer {
 	out := []WebServer{}
 	for _, c := range webConfigs {
 		l := &configLoader{root: root, base: c.base, w: w, parse: parseNginx, include: nginxInclude}

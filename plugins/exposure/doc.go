@@ -27,7 +27,8 @@
 // syntax errors add warnings. Roots and aliases containing variables or
 // relative paths are reported in warnings, not checked.
 //
-// Options (a JSON object; unknown keys are ignored):
+// Options (a JSON object; an unknown key, such as a misspelt option, is a
+// warning and the options are ignored):
 //
 //	{"paths": ["/srv/complaints", {"path": "/srv/hr", "store": "hr"}], "max_files": 100000}
 //

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // maxBlockDepth bounds block nesting in nginx and Apache configuration,
@@ -179,7 +181,7 @@ var nginxSkip = map[string]bool{
 // each is served at and whether directory listing is on for it: autoindex
 // inherited into its block, or turned on in a location below it that
 // does not set its own root or alias.
-func nginxRoots(dirs []directive, w *warnings) []WebRoot {
+func nginxRoots(dirs []directive, w *sdk.Warnings) []WebRoot {
 	var out []WebRoot
 	nginxWalk(dirs, "/", false, &out, w)
 	return out
@@ -187,7 +189,7 @@ func nginxRoots(dirs []directive, w *warnings) []WebRoot {
 
 // nginxWalk collects roots from one block; loc is its URL path and
 // autoindex the inherited autoindex setting.
-func nginxWalk(dirs []directive, loc string, autoindex bool, out *[]WebRoot, w *warnings) {
+func nginxWalk(dirs []directive, loc string, autoindex bool, out *[]WebRoot, w *sdk.Warnings) {
 	for _, d := range dirs {
 		if d.Name == "autoindex" && len(d.Args) == 1 {
 			autoindex = strings.EqualFold(d.Args[0], "on")
@@ -198,7 +200,7 @@ func nginxWalk(dirs []directive, loc string, autoindex bool, out *[]WebRoot, w *
 		case (d.Name == "root" || d.Name == "alias") && !d.HasBlock && len(d.Args) == 1:
 			dir, ok := servedPath(d.Args[0])
 			if !ok {
-				w.add("%s:%d: %s %q is not a fixed absolute path; not checked", d.File, d.Line, d.Name, d.Args[0])
+				w.Add("%s:%d: %s %q is not a fixed absolute path; not checked", d.File, d.Line, d.Name, d.Args[0])
 				continue
 			}
 			*out = append(*out, WebRoot{

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 const (
@@ -48,15 +50,10 @@ type rawDeclared struct {
 // replaced by its default), so a typo cannot stop the other checks.
 func parseOptions(raw []byte) (options, []string) {
 	o := options{MaxFiles: DefaultMaxFiles}
-	var warns []string
-	warn := func(format string, args ...any) {
-		warns = append(warns, "options: "+fmt.Sprintf(format, args...))
-	}
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return o, nil
-	}
+	var warns sdk.Warnings
+	warn := func(format string, args ...any) { warns.Add("options: "+format, args...) }
 	var r rawOptions
-	if err := json.Unmarshal(raw, &r); err != nil {
+	if _, err := sdk.DecodeOptions(raw, &r); err != nil {
 		warn("%v; no paths checked", err)
 		return o, warns
 	}
@@ -101,8 +98,11 @@ func parseDeclared(raw json.RawMessage) (declared, error) {
 		d.Path = s
 	} else {
 		var r rawDeclared
-		if err := json.Unmarshal(raw, &r); err != nil {
+		if !bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
 			return declared{}, errors.New("want a path string or {\"path\": ..., \"store\": ...}")
+		}
+		if _, err := sdk.DecodeOptions(raw, &r); err != nil {
+			return declared{}, fmt.Errorf("want {\"path\": ..., \"store\": ...}: %w", err)
 		}
 		d = declared(r)
 	}

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // names flattens directives to "name arg arg" strings, blocks in braces.
@@ -93,7 +95,7 @@ stream { server { root /never; } }`
 	if err != nil {
 		t.Fatal(err)
 	}
-	var w warnings
+	var w sdk.Warnings
 	got := nginxRoots(dirs, &w)
 	want := []WebRoot{
 		{Server: "nginx", Directive: "root", Path: "/a", Location: "/", Line: 3, Listing: true},
@@ -124,7 +126,7 @@ func TestApacheIndexes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var w warnings
+		var w sdk.Warnings
 		roots := apacheRoots(dirs, &w)
 		if len(roots) != 1 || roots[0].Listing != tt.want {
 			t.Errorf("apacheRoots(%q) for %s = %+v, want listing %v", tt.conf, tt.dir, roots, tt.want)
@@ -187,7 +189,7 @@ func FuzzParseNginx(f *testing.F) {
 	f.Add([]byte("include \"conf.d/*.conf\"; # c\n}{;"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		dirs, _ := parseNginx(data)
-		var w warnings
+		var w sdk.Warnings
 		for _, r := range nginxRoots(dirs, &w) {
 			if !strings.HasPrefix(r.Path, "/") || r.Line < 1 {
 				t.Errorf("nginxRoots gave %+v: want an absolute path and a line", r)
@@ -201,7 +203,7 @@ func FuzzParseApache(f *testing.F) {
 	f.Add([]byte("<VirtualHost *:80>\n</Directory>\n<\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		dirs, _ := parseApache(data)
-		var w warnings
+		var w sdk.Warnings
 		for _, r := range apacheRoots(dirs, &w) {
 			if !strings.HasPrefix(r.Path, "/") || r.Line < 1 {
 				t.Errorf("apacheRoots gave %+v: want an absolute path and a line", r)

@@ -8,6 +8,7 @@ import (
 	"path"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // maxExamples is how many world-readable or world-writable entries a
@@ -26,14 +27,14 @@ type walker struct {
 	root   *hostroot.Root
 	limit  int
 	p      *Path
-	warn   *warnings
+	warn   *sdk.Warnings
 	errors int // unreadable directories, reported once per path
 }
 
 // checkPath walks the declared path d through root, never following a
 // symlink below it, and counts the entries others can read or write.
 // users and groups name owners. A missing path is a fact (Exists false).
-func checkPath(ctx context.Context, root *hostroot.Root, d declared, limit int, users, groups idNames, w *warnings) (Path, error) {
+func checkPath(ctx context.Context, root *hostroot.Root, d declared, limit int, users, groups idNames, w *sdk.Warnings) (Path, error) {
 	p := Path{Path: d.Path, Store: d.Store, Examples: []string{}, ServedBy: []WebRoot{}}
 	fi, err := root.Stat(d.Path)
 	if err != nil {
@@ -53,7 +54,7 @@ func checkPath(ctx context.Context, root *hostroot.Root, d declared, limit int, 
 		return p, err
 	}
 	if wk.errors > 0 {
-		w.add("%s: %d directories could not be read; counts are lower bounds", d.Path, wk.errors)
+		w.Add("%s: %d directories could not be read; counts are lower bounds", d.Path, wk.errors)
 	}
 	return p, nil
 }

@@ -69,7 +69,7 @@ func (*Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, e
 type host struct {
 	ctx   context.Context
 	root  *hostroot.Root
-	warns []string
+	warns sdk.Warnings
 	// units are the systemd units enabled under /etc/systemd/system or
 	// wanted statically under /usr/lib/systemd/system, /lib/systemd/system.
 	units map[string]bool
@@ -77,11 +77,6 @@ type host struct {
 	// processes; procKnown is false when the root has no process table.
 	procs     map[string]bool
 	procKnown bool
-}
-
-// warnf records a warning.
-func (h *host) warnf(format string, args ...any) {
-	h.warns = append(h.warns, fmt.Sprintf(format, args...))
 }
 
 // read reads a small host file; a missing file is no warning.
@@ -96,7 +91,7 @@ func (h *host) read(name string) ([]byte, bool) {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, false
 	default:
-		h.warnf("%v", err)
+		h.warns.Add("%v", err)
 		return nil, false
 	}
 }
@@ -109,7 +104,7 @@ func (h *host) readDir(name string) []fs.DirEntry {
 	ents, err := h.root.ReadDir(name)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, hostroot.ErrEscape) {
-			h.warnf("%v", err)
+			h.warns.Add("%v", err)
 		}
 		return nil
 	}
@@ -174,7 +169,7 @@ func (h *host) scanProcesses() {
 // "unknown".
 func (h *host) running(what, comm string) *bool {
 	if !h.procKnown {
-		h.warnf("%s: whether it is running is unknown (no process table under the host root)", what)
+		h.warns.Add("%s: whether it is running is unknown (no process table under the host root)", what)
 		return nil
 	}
 	r := h.procs[comm]
@@ -194,7 +189,7 @@ func (h *host) auditd() Auditd {
 		var problems []string
 		c, problems = parseAuditdConf(conf)
 		for _, p := range problems {
-			h.warnf("/etc/audit/auditd.conf: %s", p)
+			h.warns.Add("/etc/audit/auditd.conf: %s", p)
 		}
 	}
 	a.WriteLogs, a.LogFile, a.MaxLogFileMB, a.NumLogs, a.MaxLogFileAction = c.WriteLogs, c.LogFile, c.MaxLogFileMB, c.NumLogs, c.MaxLogFileAction
@@ -234,7 +229,7 @@ func (h *host) oldestAudit(logFile string) *time.Time {
 	for _, f := range files {
 		head, err := h.head(path.Join(dir, f.name), 64<<10)
 		if err != nil {
-			h.warnf("auditd oldest record: %v", err)
+			h.warns.Add("auditd oldest record: %v", err)
 			continue
 		}
 		if t, ok := firstAuditTime(head); ok {
@@ -272,7 +267,7 @@ func (h *host) journald() Journald {
 			var problems []string
 			c, problems = parseJournaldConf(c, b)
 			for _, p := range problems {
-				h.warnf("%s: %s", name, p)
+				h.warns.Add("%s: %s", name, p)
 			}
 		}
 	}
@@ -348,7 +343,7 @@ func (h *host) forwarding() []Forwarder {
 		if h.enabled("rsyslog.service", "syslog.service") {
 			out = append(out, rs...)
 		} else {
-			h.warnf("rsyslog forwards to %d targets but rsyslog.service is not enabled; not counted", len(rs))
+			h.warns.Add("rsyslog forwards to %d targets but rsyslog.service is not enabled; not counted", len(rs))
 		}
 	}
 
@@ -370,7 +365,7 @@ func (h *host) forwarding() []Forwarder {
 		if h.enabled("systemd-journal-upload.service") {
 			out = append(out, *up)
 		} else {
-			h.warnf("journal-upload is configured for %s but systemd-journal-upload.service is not enabled; not counted", up.Target)
+			h.warns.Add("journal-upload is configured for %s but systemd-journal-upload.service is not enabled; not counted", up.Target)
 		}
 	}
 
@@ -386,7 +381,7 @@ func (h *host) forwarding() []Forwarder {
 		if p, ok := h.read(pair[1]); ok && pluginActive(p) {
 			out = append(out, Forwarder{Daemon: "audisp-remote", Target: t, File: pair[0], Line: line})
 		} else {
-			h.warnf("audisp-remote is configured for %s but %s is not active; not counted", t, pair[1])
+			h.warns.Add("audisp-remote is configured for %s but %s is not active; not counted", t, pair[1])
 		}
 	}
 	return out
@@ -438,18 +433,18 @@ func (h *host) timeSync() TimeSync {
 func (h *host) appLog(s appLogSpec) AppLog {
 	l := AppLog{ID: s.ID, Path: s.Path, Format: s.Format, Operations: map[string]Operation{}}
 	if s.Format != "jsonl" {
-		h.warnf("app log %q: format %q is not supported yet (only jsonl); not read", s.ID, s.Format)
+		h.warns.Add("app log %q: format %q is not supported yet (only jsonl); not read", s.ID, s.Format)
 		return l
 	}
 	b, cut, err := h.tail(s.Path, maxAppLogBytes)
 	if err != nil {
-		h.warnf("app log %q: %v", s.ID, err)
+		h.warns.Add("app log %q: %v", s.ID, err)
 		return l
 	}
 	st := scanJSONL(tailLines(b, s.MaxLines, cut), s)
 	h.warns = append(h.warns, st.describe(s.ID)...)
 	if st.Entries == 0 && st.Bad > 0 {
-		h.warnf("app log %q: no line could be parsed", s.ID)
+		h.warns.Add("app log %q: no line could be parsed", s.ID)
 		return l
 	}
 	l.Readable = true

@@ -78,20 +78,20 @@ func parseOptions(raw json.RawMessage) (options, []string) {
 	if _, err := sdk.DecodeOptions(raw, &r); err != nil {
 		return o, []string{fmt.Sprintf("options: %v; no application logs checked", err)}
 	}
-	var warns []string
+	var warns sdk.Warnings
 	seen := map[string]int{}
 	for i, b := range r.AppLogs {
 		var s appLogSpec
 		if _, err := sdk.DecodeOptions(b, &s); err != nil {
-			warns = append(warns, fmt.Sprintf("options: app_logs[%d]: %v; log not checked", i, err))
+			warns.Add("options: app_logs[%d]: %v; log not checked", i, err)
 			continue
 		}
 		if err := s.normalise(); err != nil {
-			warns = append(warns, fmt.Sprintf("options: app_logs[%d]: %v; log not checked", i, err))
+			warns.Add("options: app_logs[%d]: %v; log not checked", i, err)
 			continue
 		}
 		if first, dup := seen[s.ID]; dup {
-			warns = append(warns, fmt.Sprintf("options: app_logs[%d]: duplicate id %q (first at app_logs[%d]); log not checked", i, s.ID, first))
+			warns.Add("options: app_logs[%d]: duplicate id %q (first at app_logs[%d]); log not checked", i, s.ID, first)
 			continue
 		}
 		seen[s.ID] = i

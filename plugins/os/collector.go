@@ -41,10 +41,10 @@ func (*Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, e
 	if err := ctx.Err(); err != nil {
 		return sdk.Response{}, fmt.Errorf("os collector: %w", err)
 	}
-	var w warnings
+	var w sdk.Warnings
 	opts, err := parseOptions(req.Options)
 	if err != nil {
-		w.addf("%v; declared entitlements ignored", err)
+		w.Add("%v; declared entitlements ignored", err)
 	}
 	f := Facts{IDLike: []string{}, Entitlements: []string{}}
 	live := isLive(req.Root)
@@ -67,7 +67,7 @@ func (*Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, e
 
 // collectUnix fills f from the files of a Linux (or other os-release)
 // host root, and from the running system only when live.
-func collectUnix(ctx context.Context, root *hostroot.Root, live bool, f *Facts, w *warnings) {
+func collectUnix(ctx context.Context, root *hostroot.Root, live bool, f *Facts, w *sdk.Warnings) {
 	collectIdentity(ctx, root, f, w)
 
 	if live {
@@ -103,7 +103,7 @@ func collectUnix(ctx context.Context, root *hostroot.Root, live bool, f *Facts, 
 var osReleasePaths = []string{"/etc/os-release", "/usr/lib/os-release"}
 
 // collectIdentity reads os-release and the distribution's release file.
-func collectIdentity(ctx context.Context, root *hostroot.Root, f *Facts, w *warnings) {
+func collectIdentity(ctx context.Context, root *hostroot.Root, f *Facts, w *sdk.Warnings) {
 	var vars map[string]string
 	for _, p := range osReleasePaths {
 		b, ok := readOptional(ctx, root, p, w)
@@ -115,7 +115,7 @@ func collectIdentity(ctx context.Context, root *hostroot.Root, f *Facts, w *warn
 		break
 	}
 	if vars == nil {
-		w.addf("identity: no os-release found (%s)", strings.Join(osReleasePaths, ", "))
+		w.Add("identity: no os-release found (%s)", strings.Join(osReleasePaths, ", "))
 		return
 	}
 	id := identityOf(vars)
@@ -141,18 +141,18 @@ func collectIdentity(ctx context.Context, root *hostroot.Root, f *Facts, w *warn
 // collectFileHostname reads /etc/hostname. The kernel's host name under
 // /proc is not used: /proc/sys/kernel/hostname shows the reader's UTS
 // namespace, i.e. the container's name, not the host's.
-func collectFileHostname(ctx context.Context, root *hostroot.Root, f *Facts, w *warnings) {
+func collectFileHostname(ctx context.Context, root *hostroot.Root, f *Facts, w *sdk.Warnings) {
 	if b, ok := readOptional(ctx, root, "/etc/hostname", w); ok {
 		f.Hostname = parseHostname(b)
 	}
 	if f.Hostname == "" {
-		w.addf("hostname: /etc/hostname missing or empty")
+		w.Add("hostname: /etc/hostname missing or empty")
 	}
 }
 
 // collectMachineID reads /etc/machine-id, or the D-Bus copy that older
 // systems without systemd keep.
-func collectMachineID(ctx context.Context, root *hostroot.Root, f *Facts, w *warnings) {
+func collectMachineID(ctx context.Context, root *hostroot.Root, f *Facts, w *sdk.Warnings) {
 	for _, p := range []string{"/etc/machine-id", "/var/lib/dbus/machine-id"} {
 		if b, ok := readOptional(ctx, root, p, w); ok {
 			if f.MachineID = parseMachineID(b); f.MachineID != "" {
@@ -160,18 +160,18 @@ func collectMachineID(ctx context.Context, root *hostroot.Root, f *Facts, w *war
 			}
 		}
 	}
-	w.addf("machine id: no valid /etc/machine-id or /var/lib/dbus/machine-id")
+	w.Add("machine id: no valid /etc/machine-id or /var/lib/dbus/machine-id")
 }
 
 // collectProcKernel reads the kernel release and boot time from the host's
 // /proc when the root has one (a container that mounts the host at /host
 // usually mounts its /proc too); a copied or offline root has none.
-func collectProcKernel(ctx context.Context, root *hostroot.Root, f *Facts, w *warnings) {
+func collectProcKernel(ctx context.Context, root *hostroot.Root, f *Facts, w *sdk.Warnings) {
 	if b, ok := readOptional(ctx, root, "/proc/sys/kernel/osrelease", w); ok {
 		f.Kernel.Release = firstLine(b)
 	}
 	if f.Kernel.Release == "" {
-		w.addf("kernel: no /proc/sys/kernel/osrelease under the host root, and the root is not the running system")
+		w.Add("kernel: no /proc/sys/kernel/osrelease under the host root, and the root is not the running system")
 	}
 	if b, ok := readOptional(ctx, root, "/proc/stat", w); ok {
 		if t, ok := parseBootTime(b); ok {
@@ -179,7 +179,7 @@ func collectProcKernel(ctx context.Context, root *hostroot.Root, f *Facts, w *wa
 		}
 	}
 	if f.BootTime == nil {
-		w.addf("boot time: no btime in /proc/stat under the host root, and the root is not the running system")
+		w.Add("boot time: no btime in /proc/stat under the host root, and the root is not the running system")
 	}
 }
 
@@ -200,7 +200,7 @@ var archFiles = []struct {
 const maxDpkgStatusSize = 64 << 20
 
 // collectFileArch reads the architecture of a host root that is not live.
-func collectFileArch(ctx context.Context, root *hostroot.Root, f *Facts, w *warnings) {
+func collectFileArch(ctx context.Context, root *hostroot.Root, f *Facts, w *sdk.Warnings) {
 	var tried []string
 	for _, a := range archFiles {
 		tried = append(tried, a.path)
@@ -210,12 +210,12 @@ func collectFileArch(ctx context.Context, root *hostroot.Root, f *Facts, w *warn
 			}
 		}
 	}
-	w.addf("architecture: none of %s under the host root names it", strings.Join(tried, ", "))
+	w.Add("architecture: none of %s under the host root names it", strings.Join(tried, ", "))
 }
 
 // detectEntitlements returns the extended-support entitlements visible on
 // the host.
-func detectEntitlements(ctx context.Context, root *hostroot.Root, w *warnings) []string {
+func detectEntitlements(ctx context.Context, root *hostroot.Root, w *sdk.Warnings) []string {
 	var found []string
 	for _, p := range esmInfraSources {
 		if b, ok := readOptional(ctx, root, p, w); ok && aptSourceEnabled(b, strings.HasSuffix(p, ".sources")) {
@@ -228,13 +228,13 @@ func detectEntitlements(ctx context.Context, root *hostroot.Root, w *warnings) [
 
 // readOptional reads a small host file. A missing file is not worth a
 // warning (the caller knows whether it matters); any other failure is.
-func readOptional(ctx context.Context, root *hostroot.Root, path string, w *warnings) ([]byte, bool) {
+func readOptional(ctx context.Context, root *hostroot.Root, path string, w *sdk.Warnings) ([]byte, bool) {
 	return readOptionalLimit(ctx, root, path, maxFileSize, w)
 }
 
 // readOptionalLimit is readOptional for a file that may be up to limit
 // bytes long.
-func readOptionalLimit(ctx context.Context, root *hostroot.Root, path string, limit int64, w *warnings) ([]byte, bool) {
+func readOptionalLimit(ctx context.Context, root *hostroot.Root, path string, limit int64, w *sdk.Warnings) ([]byte, bool) {
 	if ctx.Err() != nil {
 		return nil, false
 	}
@@ -245,7 +245,7 @@ func readOptionalLimit(ctx context.Context, root *hostroot.Root, path string, li
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, false
 	default:
-		w.addf("%v", err)
+		w.Add("%v", err)
 		return nil, false
 	}
 }

@@ -2,7 +2,6 @@ package osinfo
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +12,7 @@ import (
 	"github.com/shirou/gopsutil/v4/host"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // isLive reports whether root is the running system, so that live sources
@@ -40,23 +40,23 @@ type liveKernel struct {
 // collectLiveKernel asks the running system (through gopsutil) for the
 // kernel release, architecture, boot time and host name. Each part that
 // fails becomes a warning.
-func collectLiveKernel(ctx context.Context, w *warnings) liveKernel {
+func collectLiveKernel(ctx context.Context, w *sdk.Warnings) liveKernel {
 	var lk liveKernel
 	var err error
 	if lk.release, err = host.KernelVersionWithContext(ctx); err != nil {
-		w.addf("kernel release: %v", err)
+		w.Add("kernel release: %v", err)
 	}
 	if lk.arch, err = host.KernelArch(); err != nil {
-		w.addf("architecture: %v", err)
+		w.Add("architecture: %v", err)
 	}
 	if bt, err := host.BootTimeWithContext(ctx); err != nil || bt == 0 {
-		w.addf("boot time: %v", errOr(err, "not reported"))
+		w.Add("boot time: %v", errOr(err, "not reported"))
 	} else {
 		t := time.Unix(int64(bt), 0).UTC()
 		lk.bootTime = &t
 	}
 	if lk.hostname, err = os.Hostname(); err != nil {
-		w.addf("hostname: %v", err)
+		w.Add("hostname: %v", err)
 	}
 	return lk
 }
@@ -67,10 +67,10 @@ var windowsBuildRE = regexp.MustCompile(`^([0-9]+\.[0-9]+\.[0-9]+)(?:\.([0-9]+))
 
 // collectLivePlatform fills the identity of a live Windows or macOS host,
 // which has no os-release, from gopsutil.
-func collectLivePlatform(ctx context.Context, f *Facts, w *warnings) {
+func collectLivePlatform(ctx context.Context, f *Facts, w *sdk.Warnings) {
 	platform, _, version, err := host.PlatformInformationWithContext(ctx)
 	if err != nil {
-		w.addf("platform: %v", err)
+		w.Add("platform: %v", err)
 	}
 	lk := collectLiveKernel(ctx, w)
 	f.Kernel.Release = lk.release
@@ -78,7 +78,7 @@ func collectLivePlatform(ctx context.Context, f *Facts, w *warnings) {
 	f.Hostname = lk.hostname
 	f.BootTime = lk.bootTime
 	if id, err := host.HostIDWithContext(ctx); err != nil {
-		w.addf("machine id: %v", err)
+		w.Add("machine id: %v", err)
 	} else {
 		f.MachineID = strings.ToLower(id)
 	}
@@ -117,7 +117,7 @@ func collectLivePlatform(ctx context.Context, f *Facts, w *warnings) {
 		f.PrettyName = strings.TrimSpace(platform + " " + version)
 	}
 	if f.ID == "" {
-		w.addf("identity: the running system did not report its platform")
+		w.Add("identity: the running system did not report its platform")
 	}
 }
 
@@ -127,12 +127,4 @@ func errOr(err error, msg string) string {
 		return err.Error()
 	}
 	return msg
-}
-
-// warnings collects the collector's warnings in order.
-type warnings []string
-
-// addf appends a formatted warning.
-func (w *warnings) addf(format string, args ...any) {
-	*w = append(*w, fmt.Sprintf(format, args...))
 }

@@ -1,11 +1,9 @@
 package packages
 
 import (
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/url"
 	"slices"
@@ -21,9 +19,6 @@ const Version = "0.1.0"
 
 // listsDir holds apt's Packages lists.
 const listsDir = dpkg.ListsDir
-
-// listLimit bounds one Packages list; a larger one is refused.
-const listLimit = 256 << 20
 
 // Collector is the packages collector. The zero value is ready to use.
 type Collector struct{}
@@ -46,7 +41,7 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 		return sdk.Response{}, errors.New("collect packages: no host root")
 	}
 	opts, optWarns := parseOptions(req.Options)
-	w := warnings(optWarns)
+	w := sdk.Warnings(optWarns)
 	f, err := collectDpkg(ctx, req.Root, opts, &w)
 	if err != nil {
 		return sdk.Response{}, fmt.Errorf("collect packages: %w", err)
@@ -55,12 +50,12 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 }
 
 // collectDpkg builds the facts of a Debian or Ubuntu host.
-func collectDpkg(ctx context.Context, root *hostroot.Root, opts options, w *warnings) (Facts, error) {
+func collectDpkg(ctx context.Context, root *hostroot.Root, opts options, w *sdk.Warnings) (Facts, error) {
 	data, err := dpkg.ReadStatus(root)
 	if err != nil {
 		return Facts{}, err
 	}
-	installed := parseStatus(data)
+	installed := dpkg.ParseStatus(data)
 	names, err := packagesLists(root)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return Facts{}, fmt.Errorf("repositories unknown: %w", err)
@@ -72,17 +67,17 @@ func collectDpkg(ctx context.Context, root *hostroot.Root, opts options, w *warn
 		if err := ctx.Err(); err != nil {
 			return Facts{}, err
 		}
-		b, err := readList(root, name)
+		b, err := dpkg.ReadList(root, name)
 		if err != nil {
-			w.add("%v; packages only it provides are reported as foreign", err)
+			w.Add("%v; packages only it provides are reported as foreign", err)
 			continue
 		}
 		read++
 		if r := repository(name); !slices.Contains(repos, r) {
 			repos = append(repos, r)
 		}
-		for _, p := range parsePackages(b) {
-			offered[p.key()] = true
+		for _, p := range dpkg.ParsePackages(b) {
+			offered[key(p)] = true
 		}
 	}
 	if read == 0 {
@@ -101,7 +96,7 @@ func collectDpkg(ctx context.Context, root *hostroot.Root, opts options, w *warn
 		RuntimeLifecycle: opts.Source,
 	}
 	for _, p := range installed {
-		if !offered[p.key()] {
+		if !offered[key(p)] {
 			f.Foreign = append(f.Foreign, Package{Name: p.Name, Version: p.Version, Architecture: p.Arch})
 		}
 	}
@@ -135,35 +130,6 @@ func packagesLists(root *hostroot.Root) ([]string, error) {
 	}
 	slices.Sort(out)
 	return out, nil
-}
-
-// readList reads a Packages list, decompressing a .gz one; other
-// compressions are refused with an error.
-func readList(root *hostroot.Root, name string) ([]byte, error) {
-	p := listsDir + "/" + name
-	if strings.HasSuffix(name, "_Packages") {
-		return root.ReadFile(p, listLimit)
-	}
-	if !strings.HasSuffix(name, "_Packages.gz") {
-		return nil, fmt.Errorf("read %s: compression not supported", p)
-	}
-	f, err := root.Open(p)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", p, err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", p, err)
-	}
-	b, err := io.ReadAll(io.LimitReader(zr, listLimit+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", p, err)
-	}
-	if len(b) > listLimit {
-		return nil, fmt.Errorf("read %s: %w (limit %d bytes)", p, hostroot.ErrTooLarge, listLimit)
-	}
-	return b, nil
 }
 
 // repository turns a Packages list file name into "URI suite/component",

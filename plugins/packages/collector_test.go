@@ -6,13 +6,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/auditfleet/auditfleet/facts"
+	"github.com/auditfleet/auditfleet/internal/fixture"
 	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
@@ -27,78 +28,19 @@ const (
 // Python 3.11 and Node.js 18.
 const eolOptions = `{"runtime_lifecycle":"endoflife-date/endoflife.date@a70eca3","runtime_eol":{"python":{"3.11":"2027-10-31"},"nodejs":{"18":"2025-04-30"}}}`
 
+// fileTime is the time of every fixture file: the collector reads no
+// file times, but copies must not depend on checkout time.
+var fileTime = time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
+
 // copyRoot copies testdata/roots/name to a temporary directory; edit,
 // when not nil, may change the copy.
 func copyRoot(t testing.TB, name string, edit func(dir string)) string {
 	t.Helper()
-	src := filepath.Join("testdata", "roots", name)
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dst := fixture.Copy(t, filepath.Join("testdata", "roots", name), fileTime)
 	if edit != nil {
 		edit(dst)
 	}
 	return dst
-}
-
-// replaceIn rewrites old with new in the file rel under dir.
-func replaceIn(t testing.TB, dir, rel, old, new string) {
-	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Contains(b, []byte(old)) {
-		t.Fatalf("%s does not contain %q", rel, old)
-	}
-	if err := os.WriteFile(p, bytes.ReplaceAll(b, []byte(old), []byte(new)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// removeStanza deletes the stanza of package name from the file rel.
-func removeStanza(t testing.TB, dir, rel, name string) {
-	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var kept []string
-	found := false
-	for _, s := range strings.Split(string(b), "\n\n") {
-		if strings.HasPrefix(strings.TrimLeft(s, "\n"), "Package: "+name+"\n") {
-			found = true
-			continue
-		}
-		kept = append(kept, s)
-	}
-	if !found {
-		t.Fatalf("%s has no stanza for %s", rel, name)
-	}
-	if err := os.WriteFile(p, []byte(strings.Join(kept, "\n\n")), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // mustFacts runs the collector and checks its output against the schema.
@@ -136,13 +78,13 @@ func TestCollectForeign(t *testing.T) {
 		{"all from the lists", "bookworm", nil, nil},
 		{"bullseye leftover", "bullseye-leftovers", nil, []string{"libssl1.1 1.1.1w-0+deb11u1 amd64"}},
 		{"foreign architecture without a list", "bookworm", func(t *testing.T, dir string) {
-			replaceIn(t, dir, status, "Architecture: amd64\nVersion: 1.9.13p3-1+deb12u4", "Architecture: i386\nVersion: 1.9.13p3-1+deb12u4")
+			fixture.Replace(t, dir, status, "Architecture: amd64\nVersion: 1.9.13p3-1+deb12u4", "Architecture: i386\nVersion: 1.9.13p3-1+deb12u4")
 		}, []string{"sudo 1.9.13p3-1+deb12u4 i386"}},
 		{"installed version offered by no list", "bookworm", func(t *testing.T, dir string) {
-			replaceIn(t, dir, status, "Version: 1.9.13p3-1+deb12u4", "Version: 1.9.13p3-1+deb12u4local1")
+			fixture.Replace(t, dir, status, "Version: 1.9.13p3-1+deb12u4", "Version: 1.9.13p3-1+deb12u4local1")
 		}, []string{"sudo 1.9.13p3-1+deb12u4local1 amd64"}},
 		{"only in the security list", "bookworm", func(t *testing.T, dir string) {
-			removeStanza(t, dir, mainList, "sudo")
+			fixture.RemoveStanza(t, dir, mainList, "sudo")
 		}, nil},
 		{"repository removed", "bookworm", func(t *testing.T, dir string) {
 			if err := os.Remove(filepath.Join(dir, secList)); err != nil {
@@ -150,16 +92,16 @@ func TestCollectForeign(t *testing.T) {
 			}
 		}, nil},
 		{"package only in a removed repository", "bookworm", func(t *testing.T, dir string) {
-			removeStanza(t, dir, mainList, "sudo")
+			fixture.RemoveStanza(t, dir, mainList, "sudo")
 			if err := os.Remove(filepath.Join(dir, secList)); err != nil {
 				t.Fatal(err)
 			}
 		}, []string{"sudo 1.9.13p3-1+deb12u4 amd64"}},
 		{"explicit zero epoch", "bookworm", func(t *testing.T, dir string) {
-			replaceIn(t, dir, status, "Version: 2.6.1\n", "Version: 0:2.6.1\n")
+			fixture.Replace(t, dir, status, "Version: 2.6.1\n", "Version: 0:2.6.1\n")
 		}, nil},
 		{"configuration files only are not installed", "bullseye-leftovers", func(t *testing.T, dir string) {
-			replaceIn(t, dir, status, "Package: libssl1.1\nStatus: install ok installed", "Package: libssl1.1\nStatus: deinstall ok config-files")
+			fixture.Replace(t, dir, status, "Package: libssl1.1\nStatus: install ok installed", "Package: libssl1.1\nStatus: deinstall ok config-files")
 		}, nil},
 		{"gzip list", "bookworm", func(t *testing.T, dir string) {
 			p := filepath.Join(dir, mainList)

@@ -1,11 +1,11 @@
 package packages
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"time"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // defaultLifecycleSource names the lifecycle data when runtime_eol is set
@@ -32,15 +32,10 @@ type rawOptions struct {
 // the collection.
 func parseOptions(raw []byte) (options, []string) {
 	var o options
-	var warns []string
-	warn := func(format string, args ...any) {
-		warns = append(warns, "options: "+fmt.Sprintf(format, args...))
-	}
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return o, nil
-	}
+	var warns sdk.Warnings
+	warn := func(format string, args ...any) { warns.Add("options: "+format, args...) }
 	var r rawOptions
-	if err := json.Unmarshal(raw, &r); err != nil {
+	if _, err := sdk.DecodeOptions(raw, &r); err != nil {
 		warn("%v; using the defaults (no end-of-life dates)", err)
 		return o, warns
 	}

@@ -46,15 +46,15 @@ func TestFindRuntimes(t *testing.T) {
 		pkgs []pkg
 		want []Runtime
 	}{
-		{"none", []pkg{{"sudo", "amd64", "1.9.13p3-1+deb12u4"}, {"python3", "amd64", "3.11.2-1+b1"}}, []Runtime{}},
-		{"python with date", []pkg{{"python3.7-minimal", "amd64", "3.7.3-2+deb10u7"}, {"python3.7", "amd64", "3.7.3-2+deb10u7"}},
+		{"none", []pkg{{Name: "sudo", Arch: "amd64", Version: "1.9.13p3-1+deb12u4"}, {Name: "python3", Arch: "amd64", Version: "3.11.2-1+b1"}}, []Runtime{}},
+		{"python with date", []pkg{{Name: "python3.7-minimal", Arch: "amd64", Version: "3.7.3-2+deb10u7"}, {Name: "python3.7", Arch: "amd64", Version: "3.7.3-2+deb10u7"}},
 			[]Runtime{{"python", "3.7.3", "3.7", "/usr/bin/python3.7", "python3.7-minimal", "2023-06-27"}}},
 		{"perl, php, ruby, go, openjdk", []pkg{
-			{"perl-base", "amd64", "5.36.0-7+deb12u1"},
-			{"php8.2-cli", "amd64", "8.2.28-1~deb12u1"},
-			{"ruby3.1", "amd64", "3.1.2-7+deb12u1"},
-			{"golang-1.19-go", "amd64", "1.19.8-2"},
-			{"openjdk-17-jre-headless", "arm64", "17.0.15+6-1~deb12u1"},
+			{Name: "perl-base", Arch: "amd64", Version: "5.36.0-7+deb12u1"},
+			{Name: "php8.2-cli", Arch: "amd64", Version: "8.2.28-1~deb12u1"},
+			{Name: "ruby3.1", Arch: "amd64", Version: "3.1.2-7+deb12u1"},
+			{Name: "golang-1.19-go", Arch: "amd64", Version: "1.19.8-2"},
+			{Name: "openjdk-17-jre-headless", Arch: "arm64", Version: "17.0.15+6-1~deb12u1"},
 		}, []Runtime{
 			{"perl", "5.36.0", "5.36", "/usr/bin/perl", "perl-base", ""},
 			{"php", "8.2.28", "8.2", "/usr/bin/php8.2", "php8.2-cli", ""},

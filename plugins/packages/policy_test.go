@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/auditfleet/auditfleet/internal/fixture"
 	"github.com/auditfleet/auditfleet/internal/policytest"
 	"github.com/auditfleet/auditfleet/result"
 )
@@ -16,7 +17,7 @@ var testNow = time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
 // TestPolicyICOSEC03 runs the collector on fixture roots and evaluates
 // the real ICO-SEC-03 policy on its output.
 func TestPolicyICOSEC03(t *testing.T) {
-	dropNode := func(t *testing.T, dir string) { removeStanza(t, dir, status, "nodejs") }
+	dropNode := func(t *testing.T, dir string) { fixture.RemoveStanza(t, dir, status, "nodejs") }
 	tests := []struct {
 		name    string
 		root    string
@@ -30,11 +31,11 @@ func TestPolicyICOSEC03(t *testing.T) {
 		{"no lifecycle data: runtimes not assessed", "bookworm", `{}`, nil, result.NotAssessed},
 		{"no runtimes, nothing foreign", "bookworm", `{}`, func(t *testing.T, dir string) {
 			dropNode(t, dir)
-			removeStanza(t, dir, status, "python3.11-minimal")
+			fixture.RemoveStanza(t, dir, status, "python3.11-minimal")
 		}, result.Pass},
 		{"local build of sudo", "bookworm", eolOptions, func(t *testing.T, dir string) {
 			dropNode(t, dir)
-			replaceIn(t, dir, status, "Version: 1.9.13p3-1+deb12u4", "Version: 1.9.13p3-1+deb12u4local1")
+			fixture.Replace(t, dir, status, "Version: 1.9.13p3-1+deb12u4", "Version: 1.9.13p3-1+deb12u4local1")
 		}, result.Fail},
 		{"python past end of life", "bookworm", `{"runtime_eol":{"python":{"3.11":"2026-08-31"}}}`, dropNode, result.Fail},
 	}

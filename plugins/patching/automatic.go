@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // Host paths of dnf-automatic and systemd.
@@ -39,7 +40,7 @@ var dnfAutomaticTimers = []struct {
 // masked), dnf-automatic-install.timer, or dnf-automatic.timer with
 // apply_updates on in automatic.conf. upgrade_type does not matter:
 // "default" installs every update, security ones included.
-func dnfAutomatic(root *hostroot.Root, w *warnings) AutomaticUpdates {
+func dnfAutomatic(root *hostroot.Root, w *sdk.Warnings) AutomaticUpdates {
 	var a AutomaticUpdates
 	apply, found := false, false
 	data, err := root.ReadFile(automaticConf, confLimit)
@@ -51,7 +52,7 @@ func dnfAutomatic(root *hostroot.Root, w *warnings) AutomaticUpdates {
 			apply = dnfBool(v)
 		}
 	case !errors.Is(err, fs.ErrNotExist):
-		w.add("%v; automatic updates may be misreported", err)
+		w.Add("%v; automatic updates may be misreported", err)
 	}
 	var last time.Time
 	for _, t := range dnfAutomaticTimers {

@@ -1,11 +1,9 @@
 package patching
 
 import (
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"slices"
@@ -29,11 +27,8 @@ const (
 	upgradesStamp = "/var/lib/apt/periodic/unattended-upgrades-stamp"
 )
 
-// Read limits: a Packages list or apt configuration file over these is refused.
-const (
-	listLimit = 256 << 20
-	confLimit = 1 << 20
-)
+// confLimit bounds an apt configuration file; a larger one is refused.
+const confLimit = 1 << 20
 
 // maxVersionWarnings caps the per-package warnings for unreadable
 // versions; the rest are counted in one more warning.
@@ -65,7 +60,7 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 		return sdk.Response{}, errors.New("collect patching: no host root")
 	}
 	opts, optWarns := parseOptions(req.Options)
-	w := warnings(optWarns)
+	w := sdk.Warnings(optWarns)
 	f, err := collectApt(ctx, req.Root, opts, &w)
 	if errors.Is(err, sdk.ErrNotApplicable) && rpmHost(req.Root) {
 		f, err = collectDnf(ctx, req.Root, &w)
@@ -77,16 +72,16 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 }
 
 // collectApt builds the facts of a Debian or Ubuntu host.
-func collectApt(ctx context.Context, root *hostroot.Root, opts options, w *warnings) (Facts, error) {
+func collectApt(ctx context.Context, root *hostroot.Root, opts options, w *sdk.Warnings) (Facts, error) {
 	data, err := dpkg.ReadStatus(root)
 	if err != nil {
 		return Facts{}, err
 	}
-	pkgs := parseStatus(data)
+	pkgs := dpkg.ParseStatus(data)
 	f := Facts{Manager: "apt", Pending: []Update{}}
 	lists, err := readListsDir(root)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		w.add("%v; no security updates can be seen", err)
+		w.Add("%v; no security updates can be seen", err)
 	}
 	if err := ctx.Err(); err != nil {
 		return Facts{}, err
@@ -99,7 +94,7 @@ func collectApt(ctx context.Context, root *hostroot.Root, opts options, w *warni
 		// Without a security list no security update can show, so an
 		// empty pending list would be an unfounded pass: leave the
 		// refresh time unknown, which the policy cannot pass.
-		w.add("no security package lists in %s (is a -security suite in the apt sources?); index refresh time left unknown", listsDir)
+		w.Add("no security package lists in %s (is a -security suite in the apt sources?); index refresh time left unknown", listsDir)
 	} else {
 		f.IndexRefreshed = lastRefresh(root, lists)
 	}
@@ -220,19 +215,19 @@ type candidate struct {
 
 // securityCandidates reads every security list and returns, per package
 // name and architecture, the newest version offered.
-func securityCandidates(ctx context.Context, root *hostroot.Root, lists aptLists, opts options, w *warnings) (map[string]candidate, error) {
+func securityCandidates(ctx context.Context, root *hostroot.Root, lists aptLists, opts options, w *sdk.Warnings) (map[string]candidate, error) {
 	cands := map[string]candidate{}
 	for _, lf := range lists.security(opts) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		data, err := readList(root, lf.name)
+		data, err := dpkg.ReadList(root, lf.name)
 		if err != nil {
-			w.add("%v; its updates are not counted", err)
+			w.Add("%v; its updates are not counted", err)
 			continue
 		}
 		origin, since := listOrigin(root, lists, lf, w)
-		for _, a := range parsePackages(data) {
+		for _, a := range dpkg.ParsePackages(data) {
 			v, err := parseDebVersion(a.Version)
 			if err != nil {
 				continue
@@ -251,50 +246,21 @@ func securityCandidates(ctx context.Context, root *hostroot.Root, lists aptLists
 	return cands, nil
 }
 
-// readList reads a Packages list, decompressing a .gz one; other
-// compressions are refused with an error.
-func readList(root *hostroot.Root, name string) ([]byte, error) {
-	p := listsDir + "/" + name
-	if strings.HasSuffix(name, "_Packages") {
-		return root.ReadFile(p, listLimit)
-	}
-	if !strings.HasSuffix(name, "_Packages.gz") {
-		return nil, fmt.Errorf("read %s: compression not supported", p)
-	}
-	f, err := root.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", p, err)
-	}
-	b, err := io.ReadAll(io.LimitReader(zr, listLimit+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", p, err)
-	}
-	if len(b) > listLimit {
-		return nil, fmt.Errorf("read %s: %w (limit %d bytes)", p, hostroot.ErrTooLarge, listLimit)
-	}
-	return b, nil
-}
-
 // listOrigin returns the origin of a security list and the earliest time
 // its content can be shown to have existed: the earlier of the list's
 // modification time (apt sets it to the server's Last-Modified) and the
 // Date its Release file was signed. Without a Release file the origin is
 // the list's archive, from its file name.
-func listOrigin(root *hostroot.Root, lists aptLists, lf listFile, w *warnings) (string, time.Time) {
+func listOrigin(root *hostroot.Root, lists aptLists, lf listFile, w *sdk.Warnings) (string, time.Time) {
 	since := lf.mtime
 	origin := archiveName(lf.name)
 	rf, ok := lists.releaseFor(lf.name)
 	if !ok {
 		return origin, since
 	}
-	data, err := root.ReadFile(listsDir+"/"+rf.name, listLimit)
+	data, err := root.ReadFile(listsDir+"/"+rf.name, dpkg.ListLimit)
 	if err != nil {
-		w.add("%v; origin taken from the list's name", err)
+		w.Add("%v; origin taken from the list's name", err)
 		return origin, since
 	}
 	r := parseRelease(data)
@@ -341,7 +307,7 @@ func lastRefresh(root *hostroot.Root, lists aptLists) *time.Time {
 
 // pendingUpdates compares every installed package with the newest
 // security version of the same name and architecture.
-func pendingUpdates(pkgs []installed, cands map[string]candidate, w *warnings) []Update {
+func pendingUpdates(pkgs []installed, cands map[string]candidate, w *sdk.Warnings) []Update {
 	names := map[string]int{}
 	for _, p := range pkgs {
 		names[p.Name]++
@@ -356,7 +322,7 @@ func pendingUpdates(pkgs []installed, cands map[string]candidate, w *warnings) [
 		v, err := parseDebVersion(p.Version)
 		if err != nil {
 			if bad++; bad <= maxVersionWarnings {
-				w.add("package %s: installed version: %v; not compared", p.Name, err)
+				w.Add("package %s: installed version: %v; not compared", p.Name, err)
 			}
 			continue
 		}
@@ -377,7 +343,7 @@ func pendingUpdates(pkgs []installed, cands map[string]candidate, w *warnings) [
 		})
 	}
 	if bad > maxVersionWarnings {
-		w.add("%d more packages with unreadable installed versions not compared", bad-maxVersionWarnings)
+		w.Add("%d more packages with unreadable installed versions not compared", bad-maxVersionWarnings)
 	}
 	slices.SortFunc(out, func(a, b Update) int { return strings.Compare(a.Package, b.Package) })
 	return out
@@ -387,14 +353,14 @@ func pendingUpdates(pkgs []installed, cands map[string]candidate, w *warnings) [
 // package is installed and APT::Periodic::Unattended-Upgrade is on in
 // the apt configuration, read in apt's order (/etc/apt/apt.conf.d in
 // name order, then /etc/apt/apt.conf; the last setting wins).
-func unattended(root *hostroot.Root, pkgs []installed, w *warnings) AutomaticUpdates {
+func unattended(root *hostroot.Root, pkgs []installed, w *sdk.Warnings) AutomaticUpdates {
 	const key = "apt::periodic::unattended-upgrade"
 	var value, source string
 	read := func(name string) {
 		data, err := root.ReadFile(name, confLimit)
 		if err != nil {
 			if !errors.Is(err, fs.ErrNotExist) {
-				w.add("%v; automatic updates may be misreported", err)
+				w.Add("%v; automatic updates may be misreported", err)
 			}
 			return
 		}
@@ -406,7 +372,7 @@ func unattended(root *hostroot.Root, pkgs []installed, w *warnings) AutomaticUpd
 	}
 	ents, err := root.ReadDir(aptConfDir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		w.add("%v; automatic updates may be misreported", err)
+		w.Add("%v; automatic updates may be misreported", err)
 	}
 	for _, e := range ents {
 		if !e.IsDir() && aptConfPart(e.Name()) {

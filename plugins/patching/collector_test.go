@@ -1,13 +1,11 @@
 package patching
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +13,7 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/facts"
+	"github.com/auditfleet/auditfleet/internal/fixture"
 	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
@@ -33,95 +32,27 @@ const (
 )
 
 // copyRoot copies testdata/roots/name to a temporary directory (git
-// keeps no modification times), symlinks as symlinks and
-// rpmdb.sqlite.gz and Packages.gz unpacked, gives every file fileTime, then the times in
-// mtimes (paths relative to the root). edit, when not nil, may
-// change the copy first.
+// keeps no modification times), rpmdb.sqlite.gz and Packages.gz unpacked
+// (dnf's metadata stays compressed, as dnf keeps it). edit, when not nil,
+// may change the copy; then every file gets fileTime, and the files of
+// mtimes that exist (paths relative to the root) their time.
 func copyRoot(t testing.TB, name string, mtimes map[string]time.Time, edit func(dir string)) string {
 	t.Helper()
-	src := filepath.Join("testdata", "roots", name)
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		switch {
-		case d.IsDir():
-			return os.MkdirAll(target, 0o755)
-		case d.Type()&fs.ModeSymlink != 0:
-			link, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(link, target)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if d.Name() == "rpmdb.sqlite.gz" || d.Name() == "Packages.gz" {
-			// rpm databases are stored gzipped (see build-rhel.sh).
-			zr, err := gzip.NewReader(bytes.NewReader(b))
-			if err != nil {
-				return err
-			}
-			if b, err = io.ReadAll(zr); err != nil {
-				return err
-			}
-			target = strings.TrimSuffix(target, ".gz")
-		}
-		return os.WriteFile(target, b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dst := fixture.Copy(t, filepath.Join("testdata", "roots", name), fileTime)
+	fixture.Gunzip(t, dst, "rpmdb.sqlite.gz", "Packages.gz")
 	if edit != nil {
 		edit(dst)
-	}
-	err = filepath.WalkDir(dst, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || d.Type()&fs.ModeSymlink != 0 {
-			return err
-		}
-		return os.Chtimes(p, fileTime, fileTime)
-	})
-	if err != nil {
-		t.Fatal(err)
+		fixture.TouchFiles(t, dst, fileTime)
 	}
 	m := map[string]time.Time{runStamp: fileTime.Add(20 * time.Minute)}
-	for p, tm := range mtimes {
-		m[p] = tm
-	}
-	for p, tm := range m {
-		full := filepath.Join(dst, filepath.FromSlash(p))
-		if _, err := os.Stat(full); errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err := os.Chtimes(full, tm, tm); err != nil {
-			t.Fatal(err)
+	maps.Copy(m, mtimes)
+	for p := range m {
+		if _, err := os.Lstat(filepath.Join(dst, filepath.FromSlash(p))); errors.Is(err, fs.ErrNotExist) {
+			delete(m, p)
 		}
 	}
+	fixture.Touch(t, dst, m)
 	return dst
-}
-
-// replaceIn rewrites old with new in the file rel under dir.
-func replaceIn(t testing.TB, dir, rel, old, new string) {
-	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Contains(b, []byte(old)) {
-		t.Fatalf("%s does not contain %q", rel, old)
-	}
-	if err := os.WriteFile(p, bytes.ReplaceAll(b, []byte(old), []byte(new)), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // mustFacts runs the collector and checks its output against the schema.
@@ -233,7 +164,7 @@ func TestCollectAutomatic(t *testing.T) {
 	}{
 		{"enabled", nil, true, "unattended-upgrades", "/etc/apt/apt.conf.d/20auto-upgrades"},
 		{"switched off", func(t *testing.T, dir string) {
-			replaceIn(t, dir, conf, `Unattended-Upgrade "1"`, `Unattended-Upgrade "0"`)
+			fixture.Replace(t, dir, conf, `Unattended-Upgrade "1"`, `Unattended-Upgrade "0"`)
 		}, false, "unattended-upgrades", "/etc/apt/apt.conf.d/20auto-upgrades"},
 		{"overridden by apt.conf", func(t *testing.T, dir string) {
 			if err := os.WriteFile(filepath.Join(dir, "etc/apt/apt.conf"), []byte("APT { Periodic { Unattended-Upgrade \"0\"; }; };\n"), 0o644); err != nil {
@@ -241,7 +172,7 @@ func TestCollectAutomatic(t *testing.T) {
 			}
 		}, false, "unattended-upgrades", "/etc/apt/apt.conf"},
 		{"package not installed", func(t *testing.T, dir string) {
-			replaceIn(t, dir, "var/lib/dpkg/status", "Package: unattended-upgrades\nStatus: install ok installed", "Package: unattended-upgrades\nStatus: deinstall ok config-files")
+			fixture.Replace(t, dir, "var/lib/dpkg/status", "Package: unattended-upgrades\nStatus: install ok installed", "Package: unattended-upgrades\nStatus: deinstall ok config-files")
 		}, false, "unattended-upgrades", "/etc/apt/apt.conf.d/20auto-upgrades"},
 		{"no configuration", func(t *testing.T, dir string) {
 			if err := os.Remove(filepath.Join(dir, conf)); err != nil {

@@ -1,55 +1,14 @@
 package patching
 
 import (
-	"strings"
 	"time"
 
 	"github.com/auditfleet/auditfleet/plugins/internal/deb822"
+	"github.com/auditfleet/auditfleet/plugins/internal/dpkg"
 )
 
 // installed is one installed binary package from the dpkg status file.
-type installed struct {
-	Name, Arch, Version string
-}
-
-// onDisk are the dpkg states (the third word of Status) in which a
-// package's files are on the system: an update to it matters.
-// "not-installed" and "config-files" are left out.
-var onDisk = map[string]bool{
-	"installed": true, "half-configured": true, "unpacked": true,
-	"half-installed": true, "triggers-awaited": true, "triggers-pending": true,
-}
-
-// parseStatus parses /var/lib/dpkg/status, returning the packages whose
-// files are on the system, held ones included.
-func parseStatus(data []byte) []installed {
-	var out []installed
-	deb822.EachStanza(data, []string{"Package", "Status", "Version", "Architecture"}, func(v []string) {
-		st := strings.Fields(v[1])
-		if v[0] == "" || v[2] == "" || len(st) != 3 || !onDisk[st[2]] {
-			return
-		}
-		out = append(out, installed{Name: v[0], Version: v[2], Arch: v[3]})
-	})
-	return out
-}
-
-// available is one binary package offered by an apt Packages list.
-type available struct {
-	Name, Arch, Version string
-}
-
-// parsePackages parses an apt Packages list.
-func parsePackages(data []byte) []available {
-	var out []available
-	deb822.EachStanza(data, []string{"Package", "Version", "Architecture"}, func(v []string) {
-		if v[0] == "" || v[1] == "" {
-			return
-		}
-		out = append(out, available{Name: v[0], Version: v[1], Arch: v[2]})
-	})
-	return out
-}
+type installed = dpkg.Package
 
 // release is the header of an apt Release or InRelease file.
 type release struct {

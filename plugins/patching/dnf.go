@@ -57,7 +57,7 @@ const yumCacheDir = "/var/cache/yum"
 // from the rpm database (SQLite or Berkeley DB), security advisories
 // from dnf's metadata cache, dnf-automatic from its configuration and
 // timers.
-func collectDnf(ctx context.Context, root *hostroot.Root, w *warnings) (Facts, error) {
+func collectDnf(ctx context.Context, root *hostroot.Root, w *sdk.Warnings) (Facts, error) {
 	db, err := rpmdb.Locate(root)
 	if errors.Is(err, rpmdb.ErrNoDatabase) {
 		return Facts{}, fmt.Errorf("RHEL-family host with %v: installed packages unknown: %w", err, sdk.ErrNotApplicable)
@@ -84,7 +84,7 @@ func collectDnf(ctx context.Context, root *hostroot.Root, w *warnings) (Facts, e
 		if len(pkgs) == 0 {
 			return Facts{}, fmt.Errorf("installed packages unknown: none of the %d headers of %s could be read (%s)", len(bad), db.Path, badHeader(bad[0]))
 		}
-		w.add("%s: %d unreadable package headers (%s); those packages are not compared", db.Path, len(bad), badHeader(bad[0]))
+		w.Add("%s: %d unreadable package headers (%s); those packages are not compared", db.Path, len(bad), badHeader(bad[0]))
 	}
 	f := Facts{Manager: "dnf", Pending: []Update{}}
 	repos := dnfRepos(root, w)
@@ -103,7 +103,7 @@ func collectDnf(ctx context.Context, root *hostroot.Root, w *warnings) (Facts, e
 			if ctx.Err() != nil {
 				return Facts{}, ctx.Err()
 			}
-			w.add("repository %s: %v; its advisories are not counted", r.id, err)
+			w.Add("repository %s: %v; its advisories are not counted", r.id, err)
 			continue
 		}
 		if r.updateinfo == "" {
@@ -117,7 +117,7 @@ func collectDnf(ctx context.Context, root *hostroot.Root, w *warnings) (Facts, e
 	if withAdvisories == 0 {
 		// As on Debian without a security list: no advisory can show, so
 		// an empty pending list would be an unfounded pass.
-		w.add("no readable updateinfo (security advisories) in the dnf metadata cache (%s); index refresh time left unknown", strings.Join(dnfCacheDirs, ", "))
+		w.Add("no readable updateinfo (security advisories) in the dnf metadata cache (%s); index refresh time left unknown", strings.Join(dnfCacheDirs, ", "))
 	} else {
 		f.IndexRefreshed = &refreshed
 	}
@@ -161,14 +161,14 @@ type dnfRepo struct {
 // dnfRepos lists the repositories of dnf's metadata caches that have a
 // repomd.xml, one per repository id: when a repository has several cache
 // directories (its URL changed), the most recently refreshed.
-func dnfRepos(root *hostroot.Root, w *warnings) []dnfRepo {
+func dnfRepos(root *hostroot.Root, w *sdk.Warnings) []dnfRepo {
 	byID := map[string]dnfRepo{}
 	found := false
 	for _, cache := range dnfCacheDirs {
 		ents, err := root.ReadDir(cache)
 		if err != nil {
 			if !errors.Is(err, fs.ErrNotExist) {
-				w.add("%v; its advisories are not counted", err)
+				w.Add("%v; its advisories are not counted", err)
 			}
 			continue
 		}
@@ -179,7 +179,7 @@ func dnfRepos(root *hostroot.Root, w *warnings) []dnfRepo {
 				continue
 			}
 			if n++; n > maxRepoDirs {
-				w.add("%s: more than %d directories; the rest are not read", cache, maxRepoDirs)
+				w.Add("%s: more than %d directories; the rest are not read", cache, maxRepoDirs)
 				break
 			}
 			r, ok := readRepoDir(root, cache+"/"+e.Name(), w)
@@ -190,13 +190,13 @@ func dnfRepos(root *hostroot.Root, w *warnings) []dnfRepo {
 				if !r.refreshed.After(old.refreshed) {
 					r, old = old, r
 				}
-				w.add("repository %s has several metadata caches; %s is read, %s is older and ignored", r.id, r.dir, old.dir)
+				w.Add("repository %s has several metadata caches; %s is read, %s is older and ignored", r.id, r.dir, old.dir)
 			}
 			byID[r.id] = r
 		}
 	}
 	if !found {
-		w.add("no dnf metadata cache (%s): no security advisories can be seen", strings.Join(dnfCacheDirs, ", "))
+		w.Add("no dnf metadata cache (%s): no security advisories can be seen", strings.Join(dnfCacheDirs, ", "))
 	}
 	out := make([]dnfRepo, 0, len(byID))
 	for _, r := range byID {
@@ -208,12 +208,12 @@ func dnfRepos(root *hostroot.Root, w *warnings) []dnfRepo {
 
 // readRepoDir reads the repomd.xml of one cache directory; false when
 // there is none (dnf's other cache directories: packages, solv files).
-func readRepoDir(root *hostroot.Root, dir string, w *warnings) (dnfRepo, bool) {
+func readRepoDir(root *hostroot.Root, dir string, w *sdk.Warnings) (dnfRepo, bool) {
 	md := dir + "/repodata/repomd.xml"
 	fi, err := root.Stat(md)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			w.add("%v; its advisories are not counted", err)
+			w.Add("%v; its advisories are not counted", err)
 		}
 		return dnfRepo{}, false
 	}
@@ -221,12 +221,12 @@ func readRepoDir(root *hostroot.Root, dir string, w *warnings) (dnfRepo, bool) {
 	r := dnfRepo{id: repoHash.ReplaceAllString(name, ""), dir: dir, refreshed: fi.ModTime().UTC()}
 	data, err := root.ReadFile(md, repomdLimit)
 	if err != nil {
-		w.add("%v; its advisories are not counted", err)
+		w.Add("%v; its advisories are not counted", err)
 		return dnfRepo{}, false
 	}
 	locs, err := parseRepomd(data)
 	if err != nil {
-		w.add("%s: %v; its advisories are not counted", md, err)
+		w.Add("%s: %v; its advisories are not counted", md, err)
 		return dnfRepo{}, false
 	}
 	if p, ok := locs["primary"]; ok {

@@ -1,10 +1,10 @@
 package patching
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"path"
+
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // maxPatterns caps security_lists.
@@ -27,15 +27,10 @@ type rawOptions struct {
 // stop the collection.
 func parseOptions(raw []byte) (options, []string) {
 	var o options
-	var warns []string
-	warn := func(format string, args ...any) {
-		warns = append(warns, "options: "+fmt.Sprintf(format, args...))
-	}
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return o, nil
-	}
+	var warns sdk.Warnings
+	warn := func(format string, args ...any) { warns.Add("options: "+format, args...) }
 	var r rawOptions
-	if err := json.Unmarshal(raw, &r); err != nil {
+	if _, err := sdk.DecodeOptions(raw, &r); err != nil {
 		warn("%v; using the defaults", err)
 		return o, warns
 	}

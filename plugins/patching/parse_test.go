@@ -6,49 +6,6 @@ import (
 	"time"
 )
 
-func TestParseStatus(t *testing.T) {
-	tests := []struct {
-		name, in string
-		want     []installed
-	}{
-		{"empty", "", nil},
-		{"installed", "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2.36-9+deb12u14\n", []installed{{"libc6", "amd64", "2.36-9+deb12u14"}}},
-		{
-			"states",
-			"Package: a\nStatus: hold ok installed\nVersion: 1\nArchitecture: all\n\n" +
-				"Package: b\nStatus: deinstall ok config-files\nVersion: 1\n\n" +
-				"Package: c\nStatus: purge ok not-installed\n\n" +
-				"Package: d\nStatus: install ok half-configured\nVersion: 2\nArchitecture: amd64\n\n" +
-				"Package: e\nStatus: install reinstreq half-installed\nVersion: 3\nArchitecture: amd64\n\n" +
-				"Package: f\nStatus: broken\nVersion: 3\n",
-			[]installed{{"a", "all", "1"}, {"d", "amd64", "2"}, {"e", "amd64", "3"}},
-		},
-		{
-			"continuations, CRLF, case and blank lines",
-			"\r\n\npackage: x\r\nDescription: long\r\n Version: 9.9\r\n .\r\nSTATUS: install ok installed\r\nversion:  1.0-1 \r\nArchitecture: arm64\r\n\r\n\r\n",
-			[]installed{{"x", "arm64", "1.0-1"}},
-		},
-		{"no version", "Package: x\nStatus: install ok installed\n", nil},
-		{"field without colon", "Package: x\nnonsense\nStatus: install ok installed\nVersion: 1\n", []installed{{"x", "", "1"}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := parseStatus([]byte(tt.in)); !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("parseStatus(%q) = %+v, want %+v", tt.in, got, tt.want)
-			}
-		})
-	}
-}
-
-func TestParsePackages(t *testing.T) {
-	in := "Package: libc6\nSource: glibc\nVersion: 2.36-9+deb12u15\nArchitecture: amd64\nDepends: libgcc-s1\n\n" +
-		"Package: tzdata\nVersion: 2026b-0+deb12u1\nArchitecture: all\n\nPackage: broken\nArchitecture: all\n"
-	want := []available{{"libc6", "amd64", "2.36-9+deb12u15"}, {"tzdata", "all", "2026b-0+deb12u1"}}
-	if got := parsePackages([]byte(in)); !reflect.DeepEqual(got, want) {
-		t.Errorf("parsePackages(%q) = %+v, want %+v", in, got, want)
-	}
-}
-
 func TestParseRelease(t *testing.T) {
 	tests := []struct {
 		name, in   string
@@ -202,22 +159,12 @@ func TestParseOptions(t *testing.T) {
 	}
 }
 
-// FuzzParseStatus checks that the deb822 parsers never panic and return
-// only complete packages.
-func FuzzParseStatus(f *testing.F) {
+// FuzzParseRelease checks that the Release parser never panics and
+// returns dates in UTC (plugins/internal/dpkg fuzzes the package parsers).
+func FuzzParseRelease(f *testing.F) {
 	f.Add([]byte("Package: libc6\nStatus: install ok installed\nVersion: 2.36-9\nArchitecture: amd64\n\nPackage: x\n"))
 	f.Add([]byte("-----BEGIN PGP SIGNED MESSAGE-----\r\n\r\nOrigin: Debian\nDate: Thu, 16 Jul 2026 19:47:21 UTC\n-----BEGIN PGP SIGNATURE-----\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, p := range parseStatus(data) {
-			if p.Name == "" || p.Version == "" {
-				t.Errorf("parseStatus(%q) returned incomplete %+v", data, p)
-			}
-		}
-		for _, p := range parsePackages(data) {
-			if p.Name == "" || p.Version == "" {
-				t.Errorf("parsePackages(%q) returned incomplete %+v", data, p)
-			}
-		}
 		if r := parseRelease(data); !r.Date.IsZero() && r.Date.Location() != time.UTC {
 			t.Errorf("parseRelease(%q).Date = %v, not UTC", data, r.Date)
 		}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/auditfleet/auditfleet/internal/fixture"
 	"github.com/auditfleet/auditfleet/internal/policytest"
 	"github.com/auditfleet/auditfleet/result"
 )
@@ -32,7 +33,7 @@ func TestPolicyICOSEC02(t *testing.T) {
 			root:   "bookworm-security",
 			mtimes: map[string]time.Time{secList: recent},
 			edit: func(t *testing.T, dir string) {
-				replaceIn(t, dir, secRelease, "Date: Thu, 16 Jul 2026 19:47:21 UTC", "Date: Fri, 28 Aug 2026 07:00:00 UTC")
+				fixture.Replace(t, dir, secRelease, "Date: Thu, 16 Jul 2026 19:47:21 UTC", "Date: Fri, 28 Aug 2026 07:00:00 UTC")
 			},
 			want: result.Pass,
 		},
@@ -40,8 +41,8 @@ func TestPolicyICOSEC02(t *testing.T) {
 			name: "everything installed",
 			root: "bookworm-security",
 			edit: func(t *testing.T, dir string) {
-				replaceIn(t, dir, "var/lib/dpkg/status", "2.36-9+deb12u14", "2.36-9+deb12u15")
-				replaceIn(t, dir, "var/lib/dpkg/status", "Version: 252.39-1~deb12u2", "Version: 252.39-1")
+				fixture.Replace(t, dir, "var/lib/dpkg/status", "2.36-9+deb12u14", "2.36-9+deb12u15")
+				fixture.Replace(t, dir, "var/lib/dpkg/status", "Version: 252.39-1~deb12u2", "Version: 252.39-1")
 			},
 			want: result.Pass,
 		},
@@ -58,8 +59,8 @@ func TestPolicyICOSEC02(t *testing.T) {
 				return m
 			}(),
 			edit: func(t *testing.T, dir string) {
-				replaceIn(t, dir, "var/lib/dpkg/status", "2.36-9+deb12u14", "2.36-9+deb12u15")
-				replaceIn(t, dir, "var/lib/dpkg/status", "Version: 252.39-1~deb12u2", "Version: 252.39-1")
+				fixture.Replace(t, dir, "var/lib/dpkg/status", "2.36-9+deb12u14", "2.36-9+deb12u15")
+				fixture.Replace(t, dir, "var/lib/dpkg/status", "Version: 252.39-1~deb12u2", "Version: 252.39-1")
 				if err := os.Remove(filepath.Join(dir, "etc/apt/apt.conf.d/20auto-upgrades")); err != nil {
 					t.Fatal(err)
 				}
@@ -85,7 +86,7 @@ func TestPolicyICOSEC02(t *testing.T) {
 			name: "Rocky 9: only advisories inside the window pending, but nothing installs them",
 			root: "rocky9",
 			edit: func(t *testing.T, dir string) {
-				replaceIn(t, dir, "etc/dnf/automatic.conf", "apply_updates = no", "apply_updates = yes")
+				fixture.Replace(t, dir, "etc/dnf/automatic.conf", "apply_updates = no", "apply_updates = yes")
 				for _, f := range []string{"var/cache/dnf/epel-b71c0e9d2a4f6538"} {
 					if err := os.RemoveAll(filepath.Join(dir, f)); err != nil {
 						t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/internal/fixture"
 	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
 	"github.com/auditfleet/auditfleet/plugins/internal/rpmdb"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
@@ -116,10 +117,10 @@ func TestCollectDnfAutomatic(t *testing.T) {
 			symlink(t, "/usr/lib/systemd/system/dnf-automatic-install.timer", filepath.Join(dir, wants+"dnf-automatic-install.timer"))
 		}, true, "/etc/systemd/system/timers.target.wants/dnf-automatic-install.timer", false},
 		{"apply_updates in another section", "rocky9", func(t *testing.T, dir string) {
-			replaceIn(t, dir, "etc/dnf/automatic.conf", "[emitters]", "[emitters]\napply_updates = yes")
+			fixture.Replace(t, dir, "etc/dnf/automatic.conf", "[emitters]", "[emitters]\napply_updates = yes")
 		}, false, "/etc/dnf/automatic.conf", false},
 		{"apply_updates = True", "rocky9", func(t *testing.T, dir string) {
-			replaceIn(t, dir, "etc/dnf/automatic.conf", "apply_updates = no", "apply_updates = True")
+			fixture.Replace(t, dir, "etc/dnf/automatic.conf", "apply_updates = no", "apply_updates = True")
 		}, true, "/etc/dnf/automatic.conf", false},
 	}
 	for _, tt := range tests {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/dirlist"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
@@ -53,7 +53,8 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 	if c.ctime != nil {
 		ctime = c.ctime
 	}
-	opts, warns := parseOptions(req.Options)
+	opts, ow := parseOptions(req.Options)
+	warns := sdk.Warnings(ow)
 	open := c.open
 	if open == nil {
 		open = (*hostroot.Root).Open
@@ -85,7 +86,7 @@ type walker struct {
 // of the facts (with a warning): its path is not a directory, or could not
 // be examined. A missing path is a store with Exists false. err is only
 // ctx's error.
-func (w *walker) store(ctx context.Context, spec storeSpec, warns *[]string) (Store, bool, error) {
+func (w *walker) store(ctx context.Context, spec storeSpec, warns *sdk.Warnings) (Store, bool, error) {
 	// Stat follows a symlink at the store's own path (inside the host
 	// root): /srv/complaints -> /data/complaints is a common layout.
 	fi, err := w.root.Stat(spec.Path)
@@ -93,10 +94,10 @@ func (w *walker) store(ctx context.Context, spec storeSpec, warns *[]string) (St
 	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
 		return Store{ID: spec.ID, Path: spec.Path}, true, nil
 	case err != nil:
-		*warns = append(*warns, fmt.Sprintf("store %q: %v; store not checked", spec.ID, err))
+		warns.Add("store %q: %v; store not checked", spec.ID, err)
 		return Store{}, false, nil
 	case !fi.IsDir():
-		*warns = append(*warns, fmt.Sprintf("store %q: %s is not a directory; store not checked", spec.ID, spec.Path))
+		warns.Add("store %q: %s is not a directory; store not checked", spec.ID, spec.Path)
 		return Store{}, false, nil
 	}
 	t := newTally(spec, w.now)
@@ -128,36 +129,21 @@ func (w *walker) store(ctx context.Context, spec storeSpec, warns *[]string) (St
 		}
 	}
 	if t.store.Truncated {
-		*warns = append(*warns, fmt.Sprintf("store %q: walk stopped at max_files (%d entries); counts are lower bounds", spec.ID, w.maxEntries))
+		warns.Add("store %q: walk stopped at max_files (%d entries); counts are lower bounds", spec.ID, w.maxEntries)
 	}
 	if unreadable > 0 {
 		// Part of the store was not seen: like the limit, the counts are
 		// lower bounds, so the store must not pass on them.
 		t.store.Truncated = true
-		*warns = append(*warns, fmt.Sprintf("store %q: %d directories could not be read (first: %v); counts are lower bounds", spec.ID, unreadable, firstErr))
+		warns.Add("store %q: %d directories could not be read (first: %v); counts are lower bounds", spec.ID, unreadable, firstErr)
 	}
 	return t.store, true, nil
 }
 
-// readDir lists the host directory dir, reading at most limit entries,
-// sorted by name. full is false when the directory had more. With a
-// limit of 0 it only finds out whether the directory is empty.
+// readDir lists the host directory dir, at most limit entries, sorted by
+// name (dirlist.Read).
 func (w *walker) readDir(dir string, limit int) (ents []fs.DirEntry, full bool, err error) {
-	f, err := w.open(w.root, dir)
-	if err != nil {
-		return nil, false, fmt.Errorf("list %s: %w", dir, err)
-	}
-	defer f.Close()
-	ents, err = f.ReadDir(limit + 1)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return nil, false, fmt.Errorf("list %s: %w", dir, err)
-	}
-	full = len(ents) <= limit
-	if !full {
-		ents = ents[:limit]
-	}
-	slices.SortFunc(ents, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
-	return ents, full, nil
+	return dirlist.Read(w.root, w.open, dir, limit)
 }
 
 // visit tallies the regular files of one directory listing (sorted by

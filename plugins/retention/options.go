@@ -57,7 +57,7 @@ type rawOptions struct {
 // it as not checked), an invalid max_files falls back to the default.
 func parseOptions(raw json.RawMessage) (options, []string) {
 	o := options{MaxFiles: DefaultMaxFiles}
-	var warns []string
+	var warns sdk.Warnings
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return o, nil
 	}
@@ -67,7 +67,7 @@ func parseOptions(raw json.RawMessage) (options, []string) {
 	}
 	if r.MaxFiles != nil {
 		if *r.MaxFiles < 1 || *r.MaxFiles > maxMaxFiles {
-			warns = append(warns, fmt.Sprintf("options: max_files %d is outside 1..%d; using %d", *r.MaxFiles, maxMaxFiles, DefaultMaxFiles))
+			warns.Add("options: max_files %d is outside 1..%d; using %d", *r.MaxFiles, maxMaxFiles, DefaultMaxFiles)
 		} else {
 			o.MaxFiles = *r.MaxFiles
 		}
@@ -76,20 +76,20 @@ func parseOptions(raw json.RawMessage) (options, []string) {
 	for i, b := range r.Stores {
 		var s storeSpec
 		if _, err := sdk.DecodeOptions(b, &s); err != nil {
-			warns = append(warns, fmt.Sprintf("options: stores[%d]: %v; store not checked", i, err))
+			warns.Add("options: stores[%d]: %v; store not checked", i, err)
 			continue
 		}
 		if err := s.validate(); err != nil {
-			warns = append(warns, fmt.Sprintf("options: stores[%d]: %v; store not checked", i, err))
+			warns.Add("options: stores[%d]: %v; store not checked", i, err)
 			continue
 		}
 		if first, dup := seen[s.ID]; dup {
-			warns = append(warns, fmt.Sprintf("options: stores[%d]: duplicate store id %q (first at stores[%d]); store not checked", i, s.ID, first))
+			warns.Add("options: stores[%d]: duplicate store id %q (first at stores[%d]); store not checked", i, s.ID, first)
 			continue
 		}
 		seen[s.ID] = i
 		if s.RetentionDays == nil {
-			warns = append(warns, fmt.Sprintf("options: store %q has no retention_days, so past_retention is not counted", s.ID))
+			warns.Add("options: store %q has no retention_days, so past_retention is not counted", s.ID)
 		}
 		o.Stores = append(o.Stores, s)
 	}

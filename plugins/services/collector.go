@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"slices"
+	"syscall"
 	"time"
 
 	"github.com/auditfleet/auditfleet/hostroot"
@@ -45,7 +47,7 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 		return sdk.Response{}, fmt.Errorf("collect services: %w", err)
 	}
 	opts, optWarns := parseOptions(req.Options)
-	w := warnings(optWarns)
+	w := sdk.Warnings(optWarns)
 	f, err := collect(ctx, req.Root, opts, req.Time(c.now), &w)
 	if err != nil {
 		return sdk.Response{}, fmt.Errorf("collect services: %w", err)
@@ -54,7 +56,7 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 }
 
 // collect builds the facts.
-func collect(ctx context.Context, root *hostroot.Root, opts options, now time.Time, w *warnings) (Facts, error) {
+func collect(ctx context.Context, root *hostroot.Root, opts options, now time.Time, w *sdk.Warnings) (Facts, error) {
 	since := now.AddDate(0, 0, -opts.LookbackDays)
 	files, journalDirsFound, fw := unitlog.FindJournals(root)
 	*w = append(*w, fw...)
@@ -66,7 +68,7 @@ func collect(ctx context.Context, root *hostroot.Root, opts options, now time.Ti
 	}
 	useJournal := jr.Used()
 	if jr.Read+jr.Old > 0 && jr.Entries == 0 {
-		w.add("the journal holds no entries of the last %d days; the text logs are read instead", opts.LookbackDays)
+		w.Add("the journal holds no entries of the last %d days; the text logs are read instead", opts.LookbackDays)
 	}
 	if useJournal {
 		f.Sources = append(f.Sources, journalDirsFound...)
@@ -93,7 +95,7 @@ func collect(ctx context.Context, root *hostroot.Root, opts options, now time.Ti
 			return Facts{}, ctx.Err()
 		}
 		if err != nil {
-			w.add("%v; partly read", err)
+			w.Add("%v; partly read", err)
 		}
 		evs = append(evs, e...)
 		textRead++
@@ -109,7 +111,7 @@ func collect(ctx context.Context, root *hostroot.Root, opts options, now time.Ti
 }
 
 // units returns the failed units, or nil when they cannot be known.
-func units(root *hostroot.Root, systemd, useJournal bool, jr journalResult, evs []event, w *warnings) []FailedUnit {
+func units(root *hostroot.Root, systemd, useJournal bool, jr journalResult, evs []event, w *sdk.Warnings) []FailedUnit {
 	if !systemd {
 		return []FailedUnit{}
 	}
@@ -119,31 +121,31 @@ func units(root *hostroot.Root, systemd, useJournal bool, jr journalResult, evs 
 			boot = jr.NewestBoot
 		}
 		if !jr.HasBoot(boot) {
-			w.add("the journal has no entries of the current boot %s; failed units unknown", boot)
+			w.Add("the journal has no entries of the current boot %s; failed units unknown", boot)
 			return nil
 		}
 		return failedUnits(evs, boot)
 	}
 	if slices.ContainsFunc(evs, func(e event) bool { return e.kind == unitFailed || e.kind == unitOK || e.kind == bootMark }) {
-		w.add("no readable systemd journal: failed units read from the text logs, which carry no boot ID")
+		w.Add("no readable systemd journal: failed units read from the text logs, which carry no boot ID")
 		return failedUnits(evs, "")
 	}
-	w.add("systemd host with no journal entries to read and no service manager lines in the text logs; failed units unknown")
+	w.Add("systemd host with no journal entries to read and no service manager lines in the text logs; failed units unknown")
 	return nil
 }
 
 // cron returns the failing cron jobs, or nil when they cannot be known.
-func cron(root *hostroot.Root, jobs []cronJob, logsRead bool, evs []event, w *warnings) []CronFailure {
+func cron(root *hostroot.Root, jobs []cronJob, logsRead bool, evs []event, w *sdk.Warnings) []CronFailure {
 	logged := slices.ContainsFunc(evs, func(e event) bool { return e.kind == cronRun || e.kind == cronFailed })
 	if len(jobs) == 0 && !logged {
 		return []CronFailure{} // no cron job to fail
 	}
 	if !logsRead {
-		w.add("cron jobs are set up but no log could be read; failing cron jobs unknown")
+		w.Add("cron jobs are set up but no log could be read; failing cron jobs unknown")
 		return nil
 	}
 	if !cronLogsFailures(root) && !slices.ContainsFunc(evs, func(e event) bool { return e.kind == cronFailed }) {
-		w.add("cron jobs are set up but cron does not log their failures (Debian's cron needs -L with 4 set, e.g. EXTRA_OPTS=\"-L 15\" in %s; cronie never logs exit statuses); failing cron jobs unknown", defaultCron)
+		w.Add("cron jobs are set up but cron does not log their failures (Debian's cron needs -L with 4 set, e.g. EXTRA_OPTS=\"-L 15\" in %s; cronie never logs exit statuses); failing cron jobs unknown", defaultCron)
 		return nil
 	}
 	return failedCron(evs, jobs)
@@ -166,4 +168,10 @@ func isSystemd(root *hostroot.Root, live bool) bool {
 		}
 	}
 	return false
+}
+
+// isNotExist reports whether err says a path is absent (including a path
+// through a file that is not a directory).
+func isNotExist(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)
 }

@@ -13,6 +13,7 @@ import (
 	"unicode"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // Crontab locations.
@@ -46,12 +47,12 @@ var cronNameOK = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // readCrontabs reads every crontab; found is true when cron is set up at
 // all (any crontab file or directory exists).
-func readCrontabs(root *hostroot.Root, w *warnings) (jobs []cronJob, found bool) {
+func readCrontabs(root *hostroot.Root, w *sdk.Warnings) (jobs []cronJob, found bool) {
 	read := func(name, user string) {
 		b, err := root.ReadFile(name, maxCrontab)
 		if err != nil {
 			if !isNotExist(err) {
-				w.add("crontab %s: %v; not read", name, err)
+				w.Add("crontab %s: %v; not read", name, err)
 			}
 			return
 		}
@@ -68,7 +69,7 @@ func readCrontabs(root *hostroot.Root, w *warnings) (jobs []cronJob, found bool)
 		ents, err := root.ReadDir(d.dir)
 		if err != nil {
 			if !isNotExist(err) {
-				w.add("crontab directory %s: %v; not read", d.dir, err)
+				w.Add("crontab directory %s: %v; not read", d.dir, err)
 			}
 			continue
 		}
@@ -79,7 +80,7 @@ func readCrontabs(root *hostroot.Root, w *warnings) (jobs []cronJob, found bool)
 				continue
 			}
 			if n++; n > maxCrontabFiles {
-				w.add("more than %d crontab files; the rest not read", maxCrontabFiles)
+				w.Add("more than %d crontab files; the rest not read", maxCrontabFiles)
 				return jobs, found
 			}
 			user := d.user

@@ -6,6 +6,7 @@ import (
 
 	"github.com/auditfleet/auditfleet/hostroot"
 	"github.com/auditfleet/auditfleet/plugins/internal/unitlog"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // journalResult is what the journal files gave.
@@ -16,7 +17,7 @@ type journalResult struct {
 
 // readJournals reads the events of every journal file from since on,
 // within a byte budget over all files.
-func readJournals(ctx context.Context, root *hostroot.Root, files []unitlog.JournalFile, since time.Time, budget int64, seq *int, w *warnings) (journalResult, error) {
+func readJournals(ctx context.Context, root *hostroot.Root, files []unitlog.JournalFile, since time.Time, budget int64, seq *int, w *sdk.Warnings) (journalResult, error) {
 	var res journalResult
 	st, warns, err := unitlog.ReadJournals(ctx, root, files, since, budget, func(l unitlog.Line) {
 		ev, ok := classify(lineFields(l))
@@ -34,7 +35,7 @@ func readJournals(ctx context.Context, root *hostroot.Root, files []unitlog.Jour
 
 // readTextLog reads the events of one syslog-format text log from since
 // on.
-func readTextLog(ctx context.Context, root *hostroot.Root, l unitlog.TextLog, loc *time.Location, since time.Time, seq *int, w *warnings) ([]event, error) {
+func readTextLog(ctx context.Context, root *hostroot.Root, l unitlog.TextLog, loc *time.Location, since time.Time, seq *int, w *sdk.Warnings) ([]event, error) {
 	var evs []event
 	warns, err := unitlog.ReadTextLog(ctx, root, l, loc, since, func(line unitlog.Line) {
 		ev, ok := classify(lineFields(line))

@@ -48,17 +48,17 @@ func parseOptions(raw json.RawMessage) (options, []string) {
 	} else if !set {
 		return o, nil
 	}
-	var warns []string
+	var warns sdk.Warnings
 	if r.LookbackDays != nil {
 		if v := *r.LookbackDays; v < 1 || v > maxLookbackDays {
-			warns = append(warns, fmt.Sprintf("options: lookback_days %d is not between 1 and %d; using %d", v, maxLookbackDays, DefaultLookbackDays))
+			warns.Add("options: lookback_days %d is not between 1 and %d; using %d", v, maxLookbackDays, DefaultLookbackDays)
 		} else {
 			o.LookbackDays = v
 		}
 	}
 	if r.JournalMaxMB != nil {
 		if v := *r.JournalMaxMB; v < 1 || v > maxJournalMaxMB {
-			warns = append(warns, fmt.Sprintf("options: journal_max_mb %d is not between 1 and %d; using %d", v, maxJournalMaxMB, DefaultJournalMaxMB))
+			warns.Add("options: journal_max_mb %d is not between 1 and %d; using %d", v, maxJournalMaxMB, DefaultJournalMaxMB)
 		} else {
 			o.JournalMaxBytes = int64(v) << 20
 		}
@@ -66,9 +66,9 @@ func parseOptions(raw json.RawMessage) (options, []string) {
 	for i, p := range r.ExtraLogs {
 		switch {
 		case i >= maxExtraLogs:
-			warns = append(warns, fmt.Sprintf("options: extra_logs: more than %d; the rest ignored", maxExtraLogs))
+			warns.Add("options: extra_logs: more than %d; the rest ignored", maxExtraLogs)
 		case !path.IsAbs(p) || path.Clean(p) != p:
-			warns = append(warns, fmt.Sprintf("options: extra_logs[%d] %q is not a clean absolute path; ignored", i, p))
+			warns.Add("options: extra_logs[%d] %q is not a clean absolute path; ignored", i, p)
 			continue
 		default:
 			o.ExtraLogs = append(o.ExtraLogs, p)

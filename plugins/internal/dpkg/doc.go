@@ -1,4 +1,5 @@
-// Package dpkg finds and reads the dpkg status of a host for the
-// collectors of Debian-family package state, and explains, as "not
-// applicable", a host that has none.
+// Package dpkg reads the package state of Debian-family hosts for the
+// patching and packages collectors: the dpkg status (explaining, as "not
+// applicable", a host that has none) and apt's Packages lists, plain or
+// gzipped, parsed into the packages installed and offered.
 package dpkg

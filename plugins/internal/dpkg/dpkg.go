@@ -1,11 +1,15 @@
 package dpkg
 
 import (
+	"compress/gzip"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"strings"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/deb822"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
@@ -46,4 +50,77 @@ func ReadStatus(root *hostroot.Root) ([]byte, error) {
 		return nil, fmt.Errorf("installed packages unknown: %w", err)
 	}
 	return data, nil
+}
+
+// ListLimit bounds one apt Packages list (after decompression); a larger
+// one is refused.
+const ListLimit = 256 << 20
+
+// Package is one binary package: installed (dpkg status) or offered (apt
+// Packages list).
+type Package struct {
+	Name, Arch, Version string
+}
+
+// onDisk are the dpkg states (the third word of Status) in which a
+// package's files are on the system; "not-installed" and "config-files"
+// are left out.
+var onDisk = map[string]bool{
+	"installed": true, "half-configured": true, "unpacked": true,
+	"half-installed": true, "triggers-awaited": true, "triggers-pending": true,
+}
+
+// ParseStatus parses a dpkg status file, returning the packages whose
+// files are on the system, held ones included.
+func ParseStatus(data []byte) []Package {
+	var out []Package
+	deb822.EachStanza(data, []string{"Package", "Status", "Version", "Architecture"}, func(v []string) {
+		st := strings.Fields(v[1])
+		if v[0] == "" || v[2] == "" || len(st) != 3 || !onDisk[st[2]] {
+			return
+		}
+		out = append(out, Package{Name: v[0], Version: v[2], Arch: v[3]})
+	})
+	return out
+}
+
+// ParsePackages parses an apt Packages list.
+func ParsePackages(data []byte) []Package {
+	var out []Package
+	deb822.EachStanza(data, []string{"Package", "Version", "Architecture"}, func(v []string) {
+		if v[0] == "" || v[1] == "" {
+			return
+		}
+		out = append(out, Package{Name: v[0], Version: v[1], Arch: v[2]})
+	})
+	return out
+}
+
+// ReadList reads the Packages list name of ListsDir, decompressing a .gz
+// one; other compressions are refused with an error.
+func ReadList(root *hostroot.Root, name string) ([]byte, error) {
+	p := ListsDir + "/" + name
+	if strings.HasSuffix(name, "_Packages") {
+		return root.ReadFile(p, ListLimit)
+	}
+	if !strings.HasSuffix(name, "_Packages.gz") {
+		return nil, fmt.Errorf("read %s: compression not supported", p)
+	}
+	f, err := root.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	b, err := io.ReadAll(io.LimitReader(zr, ListLimit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	if len(b) > ListLimit {
+		return nil, fmt.Errorf("read %s: %w (limit %d bytes)", p, hostroot.ErrTooLarge, ListLimit)
+	}
+	return b, nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/auditfleet/auditfleet/hostroot"
 	"github.com/auditfleet/auditfleet/plugins/internal/journal"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // JournalDirs are the journal directories, each holding one directory
@@ -39,14 +40,15 @@ type JournalFile struct {
 // system@*.journal and system@*.journal~) of every machine directory;
 // user journals are left out. It also returns the journal directories
 // that exist, and warnings for directories it could not read.
-func FindJournals(root *hostroot.Root) ([]JournalFile, []string, []string) {
+func FindJournals(root *hostroot.Root) ([]JournalFile, []string, sdk.Warnings) {
 	var files []JournalFile
-	var dirs, warns []string
+	var dirs []string
+	var warns sdk.Warnings
 	for _, top := range JournalDirs {
 		machines, err := root.ReadDir(top)
 		if err != nil {
 			if !IsNotExist(err) {
-				warns = append(warns, fmt.Sprintf("journal directory %s: %v; not read", top, err))
+				warns.Add("journal directory %s: %v; not read", top, err)
 			}
 			continue
 		}
@@ -58,7 +60,7 @@ func FindJournals(root *hostroot.Root) ([]JournalFile, []string, []string) {
 			mdir := path.Join(top, m.Name())
 			ents, err := root.ReadDir(mdir)
 			if err != nil {
-				warns = append(warns, fmt.Sprintf("journal directory %s: %v; not read", mdir, err))
+				warns.Add("journal directory %s: %v; not read", mdir, err)
 				continue
 			}
 			for _, e := range ents {
@@ -71,7 +73,7 @@ func FindJournals(root *hostroot.Root) ([]JournalFile, []string, []string) {
 					continue
 				}
 				if len(files) == maxJournalFiles {
-					warns = append(warns, fmt.Sprintf("more than %d journal files; %s and the rest not read", maxJournalFiles, path.Join(mdir, n)))
+					warns.Add("more than %d journal files; %s and the rest not read", maxJournalFiles, path.Join(mdir, n))
 					return files, dirs, warns
 				}
 				files = append(files, JournalFile{Path: path.Join(mdir, n), Dir: top, ModTime: fi.ModTime()})
@@ -115,11 +117,11 @@ func (s JournalStats) Used() bool { return s.Read > 0 && s.Entries > 0 }
 // ctx's.
 func ReadJournals(ctx context.Context, root *hostroot.Root, files []JournalFile, since time.Time, budget int64, visit func(Line)) (JournalStats, []string, error) {
 	var res JournalStats
-	var warns []string
+	var warns sdk.Warnings
 	unreadable := 0
 	for _, jf := range files {
 		if budget <= 0 {
-			warns = append(warns, fmt.Sprintf("journal read budget spent; %s and later files not read (raise journal_max_mb)", jf.Path))
+			warns.Add("journal read budget spent; %s and later files not read (raise journal_max_mb)", jf.Path)
 			break
 		}
 		if !jf.ModTime.IsZero() && jf.ModTime.Before(since) {
@@ -132,17 +134,17 @@ func ReadJournals(ctx context.Context, root *hostroot.Root, files []JournalFile,
 			return res, warns, ctx.Err()
 		}
 		if err != nil {
-			warns = append(warns, fmt.Sprintf("journal file %s: %v; not read", jf.Path, err))
+			warns.Add("journal file %s: %v; not read", jf.Path, err)
 			continue
 		}
 		res.Read++
 		unreadable += st.Unreadable
 		for _, p := range st.Problems {
-			warns = append(warns, fmt.Sprintf("journal file %s: %s", jf.Path, p))
+			warns.Add("journal file %s: %s", jf.Path, p)
 		}
 	}
 	if unreadable > 0 {
-		warns = append(warns, fmt.Sprintf("%d journal fields could not be read (XZ-compressed, corrupt or over the size limit) and were left out", unreadable))
+		warns.Add("%d journal fields could not be read (XZ-compressed, corrupt or over the size limit) and were left out", unreadable)
 	}
 	return res, warns, nil
 }

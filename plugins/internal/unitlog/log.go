@@ -3,7 +3,6 @@ package unitlog
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
@@ -69,7 +68,7 @@ func Read(ctx context.Context, root *hostroot.Root, o Options) (*Log, []string, 
 		l.Journal, l.Sources = true, dirs
 	} else {
 		if st.Read+st.Old > 0 {
-			warns = append(warns, fmt.Sprintf("the journal holds no entries since %s; the text logs are read instead", o.Since.UTC().Format(time.DateOnly)))
+			warns.Add("the journal holds no entries since %s; the text logs are read instead", o.Since.UTC().Format(time.DateOnly))
 		}
 		l.Events, seqs = nil, nil
 		loc := o.Location
@@ -85,7 +84,7 @@ func Read(ctx context.Context, root *hostroot.Root, o Options) (*Log, []string, 
 			}
 			warns = append(warns, w...)
 			if err != nil {
-				warns = append(warns, fmt.Sprintf("%v; partly read", err))
+				warns.Add("%v; partly read", err)
 			}
 			l.Sources = append(l.Sources, tl.Path)
 		}

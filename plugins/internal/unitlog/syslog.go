@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
 // DefaultTextLogs are the syslog-format text logs read by default; each
@@ -104,7 +105,8 @@ type TextLog struct {
 // with its ".1" rotation, then the logs of extra; missing ones are
 // skipped, unreadable ones are warnings.
 func FindTextLogs(root *hostroot.Root, extra []string) ([]TextLog, []string) {
-	var names, warns []string
+	var names []string
+	var warns sdk.Warnings
 	for _, n := range DefaultTextLogs {
 		names = append(names, n+".1", n)
 	}
@@ -119,16 +121,16 @@ func FindTextLogs(root *hostroot.Root, extra []string) ([]TextLog, []string) {
 		fi, err := root.Stat(n)
 		if err != nil {
 			if !IsNotExist(err) {
-				warns = append(warns, fmt.Sprintf("text log %s: %v; not read", n, err))
+				warns.Add("text log %s: %v; not read", n, err)
 			}
 			continue
 		}
 		if !fi.Mode().IsRegular() {
-			warns = append(warns, fmt.Sprintf("text log %s is not a regular file; not read", n))
+			warns.Add("text log %s is not a regular file; not read", n)
 			continue
 		}
 		if len(logs) == maxTextFile {
-			warns = append(warns, fmt.Sprintf("more than %d text logs; %s and the rest not read", maxTextFile, n))
+			warns.Add("more than %d text logs; %s and the rest not read", maxTextFile, n)
 			break
 		}
 		logs = append(logs, TextLog{Path: n, ModTime: fi.ModTime()})

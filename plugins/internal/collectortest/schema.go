@@ -1,112 +1,85 @@
-package schemas_test
+package collectortest
 
 import (
+	"bytes"
 	"encoding/json"
-	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/auditfleet/auditfleet/plugins/accounts"
-	"github.com/auditfleet/auditfleet/plugins/backups"
-	"github.com/auditfleet/auditfleet/plugins/baseline"
-	"github.com/auditfleet/auditfleet/plugins/change"
-	"github.com/auditfleet/auditfleet/plugins/continuity"
-	"github.com/auditfleet/auditfleet/plugins/exposure"
-	"github.com/auditfleet/auditfleet/plugins/logging"
-	osinfo "github.com/auditfleet/auditfleet/plugins/os"
-	"github.com/auditfleet/auditfleet/plugins/packages"
-	"github.com/auditfleet/auditfleet/plugins/patching"
-	"github.com/auditfleet/auditfleet/plugins/retention"
-	"github.com/auditfleet/auditfleet/plugins/services"
 	"github.com/auditfleet/auditfleet/schemas"
 )
 
-// factsTypes maps every namespace to its collector's Facts type.
-var factsTypes = map[string]reflect.Type{
-	accounts.Namespace:   reflect.TypeFor[accounts.Facts](),
-	backups.Namespace:    reflect.TypeFor[backups.Facts](),
-	baseline.Namespace:   reflect.TypeFor[baseline.Facts](),
-	change.Namespace:     reflect.TypeFor[change.Facts](),
-	continuity.Namespace: reflect.TypeFor[continuity.Facts](),
-	exposure.Namespace:   reflect.TypeFor[exposure.Facts](),
-	logging.Namespace:    reflect.TypeFor[logging.Facts](),
-	osinfo.Namespace:     reflect.TypeFor[osinfo.Facts](),
-	packages.Namespace:   reflect.TypeFor[packages.Facts](),
-	patching.Namespace:   reflect.TypeFor[patching.Facts](),
-	retention.Namespace:  reflect.TypeFor[retention.Facts](),
-	services.Namespace:   reflect.TypeFor[services.Facts](),
-}
-
-// TestGoTypesMatchSchemas keeps each collector's Facts type and its
-// namespace's schema from drifting apart. Walking the two together, it
-// checks that every struct's JSON fields are exactly the schema object's
-// properties, that the fields without omitempty are exactly the required
-// ones, that pointers without omitempty may be null, and that every Go
-// kind has the schema type it marshals to. Along the way it builds a Go
-// value with every field, pointer, slice and map populated (strings and
-// numbers taken from the schema's enum, examples or format), marshals it
-// and validates the result.
-func TestGoTypesMatchSchemas(t *testing.T) {
-	if got := slices.Sorted(mapsKeys(factsTypes)); !slices.Equal(got, schemas.Namespaces()) {
-		t.Fatalf("Facts types for %v, schemas for %v", got, schemas.Namespaces())
+// MatchesSchema keeps a collector's Facts type and its namespace's schema
+// (schemas/<namespace>.schema.json) from drifting apart. Walking the two
+// together, it checks that every struct's JSON fields are exactly the
+// schema object's properties, that the fields without omitempty are
+// exactly the required ones, that pointers without omitempty may be
+// null, and that every Go kind has the schema type it marshals to. Along
+// the way it builds a value of F with every field, pointer, slice and map
+// populated (strings and numbers taken from the schema's enum, examples
+// or format), marshals it and validates the result. Last, it decodes
+// every good example of the namespace (schemas/testdata/<namespace>/
+// good-*.json) into F with unknown fields refused: the examples are what
+// the Go type produces and reads.
+func MatchesSchema[F any](t testing.TB, namespace string) {
+	t.Helper()
+	typ := reflect.TypeFor[F]()
+	src, err := schemas.Source(namespace)
+	if err != nil {
+		t.Fatalf("%v (a collector's namespace needs its schema, schemas/%s.schema.json)", err, namespace)
 	}
-	for ns, typ := range factsTypes {
-		t.Run(ns, func(t *testing.T) {
-			src, err := schemas.Source(ns)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var root map[string]any
-			if err := json.Unmarshal(src, &root); err != nil {
-				t.Fatal(err)
-			}
-			w := &walker{t: t, root: root}
-			v := w.value(ns, typ, root)
-			b, err := json.Marshal(v.Interface())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := schemas.Validate(ns, b); err != nil {
-				t.Errorf("Validate(%s, fully populated %s) = %v, want nil\n%s", ns, typ, err, b)
-			}
-		})
+	var root map[string]any
+	if err := json.Unmarshal(src, &root); err != nil {
+		t.Fatal(err)
 	}
-}
-
-// TestGoTypesDetectDrift checks that the walk above can fail: a Go type
-// with a field the schema lacks, or missing one it requires, is reported.
-func TestGoTypesDetectDrift(t *testing.T) {
-	schema := map[string]any{
-		"type": "object", "additionalProperties": false,
-		"required":   []any{"a", "b"},
-		"properties": map[string]any{"a": map[string]any{"type": "string"}, "b": map[string]any{"type": "integer"}},
+	w := &walker{t: t, root: root}
+	v := w.value(namespace, typ, root)
+	b, err := json.Marshal(v.Interface())
+	if err != nil {
+		t.Fatal(err)
 	}
-	type extra struct {
-		A string `json:"a"`
-		B int    `json:"b"`
-		C bool   `json:"c"`
+	if err := schemas.Validate(namespace, b); err != nil {
+		t.Errorf("Validate(%s, fully populated %s) = %v, want nil\n%s", namespace, typ, err, b)
 	}
-	type missing struct {
-		A string `json:"a"`
+	examples, err := filepath.Glob(filepath.Join(RepoRoot(t), "schemas", "testdata", namespace, "good-*.json"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	type wrongKind struct {
-		A string `json:"a"`
-		B string `json:"b"`
-	}
-	type optional struct {
-		A string `json:"a"`
-		B int    `json:"b,omitempty"`
-	}
-	for _, typ := range []reflect.Type{reflect.TypeFor[extra](), reflect.TypeFor[missing](), reflect.TypeFor[wrongKind](), reflect.TypeFor[optional]()} {
-		rec := &recorder{}
-		w := &walker{t: rec, root: schema}
-		w.value("x", typ, schema)
-		if len(rec.errs) == 0 {
-			t.Errorf("walking %s against a schema it does not match reported nothing", typ)
+	for _, f := range examples {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
 		}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(reflect.New(typ).Interface()); err != nil {
+			t.Errorf("decode %s into %s: %v", f, typ, err)
+		}
+	}
+}
+
+// RepoRoot returns the root of the repository the test runs in: the
+// nearest directory above the working directory with a go.mod.
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the working directory")
+		}
+		dir = parent
 	}
 }
 
@@ -114,14 +87,6 @@ func TestGoTypesDetectDrift(t *testing.T) {
 type reporter interface {
 	Helper()
 	Errorf(format string, args ...any)
-}
-
-type recorder struct{ errs []string }
-
-func (r *recorder) Helper() {}
-
-func (r *recorder) Errorf(format string, args ...any) {
-	r.errs = append(r.errs, fmt.Sprintf(format, args...))
 }
 
 type walker struct {
@@ -341,25 +306,5 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 				return
 			}
 		}
-	}
-}
-
-// TestS62Operations checks that the s.62 operations the logging schema
-// allows are exactly logging.Operations.
-func TestS62Operations(t *testing.T) {
-	src, err := schemas.Source(logging.Namespace)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var root map[string]any
-	if err := json.Unmarshal(src, &root); err != nil {
-		t.Fatal(err)
-	}
-	appLog := mapAt(mapAt(root, "$defs"), "app_log")
-	ops := mapAt(mapAt(mapAt(appLog, "properties"), "operations"), "properties")
-	got := slices.Sorted(mapsKeys(ops))
-	want := slices.Sorted(slices.Values(logging.Operations))
-	if !slices.Equal(got, want) {
-		t.Errorf("logging schema operations = %v, want logging.Operations %v", got, want)
 	}
 }
