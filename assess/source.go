@@ -42,11 +42,11 @@ func (s Source) Validate() error {
 }
 
 // Engine compiles the source's controls over organisation data org
-// (data.org) and config (data.config). A bundle is verified before
+// (data.org). A bundle is verified before
 // anything in it is used; an unsigned, tampered or wrongly signed bundle
 // is refused.
-func (s Source) Engine(ctx context.Context, org, config map[string]any) (*opa.Engine, error) {
-	opts := opa.Options{Org: org, Config: config, CustomDir: s.CustomDir}
+func (s Source) Engine(ctx context.Context, org map[string]any) (*opa.Engine, error) {
+	opts := opa.Options{Org: org, CustomDir: s.CustomDir}
 	fsys := fs.FS(policies.FS)
 	if err := s.Validate(); err != nil {
 		return nil, err

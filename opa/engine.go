@@ -35,10 +35,6 @@ const ResultRule = "result"
 
 // Options are the deployment's settings for the policies.
 type Options struct {
-	// Config becomes data.config: thresholds and grants such as
-	// {"os": {"warn_days": 90}, "entitlements": ["ubuntu-pro"]}.
-	// When set it replaces any data.config in the policy tree.
-	Config map[string]any
 	// CustomDir, when set, is a directory of the organisation's own
 	// controls (Rego modules and JSON data), loaded beside the built-in
 	// ones with the same rules: each control a package
@@ -156,9 +152,6 @@ func New(ctx context.Context, fsys fs.FS, opts Options) (*Engine, error) {
 		return nil, fmt.Errorf("read control metadata: %w", err)
 	}
 
-	if opts.Config != nil {
-		docs["config"] = opts.Config
-	}
 	if opts.Org != nil {
 		docs["org"] = opts.Org
 	}

@@ -24,10 +24,9 @@ import (
 // policyCase is one file of testdata/cases: a facts document, the
 // evaluation time and settings, and the status expected of each control.
 type policyCase struct {
-	Note   string         `json:"note"`
-	Now    time.Time      `json:"now"`
-	Config map[string]any `json:"config"`
-	Org    map[string]any `json:"org"`
+	Note string         `json:"note"`
+	Now  time.Time      `json:"now"`
+	Org  map[string]any `json:"org"`
 	// Want maps control ID to expected status; every control must appear.
 	Want map[string]result.Status `json:"want"`
 	// EvidenceContains maps control ID to text one evidence detail must
@@ -69,13 +68,13 @@ type engines struct {
 	cache map[string]*Engine
 }
 
-func (es *engines) get(config, org map[string]any) *Engine {
+func (es *engines) get(org map[string]any) *Engine {
 	es.t.Helper()
-	key, _ := json.Marshal([]any{config, org})
+	key, _ := json.Marshal(org)
 	if e, ok := es.cache[string(key)]; ok {
 		return e
 	}
-	e, err := New(context.Background(), policies.FS, Options{Config: config, Org: org})
+	e, err := New(context.Background(), policies.FS, Options{Org: org})
 	if err != nil {
 		es.t.Fatalf("New(policies.FS) error: %v", err)
 	}
@@ -89,7 +88,7 @@ func TestEvaluateCases(t *testing.T) {
 	seen := map[string]map[result.Status]bool{}
 	for name, c := range loadCases(t) {
 		t.Run(name, func(t *testing.T) {
-			e := es.get(c.Config, c.Org)
+			e := es.get(c.Org)
 			in, err := InputJSON(c.Input)
 			if err != nil {
 				t.Fatalf("InputJSON: %v", err)
@@ -438,15 +437,15 @@ func TestRevision(t *testing.T) {
 func TestOptions(t *testing.T) {
 	fsys := fstest.MapFS{
 		"controls/a/policy.rego": {Data: []byte(controlModule("a", "T-A-01",
-			`result := {"status": "pass", "evidence": [{"subject": "x", "detail": sprintf("%v %v", [data.config.level, data.org.name]), "fact": ""}]}`))},
-		"config/data.json": {Data: []byte(`{"level": "from-file"}`)},
+			`result := {"status": "pass", "evidence": [{"subject": "x", "detail": sprintf("%v", [data.org.name]), "fact": ""}]}`))},
+		"org/data.json": {Data: []byte(`{"name": "from-file"}`)},
 	}
 	tests := []struct {
 		opts Options
 		want string
 	}{
-		{Options{Org: map[string]any{"name": "acme"}}, "from-file acme"},
-		{Options{Config: map[string]any{"level": 3}, Org: map[string]any{"name": "acme"}}, "3 acme"},
+		{Options{}, "from-file"},
+		{Options{Org: map[string]any{"name": "acme"}}, "acme"},
 	}
 	for _, tt := range tests {
 		e, err := New(context.Background(), fsys, tt.opts)
@@ -461,8 +460,8 @@ func TestOptions(t *testing.T) {
 			t.Errorf("Evaluate with %+v: detail = %q, want %q", tt.opts, d, tt.want)
 		}
 	}
-	if _, err := New(context.Background(), fsys, Options{Config: map[string]any{"bad": make(chan int)}}); err == nil {
-		t.Error("New with a config that is not JSON data succeeded, want an error")
+	if _, err := New(context.Background(), fsys, Options{Org: map[string]any{"bad": make(chan int)}}); err == nil {
+		t.Error("New with organisation data that is not JSON data succeeded, want an error")
 	}
 }
 

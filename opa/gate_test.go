@@ -214,7 +214,7 @@ func TestNewRefusesBadDepends(t *testing.T) {
 func TestEveryControlReported(t *testing.T) {
 	es := &engines{t: t, cache: map[string]*Engine{}}
 	for _, h := range testHosts(t) {
-		e := es.get(h.config, h.org)
+		e := es.get(h.org)
 		for _, v := range variants(h.doc) {
 			got := evaluateDoc(t, e, v.doc, h.now)
 			byID := map[string]result.Result{}
@@ -252,7 +252,7 @@ func TestSubsetQueriesBounded(t *testing.T) {
 	}
 	full.nsubsets.Store(maxSubsets)
 	for _, h := range testHosts(t) {
-		if h.org != nil || h.config != nil {
+		if h.org != nil {
 			continue
 		}
 		for _, v := range variants(h.doc) {
@@ -266,27 +266,27 @@ func TestSubsetQueriesBounded(t *testing.T) {
 
 // testHost is a facts document with its evaluation time and settings.
 type testHost struct {
-	name        string
-	now         time.Time
-	org, config map[string]any
-	doc         map[string]any
+	name string
+	now  time.Time
+	org  map[string]any
+	doc  map[string]any
 }
 
 // testHosts are the engine cases and the benchmark hosts.
 func testHosts(t *testing.T) []testHost {
 	t.Helper()
 	var hosts []testHost
-	add := func(name string, now time.Time, org, config map[string]any, raw []byte) {
+	add := func(name string, now time.Time, org map[string]any, raw []byte) {
 		var doc map[string]any
 		if err := json.Unmarshal(raw, &doc); err != nil {
 			t.Fatal(err)
 		}
-		hosts = append(hosts, testHost{name, now, org, config, doc})
+		hosts = append(hosts, testHost{name, now, org, doc})
 	}
 	cases := loadCases(t)
 	for _, name := range slices.Sorted(maps.Keys(cases)) {
 		c := cases[name]
-		add(name, c.Now, c.Org, c.Config, c.Input)
+		add(name, c.Now, c.Org, c.Input)
 	}
 	for _, h := range []struct {
 		name string
@@ -297,7 +297,7 @@ func testHosts(t *testing.T) []testHost {
 		if err != nil {
 			t.Fatal(err)
 		}
-		add(h.name, benchNow, h.org, nil, b)
+		add(h.name, benchNow, h.org, b)
 	}
 	return hosts
 }

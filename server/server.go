@@ -76,7 +76,7 @@ func OpenStore(ctx context.Context, c config.Storage, log *slog.Logger) (store.B
 // New assembles a server over an open store.
 func New(ctx context.Context, cfg *config.Config, st store.Backend, log *slog.Logger) (*Server, error) {
 	newEngine := func(ctx context.Context, orgDoc map[string]any) (*opa.Engine, error) {
-		return cfg.Policy.Engine(ctx, orgDoc, nil)
+		return cfg.Policy.Engine(ctx, orgDoc)
 	}
 	engine, err := newEngine(ctx, nil)
 	if err != nil {

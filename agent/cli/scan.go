@@ -129,7 +129,7 @@ func (o *options) engine(ctx context.Context, org map[string]any) (*opa.Engine, 
 		Bundle:    firstNonEmpty(o.bundle, o.cfg.Policy.Bundle),
 		BundleKey: firstNonEmpty(o.bundleKey, o.cfg.Policy.BundleKey),
 	}
-	engine, err := src.Engine(ctx, mergeOrg(o.cfg.Policy.OrgData(), org), o.cfg.Policy.PolicyData())
+	engine, err := src.Engine(ctx, mergeOrg(o.cfg.Policy.OrgData(), org))
 	if err != nil {
 		return nil, &exitError{ExitError, err}
 	}

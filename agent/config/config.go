@@ -176,23 +176,10 @@ func Load(path string) (*Config, error) {
 	return c, nil
 }
 
-// PolicyData returns the document the policies read as data.config: the
-// host's own grants, such as paid extended-support entitlements.
-func (p Policy) PolicyData() map[string]any {
-	cfg := map[string]any{}
-	if len(p.Entitlements) > 0 {
-		ents := make([]any, len(p.Entitlements))
-		for i, e := range p.Entitlements {
-			ents[i] = e
-		}
-		cfg["entitlements"] = ents
-	}
-	return cfg
-}
-
 // OrgData returns the organisation data the configuration sets, in the
-// shape the policies read as data.org (thresholds, approved admins), or
-// nil when it sets none.
+// shape the policies read as data.org (thresholds, approved admins,
+// entitlements), or nil when it sets none. Offline scans use it for the
+// kinds no organisation data file provides (see docs/org-data.md).
 func (p Policy) OrgData() map[string]any {
 	org := map[string]any{}
 	thresholds := map[string]any{}
@@ -211,6 +198,13 @@ func (p Policy) OrgData() map[string]any {
 			admins[i] = map[string]any{"user": a}
 		}
 		org["approved_admins"] = admins
+	}
+	if len(p.Entitlements) > 0 {
+		ents := make([]any, len(p.Entitlements))
+		for i, e := range p.Entitlements {
+			ents[i] = map[string]any{"entitlement": e, "reference": "agent configuration"}
+		}
+		org["entitlements"] = ents
 	}
 	if len(org) == 0 {
 		return nil

@@ -20,12 +20,10 @@ func TestLoadExample(t *testing.T) {
 	if got := string(c.Collectors["accounts"]); got != `{"extra_admin_groups":["ops"]}` {
 		t.Errorf("Collectors[accounts] = %s", got)
 	}
-	if got, want := c.Policy.PolicyData(), map[string]any{"entitlements": []any{"ubuntu-pro"}}; !reflect.DeepEqual(got, want) {
-		t.Errorf("PolicyData() = %v, want %v", got, want)
-	}
 	wantOrg := map[string]any{
 		"thresholds":      map[string]any{"dormant_days": 60, "os_warn_days": 90},
 		"approved_admins": []any{map[string]any{"user": "alice"}, map[string]any{"user": "bob"}},
+		"entitlements":    []any{map[string]any{"entitlement": "ubuntu-pro", "reference": "agent configuration"}},
 	}
 	if got := c.Policy.OrgData(); !reflect.DeepEqual(got, wantOrg) {
 		t.Errorf("OrgData() = %v, want %v", got, wantOrg)

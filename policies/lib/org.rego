@@ -104,3 +104,11 @@ stores[s.id] := s if {
 	some pattern in s.hosts
 	glob.match(pattern, null, host_name)
 }
+
+# entitlements are the paid extended-support subscriptions the
+# organisation's register (data.org.entitlements) records for this host:
+# entries whose hosts globs name it, or without hosts (every host).
+entitlements contains e.entitlement if {
+	some e in data.org.entitlements
+	host_matches(object.get(e, "hosts", null))
+}

@@ -34,7 +34,7 @@ host(users) := {
 }
 
 eval(users, org) := r if {
-	r := ico_acc_03.result with input as host(users) with data.org as org with data.config as {} with time.now_ns as now
+	r := ico_acc_03.result with input as host(users) with data.org as org with time.now_ns as now
 }
 
 subjects(r) := [e.subject | some e in r.evidence]

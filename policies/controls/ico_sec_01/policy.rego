@@ -4,8 +4,9 @@
 #   The host's operating system release still receives security updates:
 #   its end of security support, from the shipped lifecycle data, has not
 #   passed. Extended support counts when it is free for the product (Debian
-#   LTS) or when the host, or the organisation's config, holds the
-#   entitlement for a paid programme (Ubuntu Pro ESM, RHEL ELS, Oracle
+#   LTS) or when the host reports, or the organisation's entitlements
+#   register (data.org.entitlements) records, the entitlement for a paid
+#   programme (Ubuntu Pro ESM, RHEL ELS, Oracle
 #   Extended Support, SUSE LTSS, Windows ESU). Warns when the effective end
 #   of support is near; an OS the lifecycle data does not know is not
 #   assessed.
@@ -16,7 +17,7 @@
 #   requires:
 #     facts: [os]
 #   reads:
-#     org: [thresholds]
+#     org: [thresholds, entitlements]
 #   mappings:
 #     cyber_essentials: ["SUM"]
 #     cis_v8: ["2.2"]
@@ -25,8 +26,8 @@
 #     Upgrade the host to a supported release of its operating system before
 #     the end date shown in the evidence. Where an upgrade must wait, enrol
 #     the host in the vendor's extended support (and record the entitlement
-#     in config if the agent cannot see it), or ask the assurance team for a
-#     time-limited waiver.
+#     in the organisation's entitlements register if the agent cannot see
+#     it), or ask the assurance team for a time-limited waiver.
 package auditfleet.controls.ico_sec_01
 
 import data.auditfleet.lib
@@ -131,7 +132,7 @@ warn_until := lib.day_after(warn_days)
 
 # extended_kind(ext, eoes) is how extended support applies to the host:
 # "none" (the release has none), "free", "entitled" (paid, and the
-# entitlement is in the os facts or data.config.entitlements) or
+# entitlement is in the os facts or lib.entitlements) or
 # "missing" (paid, entitlement not found).
 extended_kind(ext, eoes) := "none" if {
 	eoes == null
@@ -140,7 +141,7 @@ extended_kind(ext, eoes) := "none" if {
 } else := "entitled" if {
 	ext.entitlement in input.facts.os.entitlements
 } else := "entitled" if {
-	ext.entitlement in data.config.entitlements
+	ext.entitlement in lib.entitlements
 } else := "missing"
 
 # warn_days is how long before the effective end of support the control
@@ -175,11 +176,11 @@ extended_wording := {
 		"until": "%[1]v (entitlement %[3]v present) until %[2]v",
 	},
 	"missing": {
-		"open": "%[1]v (no announced end) needs entitlement %[3]v, which was not found on the host or in config",
+		"open": "%[1]v (no announced end) needs entitlement %[3]v, not found on the host or in the entitlements register",
 		"over": "%[1]v has ended (end date not published)",
 		"ended": "%[1]v ended %[2]v",
-		"near": "%[1]v until %[2]v needs entitlement %[3]v, which was not found on the host or in config",
-		"until": "%[1]v until %[2]v needs entitlement %[3]v, which was not found on the host or in config",
+		"near": "%[1]v until %[2]v needs entitlement %[3]v, not found on the host or in the entitlements register",
+		"until": "%[1]v until %[2]v needs entitlement %[3]v, not found on the host or in the entitlements register",
 	},
 }
 

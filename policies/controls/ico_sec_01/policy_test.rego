@@ -89,15 +89,16 @@ ubuntu(version, entitlements) := {
 os(id, name, version) := {"family": "linux", "id": id, "name": name, "pretty_name": name, "version_id": version}
 
 eval(inp, now) := r if {
-	r := ico_sec_01.result with input as inp with data.lifecycle as lifecycle with data.config as {} with time.now_ns as now
+	r := ico_sec_01.result with input as inp with data.lifecycle as lifecycle with time.now_ns as now
 }
 
 eval_org(inp, org, now) := r if {
 	r := ico_sec_01.result with input as inp with data.lifecycle as lifecycle with data.org as org with time.now_ns as now
 }
 
-eval_config(inp, config, now) := r if {
-	r := ico_sec_01.result with input as inp with data.lifecycle as lifecycle with data.config as config with time.now_ns as now
+eval_entitled(inp, entitlements, now) := r if {
+	r := ico_sec_01.result with input as inp with data.lifecycle as lifecycle with data.org as {"entitlements": entitlements}
+		with time.now_ns as now
 }
 
 detail(r) := r.evidence[0].detail
@@ -164,13 +165,13 @@ test_eol_true_fails if {
 test_eol_false_passes if {
 	r := eval(host(os("ol", "Oracle Linux Server", "10.0")), sep_2026)
 	r.status == "pass"
-	detail(r) == "Oracle Linux 10: regular security support has no announced end; Oracle Linux Extended Support (no announced end) needs entitlement oracle-extended-support, which was not found on the host or in config"
+	detail(r) == "Oracle Linux 10: regular security support has no announced end; Oracle Linux Extended Support (no announced end) needs entitlement oracle-extended-support, not found on the host or in the entitlements register"
 }
 
 test_paid_extended_support_without_entitlement_fails if {
 	r := eval(host(ubuntu("20.04", [])), sep_2026)
 	r.status == "fail"
-	detail(r) == "Ubuntu 20.04 (Focal Fossa): regular security support ended 2025-05-31; Ubuntu Pro ESM until 2030-04-02 needs entitlement ubuntu-pro, which was not found on the host or in config"
+	detail(r) == "Ubuntu 20.04 (Focal Fossa): regular security support ended 2025-05-31; Ubuntu Pro ESM until 2030-04-02 needs entitlement ubuntu-pro, not found on the host or in the entitlements register"
 }
 
 test_paid_extended_support_with_host_entitlement_passes if {
@@ -179,9 +180,12 @@ test_paid_extended_support_with_host_entitlement_passes if {
 	detail(r) == "Ubuntu 20.04 (Focal Fossa): regular security support ended 2025-05-31; Ubuntu Pro ESM (entitlement ubuntu-pro present) until 2030-04-02"
 }
 
-test_paid_extended_support_with_config_entitlement_passes if {
-	eval_config(host(ubuntu("20.04", null)), {"entitlements": ["ubuntu-pro"]}, sep_2026).status == "pass"
-	eval_config(host(ubuntu("20.04", null)), {"entitlements": ["rhel-els"]}, sep_2026).status == "fail"
+test_paid_extended_support_with_registered_entitlement_passes if {
+	eval_entitled(host(ubuntu("20.04", null)), [{"entitlement": "ubuntu-pro"}], sep_2026).status == "pass"
+	eval_entitled(host(ubuntu("20.04", null)), [{"entitlement": "rhel-els"}], sep_2026).status == "fail"
+	named := object.union(host(ubuntu("20.04", null)), {"host": {"name": "web-1"}})
+	eval_entitled(named, [{"entitlement": "ubuntu-pro", "hosts": ["web-*"]}], sep_2026).status == "pass"
+	eval_entitled(named, [{"entitlement": "ubuntu-pro", "hosts": ["db-*"]}], sep_2026).status == "fail"
 }
 
 test_paid_extended_support_ended_fails_even_with_entitlement if {
