@@ -45,7 +45,9 @@ type Host struct {
 	// Name is the host's enrolled name; empty means the os facts'
 	// hostname.
 	Name string
-	// Tags are the tags the host enrolled with; nil offline.
+	// Tags are the tags the host enrolled with; nil offline. No tags
+	// at all says nothing (the host is not known to be untagged), so an
+	// empty map counts as nil.
 	Tags map[string]string
 	// MissedCycles is how many audit cycles in a row the host has missed,
 	// as the server counts them; nil offline, where it cannot be known.
@@ -90,7 +92,7 @@ func (r *Report) inputFor(h Host, name string) ast.Object {
 	if name != "" {
 		host.Insert(ast.StringTerm("name"), ast.StringTerm(name))
 	}
-	if h.Tags != nil {
+	if len(h.Tags) > 0 {
 		tags := ast.NewObject()
 		for _, k := range sortedKeys(h.Tags) {
 			tags.Insert(ast.StringTerm(k), ast.StringTerm(h.Tags[k]))

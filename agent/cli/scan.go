@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,6 +18,7 @@ func newScan(o *options) *cobra.Command {
 		format string
 		at     string
 		only   []string
+		report string
 	)
 	cmd := &cobra.Command{
 		Use:   "scan",
@@ -49,15 +51,20 @@ evaluated because its collector failed); otherwise 0.`,
 			if err != nil {
 				return err
 			}
-			report, _, err := assess.Encode(doc)
+			assessed, body, err := assess.Encode(doc)
 			if err != nil {
 				return &exitError{ExitError, fmt.Errorf("prepare facts for evaluation: %w", err)}
+			}
+			if report != "" {
+				if err := os.WriteFile(report, body, 0o600); err != nil {
+					return &exitError{ExitError, fmt.Errorf("write the assessed report: %w", err)}
+				}
 			}
 			pol := &assess.Policies{Engine: engine, Org: org}
 			if org != nil {
 				pol.OrgKey = org.Digest()
 			}
-			card, err := assess.Assess(cmd.Context(), report, assess.Host{}, pol, now)
+			card, err := assess.Assess(cmd.Context(), assessed, assess.Host{}, pol, now)
 			if err != nil {
 				return &exitError{ExitError, fmt.Errorf("evaluate policies: %w", err)}
 			}
@@ -81,6 +88,7 @@ evaluated because its collector failed); otherwise 0.`,
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
 	cmd.Flags().StringVar(&at, "at", "", "evaluate as of this RFC 3339 time instead of now (reproducible audits and tests)")
 	cmd.Flags().StringSliceVar(&only, "collector", nil, "run only these collectors (repeatable)")
+	cmd.Flags().StringVar(&report, "report", "", "also write the facts document assessed to this file (0600), e.g. to submit it or assess it again")
 	o.policyFlags(cmd)
 	return cmd
 }
