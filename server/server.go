@@ -22,6 +22,7 @@ import (
 	"github.com/auditfleet/auditfleet/server/registry"
 	"github.com/auditfleet/auditfleet/server/store"
 	"github.com/auditfleet/auditfleet/server/store/dirstore"
+	"github.com/oklog/run"
 )
 
 // Server is an assembled auditfleet server.
@@ -154,8 +155,12 @@ func (s *Server) Bootstrap(ctx context.Context, path string) (bool, error) {
 	return true, nil
 }
 
-// Serve serves the API on the configured address until ctx ends, then
-// shuts down gracefully. ready, if not nil, receives the bound address.
+// Serve serves the API on the configured address and runs the cycle
+// closer beside it, as one group, until ctx ends; then it shuts down
+// gracefully. If either stops on its own (the listener fails, the closer
+// cannot read its schedule), the other is stopped too and Serve returns
+// that error at once: the server never serves on without cycles. ready,
+// if not nil, receives the bound address.
 func (s *Server) Serve(ctx context.Context, ready chan<- string) error {
 	ln, err := net.Listen("tcp", s.Config.Listen)
 	if err != nil {
@@ -170,45 +175,57 @@ func (s *Server) Serve(ctx context.Context, ready chan<- string) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
 	}
-	errc := make(chan error, 1)
-	go func() {
-		if s.Config.TLS != nil {
-			errc <- srv.ServeTLS(ln, s.Config.TLS.CertFile, s.Config.TLS.KeyFile)
-		} else {
-			errc <- srv.Serve(ln)
-		}
-	}()
 	scheme := "http"
 	if s.Config.TLS != nil {
 		scheme = "https"
 	}
 	addr := scheme + "://" + ln.Addr().String()
+
+	var g run.Group
+	g.Add(func() error {
+		var err error
+		if s.Config.TLS != nil {
+			err = srv.ServeTLS(ln, s.Config.TLS.CertFile, s.Config.TLS.KeyFile)
+		} else {
+			err = srv.Serve(ln)
+		}
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return fmt.Errorf("serve: %w", err)
+	}, func(error) {
+		shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(shutdown); err != nil {
+			s.Log.Error("shut down", "err", err)
+		}
+	})
+	closerCtx, stopCloser := context.WithCancel(context.Background())
+	g.Add(func() error {
+		if err := s.Closer.Run(closerCtx); err != nil {
+			return fmt.Errorf("cycle closer: %w", err)
+		}
+		if closerCtx.Err() == nil {
+			return errors.New("cycle closer stopped")
+		}
+		return nil
+	}, func(error) { stopCloser() })
+	stopped := make(chan struct{})
+	g.Add(func() error {
+		select {
+		case <-ctx.Done():
+		case <-stopped:
+		}
+		return nil
+	}, func(error) { close(stopped) })
+
 	s.Log.Info("serving", "addr", addr)
 	if ready != nil {
 		ready <- addr
 	}
-	// The cycle closer runs beside the HTTP server and stops with it.
-	closerCtx, stopCloser := context.WithCancel(ctx)
-	closerDone := make(chan error, 1)
-	go func() { closerDone <- s.Closer.Run(closerCtx) }()
-	defer func() {
-		stopCloser()
-		if err := <-closerDone; err != nil {
-			s.Log.Error("cycle closer", "err", err)
-		}
-	}()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		return fmt.Errorf("shut down: %w", err)
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve: %w", err)
+	if err := g.Run(); err != nil {
+		s.Log.Error("server stopped", "err", err)
+		return err
 	}
 	return nil
 }
