@@ -3,8 +3,10 @@ package archtest
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"go/parser"
 	"go/token"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -127,4 +129,91 @@ func TestTestHelpersOnlyInTests(t *testing.T) {
 			}
 		}
 	}
+}
+
+var update = flag.Bool("update", false, "rewrite the dependency lists in testdata/deps")
+
+// TestBinaryDependencies keeps, depaware style, the list of every
+// non-standard package each binary links (the agent, the server, each
+// collector) in testdata/deps/<binary>.txt, so that a new dependency shows
+// in review as a diff of those lists. Run with -update to accept one.
+func TestBinaryDependencies(t *testing.T) {
+	binaries := map[string]string{
+		"auditfleet-agent":  module + "/agent/cmd/auditfleet-agent",
+		"auditfleet-server": module + "/server/cmd/auditfleet-server",
+	}
+	for _, p := range list(t, module+"/plugins/...") {
+		if p.Name == "main" && strings.HasSuffix(p.ImportPath, "/cmd") {
+			name := filepath.Base(filepath.Dir(p.ImportPath))
+			binaries["auditfleet-collector-"+name] = p.ImportPath
+		}
+	}
+	if len(binaries) < 3 {
+		t.Fatalf("found only %d binaries", len(binaries))
+	}
+	for name, pkg := range binaries {
+		t.Run(name, func(t *testing.T) {
+			// As shipped: static (CGO_ENABLED=0), for Linux.
+			cmd := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", pkg)
+			cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux")
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("go list -deps %s: %v", pkg, err)
+			}
+			got := strings.Join(strings.Fields(string(out)), "\n") + "\n"
+			golden := filepath.Join("testdata", "deps", name+".txt")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./internal/archtest -run TestBinaryDependencies -update)", err)
+			}
+			if string(want) != got {
+				t.Errorf("%s links a different set of packages than %s:\n%s\nReview the change, then run with -update.", name, golden, listDiff(string(want), got))
+			}
+		})
+	}
+	// Stale lists for binaries that no longer exist fail too.
+	files, _ := filepath.Glob(filepath.Join("testdata", "deps", "*.txt"))
+	for _, f := range files {
+		if _, ok := binaries[strings.TrimSuffix(filepath.Base(f), ".txt")]; !ok && !*update {
+			t.Errorf("%s lists a binary that is not built any more", f)
+		}
+	}
+}
+
+// TestServerLinksNoPluginRuntime: the server receives facts, it never runs
+// collectors, so it links neither go-plugin nor gRPC.
+func TestServerLinksNoPluginRuntime(t *testing.T) {
+	for _, d := range deps(t, module+"/server/cmd/auditfleet-server") {
+		for _, bad := range []string{"github.com/hashicorp/go-plugin", "google.golang.org/grpc", module + "/plugins", module + "/agent"} {
+			if d == bad || strings.HasPrefix(d, bad+"/") {
+				t.Errorf("auditfleet-server links %s", d)
+			}
+		}
+	}
+}
+
+// listDiff shows the lines only in want (-) and only in got (+).
+func listDiff(want, got string) string {
+	w, g := strings.Fields(want), strings.Fields(got)
+	var b strings.Builder
+	for _, l := range w {
+		if !slices.Contains(g, l) {
+			b.WriteString("- " + l + "\n")
+		}
+	}
+	for _, l := range g {
+		if !slices.Contains(w, l) {
+			b.WriteString("+ " + l + "\n")
+		}
+	}
+	return b.String()
 }
