@@ -1,0 +1,125 @@
+package assess
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/auditfleet/auditfleet/opa"
+	"github.com/auditfleet/auditfleet/orgdata"
+	"github.com/auditfleet/auditfleet/policies"
+	"github.com/auditfleet/auditfleet/result"
+)
+
+const goodReport = `{"schema_version":1,"report_id":"0123456789abcdef0123456789abcdef","collected_at":"2026-09-01T00:00:00Z",
+"agent":{"version":"t","host_root":"/"},
+"facts":{"os":{"id":"debian","name":"Debian GNU/Linux","version_id":"11","pretty_name":"Debian GNU/Linux 11 (bullseye)","hostname":"web-1","family":"linux"}},
+"collectors":{},"collector_errors":[]}`
+
+func TestDecodeRefuses(t *testing.T) {
+	tests := []struct{ name, body, want string }{
+		{"not JSON", `{`, "not a facts document"},
+		{"trailing data", goodReport + `{}`, "trailing data"},
+		{"unknown field", strings.Replace(goodReport, `"agent"`, `"agnet"`, 1), "unknown field"},
+		{"schema version", strings.Replace(goodReport, `"schema_version":1`, `"schema_version":9`, 1), "schema_version 9"},
+		{"no collection time", strings.Replace(goodReport, `"collected_at":"2026-09-01T00:00:00Z",`, ``, 1), "collected_at"},
+		{"bad namespace", strings.Replace(goodReport, `"facts":{"os"`, `"facts":{"../os"`, 1), "not valid"},
+		{"facts not an object", strings.Replace(goodReport, `"facts":{`, `"facts":{"x":[1],`, 1), "facts.x must be an object"},
+		{"collector error without kind", strings.Replace(goodReport, `"collector_errors":[]`, `"collector_errors":[{"collector":"os","message":"m"}]`, 1), "needs collector and kind"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Decode([]byte(tt.body))
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Decode error = %v, want ErrInvalid mentioning %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestDecodeAndOSFact(t *testing.T) {
+	r, err := Decode([]byte(goodReport))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.OSFact("hostname"); got != "web-1" {
+		t.Errorf("OSFact(hostname) = %q", got)
+	}
+	if got := r.OSFact("nothing"); got != "" {
+		t.Errorf("OSFact(nothing) = %q, want empty", got)
+	}
+	// Encode gives what Decode gives for the same document.
+	r2, body, err := Encode(&r.Doc)
+	if err != nil || len(body) == 0 || r2.OSFact("pretty_name") != "Debian GNU/Linux 11 (bullseye)" {
+		t.Fatalf("Encode = %v, %q", err, r2.OSFact("pretty_name"))
+	}
+}
+
+func TestAssess(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 9, 10, 0, 0, 0, 0, time.UTC)
+	waivers := "waivers:\n  - id: W-1\n    control: ICO-SEC-01\n    hosts: [\"web-*\"]\n    reason: Upgrade booked.\n    approver: SIRO\n    created: 2026-09-01\n    expires: 2026-12-31\n"
+	var set orgdata.Set
+	if err := set.Load(orgdata.KindWaivers, "waivers.yaml", []byte(waivers), []string{"ICO-SEC-01"}); err != nil {
+		t.Fatal(err)
+	}
+	engine, err := opa.New(ctx, policies.FS, opa.Options{Org: set.PolicyData()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Decode([]byte(goodReport))
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := func(card []result.Result, id string) result.Status {
+		for _, res := range card {
+			if res.ControlID == id {
+				return res.Status
+			}
+		}
+		return ""
+	}
+	tests := []struct {
+		name    string
+		host    Host
+		pol     *Policies
+		wantSec result.Status
+		wantMon result.Status
+		wantRev string
+	}{
+		{"offline, no organisation data", Host{}, &Policies{Engine: engine}, result.Fail, result.NotAssessed, engine.Revision()},
+		{"offline, waiver by the os hostname", Host{}, &Policies{Engine: engine, Org: &set, OrgKey: "k1"}, result.Waived, result.NotAssessed, engine.Revision() + "+org:k1"},
+		{"server, enrolled name outside the waiver", Host{ID: "h1", Name: "db-1", MissedCycles: new(int)}, &Policies{Engine: engine, Org: &set, OrgKey: "k1"}, result.Fail, result.Pass, engine.Revision() + "+org:k1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			card, err := Assess(ctx, r, tt.host, tt.pol, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := status(card.Results, "ICO-SEC-01"); got != tt.wantSec {
+				t.Errorf("ICO-SEC-01 = %s, want %s", got, tt.wantSec)
+			}
+			if got := status(card.Results, "ICO-MON-02"); got != tt.wantMon {
+				t.Errorf("ICO-MON-02 = %s, want %s", got, tt.wantMon)
+			}
+			if card.PolicyRevision != tt.wantRev || card.Results[0].PolicyRevision != tt.wantRev {
+				t.Errorf("revision = %s / %s, want %s", card.PolicyRevision, card.Results[0].PolicyRevision, tt.wantRev)
+			}
+			if len(card.Results) != len(engine.Controls()) {
+				t.Errorf("%d results for %d controls", len(card.Results), len(engine.Controls()))
+			}
+		})
+	}
+	// The report's own input is shared, never changed by an assessment.
+	if _, err := Assess(ctx, r, Host{Name: "x", Tags: map[string]string{"env": "prod"}}, &Policies{Engine: engine}, now); err != nil {
+		t.Fatal(err)
+	}
+	if r.input.Get(ast.StringTerm("host")) != nil {
+		t.Error("Assess added input.host to the report's shared input")
+	}
+}
