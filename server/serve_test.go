@@ -20,16 +20,8 @@ import (
 func TestServeStopsWhenCloserFails(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	st, err := dirstore.Open(filepath.Join(t.TempDir(), "store"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Default(t.TempDir())
-	cfg.Listen = "127.0.0.1:0"
-	s, err := server.New(ctx, cfg, st, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newDirServer(t)
+	var err error
 	// 29 February: no cycle started in the year before 2026-09-01 (the
 	// last was in 2024), so the closer cannot find its current cycle.
 	if s.Closer.Schedule, err = cycle.Parse("0 0 29 2 *"); err != nil {
@@ -52,16 +44,8 @@ func TestServeStopsWhenCloserFails(t *testing.T) {
 // cleanly.
 func TestServeStopsWithContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	st, err := dirstore.Open(filepath.Join(t.TempDir(), "store"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Default(t.TempDir())
-	cfg.Listen = "127.0.0.1:0"
-	s, err := server.New(ctx, cfg, st, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
+	defer cancel()
+	s := newDirServer(t)
 	ready := make(chan string, 1)
 	served := make(chan error, 1)
 	go func() { served <- s.Serve(ctx, ready) }()
@@ -75,4 +59,21 @@ func TestServeStopsWithContext(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("Serve still running 30s after its context ended")
 	}
+}
+
+// newDirServer assembles a server on a new directory store, listening on
+// a free loopback port.
+func newDirServer(t *testing.T) *server.Server {
+	t.Helper()
+	st, err := dirstore.Open(filepath.Join(t.TempDir(), "store"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default(t.TempDir())
+	cfg.Listen = "127.0.0.1:0"
+	s, err := server.New(context.Background(), cfg, st, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -116,13 +117,34 @@ func loadScanCases(t *testing.T, collector string) []scanCase {
 }
 
 // feeds returns, from the controls' METADATA, the controls that require
-// facts of namespace ns and those that only read them.
+// facts of namespace ns and those that only read them, directly or
+// through a control they depend on (ICO-BCP-02 combines ICO-SEC-01's
+// result, so the os facts feed it too).
 func feeds(controls []result.Control, ns string) (requires, reads []string) {
+	byID := map[string]result.Control{}
+	for _, c := range controls {
+		byID[c.ID] = c
+	}
+	var fed func(c result.Control, seen map[string]bool) bool
+	fed = func(c result.Control, seen map[string]bool) bool {
+		if slices.Contains(c.Requires.Facts, ns) || slices.Contains(c.Reads.Facts, ns) {
+			return true
+		}
+		for _, d := range c.Depends {
+			if !seen[d] {
+				seen[d] = true
+				if fed(byID[d], seen) {
+					return true
+				}
+			}
+		}
+		return false
+	}
 	for _, c := range controls {
 		switch {
 		case slices.Contains(c.Requires.Facts, ns):
 			requires = append(requires, c.ID)
-		case slices.Contains(c.Reads.Facts, ns):
+		case fed(c, map[string]bool{c.ID: true}):
 			reads = append(reads, c.ID)
 		}
 	}
@@ -427,8 +449,7 @@ func TestReadmeCollectorsTable(t *testing.T) {
 // as sorted control IDs.
 func expandIDs(cell string) []string {
 	var out []string
-	for _, part := range strings.Split(cell, ",") {
-		part = strings.TrimSpace(part)
+	for _, part := range controlRefs.FindAllString(cell, -1) {
 		first, more, _ := strings.Cut(part, "/")
 		out = append(out, first)
 		if more == "" {
@@ -440,5 +461,9 @@ func expandIDs(cell string) []string {
 		}
 	}
 	slices.Sort(out)
-	return out
+	return slices.Compact(out)
 }
+
+// controlRefs finds control IDs in a table cell, with their short forms
+// ("ICO-ACC-01/02/03"); words around them are prose.
+var controlRefs = regexp.MustCompile(`[A-Z][A-Z0-9]*-[A-Z0-9]+-[0-9]+(?:/[0-9]+)*`)
