@@ -2,12 +2,14 @@ package assess
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 
 	"github.com/auditfleet/auditfleet/opa"
+	"github.com/auditfleet/auditfleet/orgdata"
 	"github.com/auditfleet/auditfleet/policies"
 )
 
@@ -85,4 +87,66 @@ func OpenBundle(path, keyPath string) (fs.FS, string, error) {
 		return nil, "", fmt.Errorf("policy bundle %s: %w", path, err)
 	}
 	return fsys, rev, nil
+}
+
+// BundleOrgFile is where a policy tree packed into a bundle keeps the
+// organisation data files (data.auditfleet_org: {"files": {name: text}}),
+// for offline scans with the bundle.
+const BundleOrgFile = "auditfleet_org/data.json"
+
+// bundleOrg is the document at BundleOrgFile.
+type bundleOrg struct {
+	Files map[string]string `json:"files"`
+}
+
+// EncodeBundleOrg encodes organisation data files (name: content) as the
+// document at BundleOrgFile.
+func EncodeBundleOrg(files map[string][]byte) ([]byte, error) {
+	doc := bundleOrg{Files: map[string]string{}}
+	for name, b := range files {
+		doc.Files[name] = string(b)
+	}
+	out, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode organisation data for the bundle: %w", err)
+	}
+	return out, nil
+}
+
+// Org returns the organisation data packed in the source's bundle,
+// validated against controls; nil when the source is no bundle or the
+// bundle carries none. The bundle is verified again before it is read.
+func (s Source) Org(controls []string) (*orgdata.Set, error) {
+	if s.Bundle == "" {
+		return nil, nil
+	}
+	fsys, _, err := OpenBundle(s.Bundle, s.BundleKey)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := fs.ReadFile(fsys, "data.json")
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("policy bundle %s: %w", s.Bundle, err)
+	}
+	var data struct {
+		Org *bundleOrg `json:"auditfleet_org"`
+	}
+	if err := json.Unmarshal(raw, &data); err != nil {
+		return nil, fmt.Errorf("policy bundle %s: data: %w", s.Bundle, err)
+	}
+	if data.Org == nil {
+		return nil, nil
+	}
+	files := map[string][]byte{}
+	for name, text := range data.Org.Files {
+		files[name] = []byte(text)
+	}
+	set, err := orgdata.LoadFiles(files, controls)
+	if err != nil {
+		return nil, fmt.Errorf("policy bundle %s: organisation data: %w", s.Bundle, err)
+	}
+	return set, nil
 }

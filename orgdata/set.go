@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"testing/fstest"
 
 	"github.com/auditfleet/auditfleet/waiver"
 )
@@ -132,13 +134,63 @@ func LoadDir(dir string, knownControls []string) (*Set, error) {
 	if !info.IsDir() {
 		return nil, fmt.Errorf("load organisation data: %s is not a directory", dir)
 	}
+	return loadFiles(os.DirFS(dir), dir, knownControls)
+}
+
+// LoadFiles is LoadDir over file contents by name (a signed policy
+// bundle carries the organisation data this way; see Files).
+func LoadFiles(files map[string][]byte, knownControls []string) (*Set, error) {
+	fsys := fstest.MapFS{}
+	for name, b := range files {
+		if !knownFile(name) {
+			return nil, fmt.Errorf("load organisation data: %s is not an organisation data file", name)
+		}
+		fsys[name] = &fstest.MapFile{Data: b}
+	}
+	return loadFiles(fsys, "", knownControls)
+}
+
+// Files returns the organisation data files of dir by name, after
+// checking that they load (LoadDir).
+func Files(dir string, knownControls []string) (map[string][]byte, error) {
+	if _, err := LoadDir(dir, knownControls); err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	for _, kind := range Kinds() {
+		for _, name := range kind.FileNames() {
+			b, err := os.ReadFile(filepath.Join(dir, name))
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("load organisation data: %w", err)
+			}
+			out[name] = b
+		}
+	}
+	return out, nil
+}
+
+func knownFile(name string) bool {
+	for _, kind := range Kinds() {
+		if slices.Contains(kind.FileNames(), name) {
+			return true
+		}
+	}
+	return false
+}
+
+// loadFiles reads the organisation data files of fsys; dir prefixes the
+// names in errors.
+func loadFiles(fsys fs.FS, dir string, knownControls []string) (*Set, error) {
 	s := &Set{}
 	var errs []error
 	for _, kind := range Kinds() {
 		var found []string
 		for _, name := range kind.FileNames() {
 			p := filepath.Join(dir, name)
-			data, err := os.ReadFile(p)
+			data, err := fs.ReadFile(fsys, name)
 			if errors.Is(err, fs.ErrNotExist) {
 				continue
 			}
@@ -160,6 +212,47 @@ func LoadDir(dir string, knownControls []string) (*Set, error) {
 		return nil, errors.Join(errs...)
 	}
 	return s, nil
+}
+
+// Overlay returns a set with, for each kind, o's data when o provides it
+// and s's otherwise: the precedence of organisation data sources, kind by
+// kind (docs/org-data.md). Either may be nil.
+func (s *Set) Overlay(o *Set) *Set {
+	out := &Set{}
+	if s != nil {
+		*out = *s
+	}
+	if o == nil {
+		return out
+	}
+	if o.Thresholds != nil {
+		out.Thresholds = o.Thresholds
+	}
+	if o.Leavers != nil {
+		out.Leavers = o.Leavers
+	}
+	if o.ApprovedAdmins != nil {
+		out.ApprovedAdmins = o.ApprovedAdmins
+	}
+	if o.Plans != nil {
+		out.Plans = o.Plans
+	}
+	if o.DataStores != nil {
+		out.DataStores = o.DataStores
+	}
+	if o.HostTags != nil {
+		out.HostTags = o.HostTags
+	}
+	if o.Baseline != nil {
+		out.Baseline = o.Baseline
+	}
+	if o.Entitlements != nil {
+		out.Entitlements = o.Entitlements
+	}
+	if o.Waivers != nil {
+		out.Waivers = o.Waivers
+	}
+	return out
 }
 
 // PolicyData returns the set as data.org for the policies: one key per

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"github.com/auditfleet/auditfleet/assess"
 	"github.com/auditfleet/auditfleet/internal/lifecycle"
 	"github.com/auditfleet/auditfleet/opa"
+	"github.com/auditfleet/auditfleet/orgdata"
 	"github.com/auditfleet/auditfleet/policies"
 )
 
@@ -38,7 +40,7 @@ Make a key pair with openssl:
 }
 
 func newBundleBuild(o *options) *cobra.Command {
-	var keyPath, out, revision, dir, lifecyclePath string
+	var keyPath, out, revision, dir, lifecyclePath, orgDir string
 	cmd := &cobra.Command{
 		Use:   "build",
 		Short: "Build a signed bundle of the policies (built-in, or a policy directory)",
@@ -53,9 +55,14 @@ reference file (see internal/lifecycle/source/README.md) with
 Its source repository and commit are what every ICO-SEC-01 result records
 in sources.lifecycle, so change them when you change the dates. The
 lifecycle document going into the bundle, given or built in, is checked
-before anything is signed.`,
+before anything is signed.
+
+--org-dir DIR packs the organisation data files of DIR (thresholds,
+entitlements, approved admins, waivers, …; docs/org-data.md), validated
+against the bundle's controls, so that offline scans with the bundle use
+them: a scan's own --org-dir files still win, kind by kind.`,
 		Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) error {
 			key, err := os.ReadFile(keyPath)
 			if err != nil {
 				return &exitError{ExitError, fmt.Errorf("signing key: %w", err)}
@@ -67,6 +74,11 @@ before anything is signed.`,
 			fsys, source, err := withLifecycle(fsys, lifecyclePath)
 			if err != nil {
 				return &exitError{ExitError, err}
+			}
+			if orgDir != "" {
+				if fsys, err = withOrg(cmd.Context(), fsys, orgDir); err != nil {
+					return &exitError{ExitError, err}
+				}
 			}
 			b, err := opa.BuildBundle(fsys, revision, key)
 			if err != nil {
@@ -84,6 +96,7 @@ before anything is signed.`,
 	cmd.Flags().StringVar(&revision, "revision", "", "bundle revision recorded in every result (default: content hash)")
 	cmd.Flags().StringVar(&dir, "policies", "", "policy directory to bundle (default: the built-in policies)")
 	cmd.Flags().StringVar(&lifecyclePath, "lifecycle", "", "lifecycle document to pack instead of the policies' lifecycle/data.json")
+	cmd.Flags().StringVar(&orgDir, "org-dir", "", "organisation data files to pack for offline scans (docs/org-data.md)")
 	_ = cmd.MarkFlagRequired("signing-key")
 	return cmd
 }
@@ -141,6 +154,45 @@ func withLifecycle(fsys fs.FS, path string) (fs.FS, string, error) {
 	}
 	tree[lifecycleFile] = &fstest.MapFile{Data: data}
 	return tree, sourceOf(doc), nil
+}
+
+// withOrg returns the policy tree fsys with the organisation data files of
+// dir packed as assess.BundleOrgFile, after checking that they load
+// against the tree's controls.
+func withOrg(ctx context.Context, fsys fs.FS, dir string) (fs.FS, error) {
+	engine, err := opa.New(ctx, fsys, opa.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("load policies: %w", err)
+	}
+	var ids []string
+	for _, c := range engine.Controls() {
+		ids = append(ids, c.ID)
+	}
+	files, err := orgdata.Files(dir, ids)
+	if err != nil {
+		return nil, fmt.Errorf("organisation data: %w", err)
+	}
+	data, err := assess.EncodeBundleOrg(files)
+	if err != nil {
+		return nil, err
+	}
+	tree := fstest.MapFS{}
+	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		tree[p] = &fstest.MapFile{Data: b}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read policies: %w", err)
+	}
+	tree[assess.BundleOrgFile] = &fstest.MapFile{Data: data}
+	return tree, nil
 }
 
 // sourceOf names a lifecycle document's source as ICO-SEC-01 records it

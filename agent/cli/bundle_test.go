@@ -205,3 +205,63 @@ func TestBundleLifecycle(t *testing.T) {
 		})
 	}
 }
+
+// TestBundleOrgData: organisation data packed into a signed bundle
+// reaches offline scans with it, and a scan's own --org-dir files win,
+// kind by kind.
+func TestBundleOrgData(t *testing.T) {
+	dir := t.TempDir()
+	priv, pub := writeKeys(t, dir, "signing")
+	packed := filepath.Join(dir, "packed")
+	local := filepath.Join(dir, "local")
+	bad := filepath.Join(dir, "bad")
+	for d, files := range map[string]map[string]string{
+		packed: {"waivers.yaml": "waivers:\n  - id: W-1\n    control: ICO-SEC-01\n    hosts: [\"debian11-*\"]\n    reason: Upgrade booked for December.\n    approver: SIRO\n    created: 2026-11-01\n    expires: 2026-12-31\n"},
+		local:  {"waivers.yaml": "waivers: []\n"},
+		bad:    {"waivers.yaml": "waivers:\n  - id: W-2\n    control: ICO-NOPE-99\n"},
+	} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for name, content := range files {
+			if err := os.WriteFile(filepath.Join(d, name), []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	bundle := filepath.Join(dir, "policies.tar.gz")
+	if _, stderr, code := agentCmd(t, "bundle", "build", "--signing-key", priv, "--out", bundle, "--org-dir", packed); code != 0 {
+		t.Fatalf("bundle build --org-dir: exit %d: %s", code, stderr)
+	}
+	if _, stderr, code := agentCmd(t, "bundle", "build", "--signing-key", priv, "--out", filepath.Join(dir, "bad.tar.gz"), "--org-dir", bad); code != ExitError || !strings.Contains(stderr, "organisation data") {
+		t.Errorf("bundle build with invalid organisation data: exit %d, stderr %q; want %d naming the organisation data", code, stderr, ExitError)
+	}
+	plugins := filepath.Join(binDir, "plugins")
+	root := "../../testdata/hosts/debian11-eol"
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"the bundle's waiver", nil, "waived"},
+		{"--org-dir replaces the bundle's waivers", []string{"--org-dir", local}, "fail"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"scan", "--bundle", bundle, "--bundle-key", pub, "--host-root", root, "--plugin-dir", plugins, "--format", "json", "--at", evalTime}, tt.args...)
+			stdout, stderr, _ := agentCmd(t, args...)
+			var res scanDoc
+			if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+				t.Fatalf("scan: %v: %s", err, stderr)
+			}
+			got := ""
+			for _, r := range res.Results {
+				if r.ControlID == "ICO-SEC-01" {
+					got = string(r.Status)
+				}
+			}
+			if got != tt.want {
+				t.Errorf("ICO-SEC-01 = %q, want %s", got, tt.want)
+			}
+		})
+	}
+}

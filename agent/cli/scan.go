@@ -101,26 +101,34 @@ func (o *options) policyFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&o.orgDir, "org-dir", "", "directory of organisation data: thresholds, leavers, approved admins, plans, data stores, host tags, waivers (config policy.org_dir; see docs/org-data.md)")
 }
 
-// policies loads the engine and, when an organisation data directory is
-// configured, the organisation data it was given (validated against the
-// engine's controls).
+// policies loads the engine and the organisation data it is given,
+// validated against the engine's controls. For each kind, the first
+// source that has it is used: the files of --org-dir (policy.org_dir),
+// then those packed in a signed bundle, then the agent configuration's
+// policy settings (docs/org-data.md).
 func (o *options) policies(ctx context.Context) (*opa.Engine, *orgdata.Set, error) {
 	engine, err := o.engine(ctx, nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	dir := firstNonEmpty(o.orgDir, o.cfg.Policy.OrgDir)
-	if dir == "" {
-		return engine, nil, nil
-	}
 	var ids []string
 	for _, c := range engine.Controls() {
 		ids = append(ids, c.ID)
 	}
-	set, err := orgdata.LoadDir(dir, ids)
+	packed, err := o.source().Org(ids)
 	if err != nil {
-		return nil, nil, &exitError{ExitError, fmt.Errorf("organisation data: %w", err)}
+		return nil, nil, &exitError{ExitError, err}
 	}
+	var files *orgdata.Set
+	if dir := firstNonEmpty(o.orgDir, o.cfg.Policy.OrgDir); dir != "" {
+		if files, err = orgdata.LoadDir(dir, ids); err != nil {
+			return nil, nil, &exitError{ExitError, fmt.Errorf("organisation data: %w", err)}
+		}
+	}
+	if packed == nil && files == nil {
+		return engine, nil, nil
+	}
+	set := packed.Overlay(files)
 	engine, err = o.engine(ctx, set.PolicyData())
 	if err != nil {
 		return nil, nil, err
@@ -128,16 +136,21 @@ func (o *options) policies(ctx context.Context) (*opa.Engine, *orgdata.Set, erro
 	return engine, set, nil
 }
 
-// engine loads the policies: the built-in controls plus custom ones, or a
-// signed bundle, verified before use. org, when not nil, is the
-// organisation data (data.org), merged over the agent configuration's.
-func (o *options) engine(ctx context.Context, org map[string]any) (*opa.Engine, error) {
-	src := assess.Source{
+// source is where the policies come from, from the flags and the
+// configuration.
+func (o *options) source() assess.Source {
+	return assess.Source{
 		CustomDir: firstNonEmpty(o.customDir, o.cfg.Policy.CustomDir),
 		Bundle:    firstNonEmpty(o.bundle, o.cfg.Policy.Bundle),
 		BundleKey: firstNonEmpty(o.bundleKey, o.cfg.Policy.BundleKey),
 	}
-	engine, err := src.Engine(ctx, mergeOrg(o.cfg.Policy.OrgData(), org))
+}
+
+// engine loads the policies: the built-in controls plus custom ones, or a
+// signed bundle, verified before use. org, when not nil, is the
+// organisation data (data.org), merged over the agent configuration's.
+func (o *options) engine(ctx context.Context, org map[string]any) (*opa.Engine, error) {
+	engine, err := o.source().Engine(ctx, mergeOrg(o.cfg.Policy.OrgData(), org))
 	if err != nil {
 		return nil, &exitError{ExitError, err}
 	}
