@@ -1,8 +1,6 @@
 package patching
 
 import (
-	"compress/bzip2"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -14,9 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/klauspost/compress/zstd"
-
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/compressed"
 	"github.com/auditfleet/auditfleet/plugins/internal/rpmdb"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
@@ -304,55 +301,35 @@ func (r dnfRepo) readAdvisories(ctx context.Context, root *hostroot.Root, inst m
 	return nil
 }
 
-// multiCloser closes a decompressor and the file under it.
-type multiCloser struct {
-	io.Reader
-	closers []func() error
+// fileCloser closes a decompressor and the file under it.
+type fileCloser struct {
+	io.ReadCloser
+	f io.Closer
 }
 
-func (m multiCloser) Close() error {
-	var errs []error
-	for _, c := range m.closers {
-		errs = append(errs, c())
-	}
-	return errors.Join(errs...)
-}
+func (c fileCloser) Close() error { return errors.Join(c.ReadCloser.Close(), c.f.Close()) }
 
 // openMetadata opens a repository metadata file, decompressing it by its
-// name: plain .xml, .gz, .bz2 and .zst; xz and zchunk are refused (no
-// decompressor for them in the module).
+// name: plain .xml, or compressed in a format of package compressed
+// (dnf uses gzip, xz, bzip2 and zstd); zchunk (.zck) is refused, having
+// no maintained pure-Go reader.
 func openMetadata(root *hostroot.Root, p string) (io.ReadCloser, error) {
-	var kind string
-	switch {
-	case strings.HasSuffix(p, ".xml"):
-	case strings.HasSuffix(p, ".gz"), strings.HasSuffix(p, ".bz2"), strings.HasSuffix(p, ".zst"):
-		kind = path.Ext(p)
-	default:
-		return nil, fmt.Errorf("read %s: compression %q not supported", p, path.Ext(p))
+	ext := path.Ext(p)
+	if ext == ".xml" {
+		ext = ""
+	} else if !slices.Contains(compressed.Extensions, ext) {
+		return nil, fmt.Errorf("read %s: %w: %q", p, compressed.ErrUnsupported, ext)
 	}
 	f, err := root.Open(p)
 	if err != nil {
 		return nil, err
 	}
-	switch kind {
-	case ".gz":
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("read %s: %w", p, err)
-		}
-		return multiCloser{zr, []func() error{zr.Close, f.Close}}, nil
-	case ".bz2":
-		return multiCloser{bzip2.NewReader(f), []func() error{f.Close}}, nil
-	case ".zst":
-		zr, err := zstd.NewReader(f, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(256<<20))
-		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("read %s: %w", p, err)
-		}
-		return multiCloser{zr, []func() error{func() error { zr.Close(); return nil }, f.Close}}, nil
+	zr, err := compressed.NewReader(f, ext)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("read %s: %w", p, err)
 	}
-	return f, nil
+	return fileCloser{zr, f}, nil
 }
 
 // installedRPMs maps "name\x00arch" to the installed package of that
