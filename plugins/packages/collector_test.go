@@ -181,7 +181,7 @@ func TestCollectErrors(t *testing.T) {
 	}{
 		{"empty", true, "no supported package manager"},
 		{"rhel", true, "/var/lib/rpm"},
-		{"no-lists", true, "no readable Packages lists"},
+		{"no-lists", true, "no Packages lists"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.root, func(t *testing.T) {
@@ -211,6 +211,9 @@ func TestCollectUnreadableList(t *testing.T) {
 	}
 	if len(f.Repositories) != 2 {
 		t.Errorf("repositories %q: the unread list must not be counted", f.Repositories)
+	}
+	if len(f.UnreadSources) != 1 || f.Foreign != nil {
+		t.Errorf("unread %+v, foreign %+v: want the .xz list unread and foreign unknown", f.UnreadSources, f.Foreign)
 	}
 }
 

@@ -83,8 +83,8 @@ func collectDnf(ctx context.Context, root *hostroot.Root, w *sdk.Warnings) (Fact
 		}
 		w.Add("%s: %d unreadable package headers (%s); those packages are not compared", db.Path, len(bad), badHeader(bad[0]))
 	}
-	f := Facts{Manager: "dnf", Pending: []Update{}}
-	repos := dnfRepos(root, w)
+	f := Facts{Manager: "dnf", Pending: []Update{}, UnreadSources: []Unread{}}
+	repos := dnfRepos(root, &f.UnreadSources, w)
 	if err := ctx.Err(); err != nil {
 		return Facts{}, err
 	}
@@ -101,6 +101,7 @@ func collectDnf(ctx context.Context, root *hostroot.Root, w *sdk.Warnings) (Fact
 				return Facts{}, ctx.Err()
 			}
 			w.Add("repository %s: %v; its advisories are not counted", r.id, err)
+			f.UnreadSources = append(f.UnreadSources, Unread{Path: r.updateinfo, Reason: err.Error()})
 			continue
 		}
 		if r.updateinfo == "" {
@@ -157,8 +158,9 @@ type dnfRepo struct {
 
 // dnfRepos lists the repositories of dnf's metadata caches that have a
 // repomd.xml, one per repository id: when a repository has several cache
-// directories (its URL changed), the most recently refreshed.
-func dnfRepos(root *hostroot.Root, w *sdk.Warnings) []dnfRepo {
+// directories (its URL changed), the most recently refreshed. The cache
+// directories and repomd.xml files it cannot read are added to unread.
+func dnfRepos(root *hostroot.Root, unread *[]Unread, w *sdk.Warnings) []dnfRepo {
 	byID := map[string]dnfRepo{}
 	found := false
 	for _, cache := range dnfCacheDirs {
@@ -166,6 +168,7 @@ func dnfRepos(root *hostroot.Root, w *sdk.Warnings) []dnfRepo {
 		if err != nil {
 			if !errors.Is(err, fs.ErrNotExist) {
 				w.Add("%v; its advisories are not counted", err)
+				*unread = append(*unread, Unread{Path: cache, Reason: err.Error()})
 			}
 			continue
 		}
@@ -179,7 +182,7 @@ func dnfRepos(root *hostroot.Root, w *sdk.Warnings) []dnfRepo {
 				w.Add("%s: more than %d directories; the rest are not read", cache, maxRepoDirs)
 				break
 			}
-			r, ok := readRepoDir(root, cache+"/"+e.Name(), w)
+			r, ok := readRepoDir(root, cache+"/"+e.Name(), unread, w)
 			if !ok {
 				continue
 			}
@@ -205,12 +208,17 @@ func dnfRepos(root *hostroot.Root, w *sdk.Warnings) []dnfRepo {
 
 // readRepoDir reads the repomd.xml of one cache directory; false when
 // there is none (dnf's other cache directories: packages, solv files).
-func readRepoDir(root *hostroot.Root, dir string, w *sdk.Warnings) (dnfRepo, bool) {
+func readRepoDir(root *hostroot.Root, dir string, unread *[]Unread, w *sdk.Warnings) (dnfRepo, bool) {
 	md := dir + "/repodata/repomd.xml"
+	skip := func(err error) (dnfRepo, bool) {
+		w.Add("%v; its advisories are not counted", err)
+		*unread = append(*unread, Unread{Path: md, Reason: err.Error()})
+		return dnfRepo{}, false
+	}
 	fi, err := root.Stat(md)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			w.Add("%v; its advisories are not counted", err)
+			return skip(err)
 		}
 		return dnfRepo{}, false
 	}
@@ -218,13 +226,11 @@ func readRepoDir(root *hostroot.Root, dir string, w *sdk.Warnings) (dnfRepo, boo
 	r := dnfRepo{id: repoHash.ReplaceAllString(name, ""), dir: dir, refreshed: fi.ModTime().UTC()}
 	data, err := root.ReadFile(md, repomdLimit)
 	if err != nil {
-		w.Add("%v; its advisories are not counted", err)
-		return dnfRepo{}, false
+		return skip(err)
 	}
 	locs, err := parseRepomd(data)
 	if err != nil {
-		w.Add("%s: %v; its advisories are not counted", md, err)
-		return dnfRepo{}, false
+		return skip(fmt.Errorf("%s: %w", md, err))
 	}
 	if p, ok := locs["primary"]; ok {
 		if fi, err := root.Stat(dir + "/" + p); err == nil && fi.ModTime().After(r.refreshed) {
