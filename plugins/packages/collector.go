@@ -33,9 +33,11 @@ func (c *Collector) Info() sdk.Info {
 
 // Collect reads the dpkg status and the apt Packages lists under
 // req.Root. It fails when ctx ends, when there is no host root, when the
-// dpkg status cannot be read, and when no Packages list can be read (then
-// every package would look foreign). A host without dpkg gets an error
-// wrapping sdk.ErrNotApplicable. An unreadable list is a warning.
+// dpkg status cannot be read, and when there is no Packages list (then
+// every package would look foreign). A host without dpkg, or without
+// lists, gets an error wrapping sdk.ErrNotApplicable. A list that cannot
+// be read is a warning and an entry of UnreadSources, and makes Foreign
+// unknown (null).
 func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, error) {
 	if req.Root == nil {
 		return sdk.Response{}, errors.New("collect packages: no host root")
@@ -62,17 +64,17 @@ func collectDpkg(ctx context.Context, root *hostroot.Root, opts options, w *sdk.
 	}
 	offered := map[string]bool{}
 	repos := []string{}
-	read := 0
+	unread := []Unread{}
 	for _, name := range names {
 		if err := ctx.Err(); err != nil {
 			return Facts{}, err
 		}
 		b, err := dpkg.ReadList(root, name)
 		if err != nil {
-			w.Add("%v; packages only it provides are reported as foreign", err)
+			w.Add("%v; which packages are foreign is unknown", err)
+			unread = append(unread, Unread{Path: listsDir + "/" + name, Reason: err.Error()})
 			continue
 		}
-		read++
 		if r := repository(name); !slices.Contains(repos, r) {
 			repos = append(repos, r)
 		}
@@ -80,8 +82,8 @@ func collectDpkg(ctx context.Context, root *hostroot.Root, opts options, w *sdk.
 			offered[key(p)] = true
 		}
 	}
-	if read == 0 {
-		return Facts{}, fmt.Errorf("no readable Packages lists in %s (apt-get update never run, or the lists were deleted): which packages a repository provides is unknown: %w", listsDir, sdk.ErrNotApplicable)
+	if len(names) == 0 {
+		return Facts{}, fmt.Errorf("no Packages lists in %s (apt-get update never run, or the lists were deleted): which packages a repository provides is unknown: %w", listsDir, sdk.ErrNotApplicable)
 	}
 	if err := ctx.Err(); err != nil {
 		return Facts{}, err
@@ -94,6 +96,11 @@ func collectDpkg(ctx context.Context, root *hostroot.Root, opts options, w *sdk.
 		Foreign:          []Package{},
 		Runtimes:         findRuntimes(installed, opts.EOL),
 		RuntimeLifecycle: opts.Source,
+		UnreadSources:    unread,
+	}
+	if len(unread) > 0 {
+		f.Foreign = nil // a list not read may provide any of them
+		return f, nil
 	}
 	for _, p := range installed {
 		if !offered[key(p)] {

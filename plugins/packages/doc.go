@@ -4,7 +4,8 @@
 //
 // On Debian and Ubuntu hosts it reads, through the host root, the dpkg
 // status (/var/lib/dpkg/status) and the binary Packages lists apt keeps
-// in /var/lib/apt/lists (plain or .gz; other compressions are a warning).
+// in /var/lib/apt/lists (plain or compressed: .gz, .xz, .lzma, .lz4,
+// .zst, .bz2).
 // An installed package (files on disk: configuration-only packages are
 // left out) whose name, architecture and version no list offers is
 // foreign: installed by hand, left behind by a removed repository or a

@@ -20,7 +20,8 @@ type Facts struct {
 	Repositories []string `json:"repositories"`
 	// Foreign lists installed packages that no configured repository
 	// provides: installed by hand, or left behind by a removed repository
-	// or a release upgrade. Nothing will update them.
+	// or a release upgrade. Nothing will update them. Nil (null) when
+	// unknown: a list in UnreadSources may provide any of them.
 	Foreign []Package `json:"foreign"`
 	// Runtimes lists the language runtimes found (interpreters and virtual
 	// machines on the usual paths and in packages).
@@ -29,6 +30,18 @@ type Facts struct {
 	// dates come from, e.g. "endoflife-date/endoflife.date@a70eca3";
 	// empty when no dates were looked up.
 	RuntimeLifecycle string `json:"runtime_lifecycle"`
+	// UnreadSources are the Packages lists that could not be read
+	// (unsupported format, permission, corrupt or truncated); when not
+	// empty, Foreign is unknown.
+	UnreadSources []Unread `json:"unread_sources"`
+}
+
+// Unread is a package list that could not be read.
+type Unread struct {
+	// Path is the host path of the list.
+	Path string `json:"path"`
+	// Reason says why it was not read.
+	Reason string `json:"reason"`
 }
 
 // Package is one installed package.

@@ -78,15 +78,16 @@ func collectApt(ctx context.Context, root *hostroot.Root, opts options, w *sdk.W
 		return Facts{}, err
 	}
 	pkgs := dpkg.ParseStatus(data)
-	f := Facts{Manager: "apt", Pending: []Update{}}
+	f := Facts{Manager: "apt", Pending: []Update{}, UnreadSources: []Unread{}}
 	lists, err := readListsDir(root)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		w.Add("%v; no security updates can be seen", err)
+		f.UnreadSources = append(f.UnreadSources, Unread{Path: listsDir, Reason: err.Error()})
 	}
 	if err := ctx.Err(); err != nil {
 		return Facts{}, err
 	}
-	cands, err := securityCandidates(ctx, root, lists, opts, w)
+	cands, err := securityCandidates(ctx, root, lists, opts, &f.UnreadSources, w)
 	if err != nil {
 		return Facts{}, err
 	}
@@ -214,8 +215,9 @@ type candidate struct {
 }
 
 // securityCandidates reads every security list and returns, per package
-// name and architecture, the newest version offered.
-func securityCandidates(ctx context.Context, root *hostroot.Root, lists aptLists, opts options, w *sdk.Warnings) (map[string]candidate, error) {
+// name and architecture, the newest version offered; the lists it cannot
+// read are added to unread.
+func securityCandidates(ctx context.Context, root *hostroot.Root, lists aptLists, opts options, unread *[]Unread, w *sdk.Warnings) (map[string]candidate, error) {
 	cands := map[string]candidate{}
 	for _, lf := range lists.security(opts) {
 		if err := ctx.Err(); err != nil {
@@ -224,6 +226,7 @@ func securityCandidates(ctx context.Context, root *hostroot.Root, lists aptLists
 		data, err := dpkg.ReadList(root, lf.name)
 		if err != nil {
 			w.Add("%v; its updates are not counted", err)
+			*unread = append(*unread, Unread{Path: listsDir + "/" + lf.name, Reason: err.Error()})
 			continue
 		}
 		origin, since := listOrigin(root, lists, lf, w)

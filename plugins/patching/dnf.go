@@ -1,8 +1,6 @@
 package patching
 
 import (
-	"compress/bzip2"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -14,9 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/klauspost/compress/zstd"
-
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/compressed"
 	"github.com/auditfleet/auditfleet/plugins/internal/rpmdb"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
@@ -86,8 +83,8 @@ func collectDnf(ctx context.Context, root *hostroot.Root, w *sdk.Warnings) (Fact
 		}
 		w.Add("%s: %d unreadable package headers (%s); those packages are not compared", db.Path, len(bad), badHeader(bad[0]))
 	}
-	f := Facts{Manager: "dnf", Pending: []Update{}}
-	repos := dnfRepos(root, w)
+	f := Facts{Manager: "dnf", Pending: []Update{}, UnreadSources: []Unread{}}
+	repos := dnfRepos(root, &f.UnreadSources, w)
 	if err := ctx.Err(); err != nil {
 		return Facts{}, err
 	}
@@ -104,6 +101,7 @@ func collectDnf(ctx context.Context, root *hostroot.Root, w *sdk.Warnings) (Fact
 				return Facts{}, ctx.Err()
 			}
 			w.Add("repository %s: %v; its advisories are not counted", r.id, err)
+			f.UnreadSources = append(f.UnreadSources, Unread{Path: r.updateinfo, Reason: err.Error()})
 			continue
 		}
 		if r.updateinfo == "" {
@@ -160,8 +158,9 @@ type dnfRepo struct {
 
 // dnfRepos lists the repositories of dnf's metadata caches that have a
 // repomd.xml, one per repository id: when a repository has several cache
-// directories (its URL changed), the most recently refreshed.
-func dnfRepos(root *hostroot.Root, w *sdk.Warnings) []dnfRepo {
+// directories (its URL changed), the most recently refreshed. The cache
+// directories and repomd.xml files it cannot read are added to unread.
+func dnfRepos(root *hostroot.Root, unread *[]Unread, w *sdk.Warnings) []dnfRepo {
 	byID := map[string]dnfRepo{}
 	found := false
 	for _, cache := range dnfCacheDirs {
@@ -169,6 +168,7 @@ func dnfRepos(root *hostroot.Root, w *sdk.Warnings) []dnfRepo {
 		if err != nil {
 			if !errors.Is(err, fs.ErrNotExist) {
 				w.Add("%v; its advisories are not counted", err)
+				*unread = append(*unread, Unread{Path: cache, Reason: err.Error()})
 			}
 			continue
 		}
@@ -182,7 +182,7 @@ func dnfRepos(root *hostroot.Root, w *sdk.Warnings) []dnfRepo {
 				w.Add("%s: more than %d directories; the rest are not read", cache, maxRepoDirs)
 				break
 			}
-			r, ok := readRepoDir(root, cache+"/"+e.Name(), w)
+			r, ok := readRepoDir(root, cache+"/"+e.Name(), unread, w)
 			if !ok {
 				continue
 			}
@@ -208,12 +208,17 @@ func dnfRepos(root *hostroot.Root, w *sdk.Warnings) []dnfRepo {
 
 // readRepoDir reads the repomd.xml of one cache directory; false when
 // there is none (dnf's other cache directories: packages, solv files).
-func readRepoDir(root *hostroot.Root, dir string, w *sdk.Warnings) (dnfRepo, bool) {
+func readRepoDir(root *hostroot.Root, dir string, unread *[]Unread, w *sdk.Warnings) (dnfRepo, bool) {
 	md := dir + "/repodata/repomd.xml"
+	skip := func(err error) (dnfRepo, bool) {
+		w.Add("%v; its advisories are not counted", err)
+		*unread = append(*unread, Unread{Path: md, Reason: err.Error()})
+		return dnfRepo{}, false
+	}
 	fi, err := root.Stat(md)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			w.Add("%v; its advisories are not counted", err)
+			return skip(err)
 		}
 		return dnfRepo{}, false
 	}
@@ -221,13 +226,11 @@ func readRepoDir(root *hostroot.Root, dir string, w *sdk.Warnings) (dnfRepo, boo
 	r := dnfRepo{id: repoHash.ReplaceAllString(name, ""), dir: dir, refreshed: fi.ModTime().UTC()}
 	data, err := root.ReadFile(md, repomdLimit)
 	if err != nil {
-		w.Add("%v; its advisories are not counted", err)
-		return dnfRepo{}, false
+		return skip(err)
 	}
 	locs, err := parseRepomd(data)
 	if err != nil {
-		w.Add("%s: %v; its advisories are not counted", md, err)
-		return dnfRepo{}, false
+		return skip(fmt.Errorf("%s: %w", md, err))
 	}
 	if p, ok := locs["primary"]; ok {
 		if fi, err := root.Stat(dir + "/" + p); err == nil && fi.ModTime().After(r.refreshed) {
@@ -304,55 +307,35 @@ func (r dnfRepo) readAdvisories(ctx context.Context, root *hostroot.Root, inst m
 	return nil
 }
 
-// multiCloser closes a decompressor and the file under it.
-type multiCloser struct {
-	io.Reader
-	closers []func() error
+// fileCloser closes a decompressor and the file under it.
+type fileCloser struct {
+	io.ReadCloser
+	f io.Closer
 }
 
-func (m multiCloser) Close() error {
-	var errs []error
-	for _, c := range m.closers {
-		errs = append(errs, c())
-	}
-	return errors.Join(errs...)
-}
+func (c fileCloser) Close() error { return errors.Join(c.ReadCloser.Close(), c.f.Close()) }
 
 // openMetadata opens a repository metadata file, decompressing it by its
-// name: plain .xml, .gz, .bz2 and .zst; xz and zchunk are refused (no
-// decompressor for them in the module).
+// name: plain .xml, or compressed in a format of package compressed
+// (dnf uses gzip, xz, bzip2 and zstd); zchunk (.zck) is refused, having
+// no maintained pure-Go reader.
 func openMetadata(root *hostroot.Root, p string) (io.ReadCloser, error) {
-	var kind string
-	switch {
-	case strings.HasSuffix(p, ".xml"):
-	case strings.HasSuffix(p, ".gz"), strings.HasSuffix(p, ".bz2"), strings.HasSuffix(p, ".zst"):
-		kind = path.Ext(p)
-	default:
-		return nil, fmt.Errorf("read %s: compression %q not supported", p, path.Ext(p))
+	ext := path.Ext(p)
+	if ext == ".xml" {
+		ext = ""
+	} else if !slices.Contains(compressed.Extensions, ext) {
+		return nil, fmt.Errorf("read %s: %w: %q", p, compressed.ErrUnsupported, ext)
 	}
 	f, err := root.Open(p)
 	if err != nil {
 		return nil, err
 	}
-	switch kind {
-	case ".gz":
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("read %s: %w", p, err)
-		}
-		return multiCloser{zr, []func() error{zr.Close, f.Close}}, nil
-	case ".bz2":
-		return multiCloser{bzip2.NewReader(f), []func() error{f.Close}}, nil
-	case ".zst":
-		zr, err := zstd.NewReader(f, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(256<<20))
-		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("read %s: %w", p, err)
-		}
-		return multiCloser{zr, []func() error{func() error { zr.Close(); return nil }, f.Close}}, nil
+	zr, err := compressed.NewReader(f, ext)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("read %s: %w", p, err)
 	}
-	return f, nil
+	return fileCloser{zr, f}, nil
 }
 
 // installedRPMs maps "name\x00arch" to the installed package of that

@@ -17,8 +17,9 @@
 // half-configured, unpacked, half-installed, triggers-awaited,
 // triggers-pending); held packages count, packages with only
 // configuration files left do not. Available versions come from the
-// Packages lists in /var/lib/apt/lists, plain or .gz (other compressions
-// are skipped with a warning).
+// Packages lists in /var/lib/apt/lists, plain or compressed as apt keeps
+// them with Acquire::GzipIndexes (.gz, .xz, .lzma, .lz4, .zst, .bz2); a
+// list read only in part (corrupt, truncated) is not read at all.
 //
 // A list is a security list when its file name contains "security" in
 // any case. apt names lists after the archive URL and suite, so this
@@ -100,8 +101,8 @@
 // Security updates come from the advisories of dnf's metadata cache,
 // /var/cache/dnf/<repo>-<hash>/repodata (dnf 4) or /var/cache/libdnf5
 // (dnf 5): repomd.xml names the updateinfo file, read plain or
-// compressed with gzip, bzip2 or zstd (xz and zchunk are skipped with a
-// warning: no decompressor in the module). A repository with several
+// compressed with gzip, xz, bzip2 or zstd (zchunk is not read: there is
+// no maintained pure-Go reader of it). A repository with several
 // cache directories is read from the most recently refreshed one. An
 // update is pending when an advisory of type "security" lists a package
 // of the same name and architecture as an installed one with a higher

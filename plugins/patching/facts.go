@@ -23,8 +23,23 @@ type Facts struct {
 	// anyone acting.
 	AutomaticUpdates AutomaticUpdates `json:"automatic_updates"`
 	// Pending lists the security updates available but not installed, one
-	// per binary package; empty when there are none.
+	// per binary package, in the indexes read; empty when there are none.
 	Pending []Update `json:"pending"`
+	// UnreadSources are the package indexes that decide Pending (apt's
+	// security lists and their directory, dnf's updateinfo and repomd.xml)
+	// but could not be read: unsupported format, permission, corrupt or
+	// truncated. When it is not empty, Pending is a lower bound: the
+	// updates those indexes list are unknown, not absent.
+	UnreadSources []Unread `json:"unread_sources"`
+}
+
+// Unread is a package index that could not be read.
+type Unread struct {
+	// Path is the host path of the index, e.g.
+	// "/var/lib/apt/lists/deb.debian.org_debian-security_dists_bookworm-security_main_binary-amd64_Packages.lz4".
+	Path string `json:"path"`
+	// Reason says why it was not read.
+	Reason string `json:"reason"`
 }
 
 // AutomaticUpdates describes the mechanism that installs updates

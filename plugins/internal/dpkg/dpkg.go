@@ -1,14 +1,13 @@
 package dpkg
 
 import (
-	"compress/gzip"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"strings"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/compressed"
 	"github.com/auditfleet/auditfleet/plugins/internal/deb822"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
@@ -96,31 +95,14 @@ func ParsePackages(data []byte) []Package {
 	return out
 }
 
-// ReadList reads the Packages list name of ListsDir, decompressing a .gz
-// one; other compressions are refused with an error.
+// ReadList reads the Packages list name of ListsDir, plain or
+// compressed in any format apt keeps lists in (Acquire::GzipIndexes,
+// Acquire::CompressionTypes; see package compressed), whole: a list over
+// ListLimit, corrupt, truncated or in another format is an error.
 func ReadList(root *hostroot.Root, name string) ([]byte, error) {
-	p := ListsDir + "/" + name
-	if strings.HasSuffix(name, "_Packages") {
-		return root.ReadFile(p, ListLimit)
+	_, ext, ok := strings.Cut(name, "_Packages")
+	if !ok || strings.Contains(ext, "_Packages") {
+		return nil, fmt.Errorf("read %s/%s: not a Packages list", ListsDir, name)
 	}
-	if !strings.HasSuffix(name, "_Packages.gz") {
-		return nil, fmt.Errorf("read %s: compression not supported", p)
-	}
-	f, err := root.Open(p)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", p, err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", p, err)
-	}
-	b, err := io.ReadAll(io.LimitReader(zr, ListLimit+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", p, err)
-	}
-	if len(b) > ListLimit {
-		return nil, fmt.Errorf("read %s: %w (limit %d bytes)", p, hostroot.ErrTooLarge, ListLimit)
-	}
-	return b, nil
+	return compressed.ReadFile(root, ListsDir+"/"+name, ext, ListLimit)
 }

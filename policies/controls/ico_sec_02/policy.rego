@@ -4,9 +4,10 @@
 #   Security updates are installed within the organisation's patch window
 #   (14 days by default): a security update that has been available for
 #   longer without being installed is a failure. When none is overdue, a
-#   package index that has not been refreshed within the window (so newer
-#   updates would not show) or the absence of automatic security updates
-#   gives a warning.
+#   package index that could not be read (unsupported format, corrupt,
+#   truncated) leaves the control not assessed; otherwise a package index
+#   that has not been refreshed within the window (so newer updates would
+#   not show) or the absence of automatic security updates gives a warning.
 # custom:
 #   id: ICO-SEC-02
 #   area: RMS
@@ -32,6 +33,8 @@ import data.auditfleet.lib
 # result is the control's outcome for this host.
 result := {"status": "fail", "evidence": overdue} if {
 	count(overdue) > 0
+} else := {"status": "not_assessed", "evidence": unread} if {
+	count(unread) > 0
 } else := {"status": "warn", "evidence": array.concat(concerns, [summary])} if {
 	count(concerns) > 0
 } else := {"status": "pass", "evidence": [summary]}
@@ -75,6 +78,31 @@ overdue_wording(u, window) := sprintf("security update to %v (%v) pending %v day
 	"security update pending since %v, which is not a timestamp; the patch window is %v",
 	[u.pending_since, window],
 )
+
+# unread has one evidence item per package index that decides the
+# pending updates but could not be read: the updates it lists are
+# unknown, so nothing overdue in the rest is no pass.
+unread := [{
+	"subject": field(s, "path", "package index"),
+	"detail": sprintf("package index not read (%v): the security updates it lists are unknown", [
+		field(s, "reason", "no reason given"),
+	]),
+	"fact": "patching.unread_sources",
+} |
+	some s in unread_sources
+]
+
+# field(s, key, fallback) is s[key] when s is an object with a string
+# there, else fallback: a malformed entry still counts.
+field(s, key, fallback) := s[key] if {
+	is_object(s)
+	is_string(s[key])
+} else := fallback
+
+unread_sources := s if {
+	s := input.facts.patching.unread_sources
+	is_array(s)
+} else := []
 
 origin(u) := sprintf("from %v", [object.get(u, "origin", "an unrecorded origin")])
 

@@ -16,7 +16,12 @@ patching(pending) := {
 	"index_refreshed": "2026-08-31T06:00:00Z",
 	"automatic_updates": {"enabled": true, "mechanism": "unattended-upgrades", "source": "/etc/apt/apt.conf.d/20auto-upgrades", "last_run": "2026-08-31T06:20:00Z"},
 	"pending": pending,
+	"unread_sources": [],
 }
+
+lz4_list := "/var/lib/apt/lists/deb.debian.org_debian-security_dists_bookworm-security_main_binary-amd64_Packages.lz4"
+
+unread_lz4 := [{"path": lz4_list, "reason": "lz4: bad magic number"}]
 
 host(facts) := {"facts": {"patching": facts}, "collectors": {}, "collector_errors": []}
 
@@ -101,4 +106,32 @@ test_malformed_pending_since_still_fails if {
 	r := eval(patching([{"package": "curl", "pending_since": 20260101}]))
 	r.status == "fail"
 	r.evidence[0].detail == "security update pending since 20260101, which is not a timestamp; the patch window is 14 days"
+}
+
+test_unread_index_is_not_assessed if {
+	r := eval(object.union(patching([update("curl", "2026-08-30T12:00:00Z")]), {"unread_sources": unread_lz4}))
+	r.status == "not_assessed"
+	r.evidence == [{
+		"subject": lz4_list,
+		"detail": "package index not read (lz4: bad magic number): the security updates it lists are unknown",
+		"fact": "patching.unread_sources",
+	}]
+}
+
+test_unread_index_with_nothing_read_is_not_assessed if {
+	r := eval(object.union(patching([]), {"unread_sources": unread_lz4}))
+	r.status == "not_assessed"
+	subjects(r) == [lz4_list]
+}
+
+test_overdue_fails_despite_unread_index if {
+	r := eval(object.union(patching([update("openssl", "2026-07-01T00:00:00Z")]), {"unread_sources": unread_lz4}))
+	r.status == "fail"
+	subjects(r) == ["openssl"]
+}
+
+test_malformed_unread_source_is_not_assessed if {
+	r := eval(object.union(patching([]), {"unread_sources": ["?"]}))
+	r.status == "not_assessed"
+	r.evidence[0].detail == "package index not read (no reason given): the security updates it lists are unknown"
 }

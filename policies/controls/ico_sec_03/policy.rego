@@ -6,7 +6,8 @@
 #   ...) is past the end of life of its release cycle. A package no
 #   configured repository provides, or a runtime past end of life, is a
 #   failure unless the assurance team waives it; a runtime whose end of
-#   life is unknown is not assessed.
+#   life is unknown, or a package list that could not be read (so which
+#   packages are foreign is unknown), is not assessed.
 # custom:
 #   id: ICO-SEC-03
 #   area: RMS
@@ -31,8 +32,8 @@ import data.auditfleet.lib
 # result is the control's outcome for this host.
 result := {"status": "fail", "evidence": unsupported} if {
 	count(unsupported) > 0
-} else := {"status": "not_assessed", "evidence": array.concat(unknown_eol, [summary])} if {
-	count(unknown_eol) > 0
+} else := {"status": "not_assessed", "evidence": array.concat(unknown, [summary])} if {
+	count(unknown) > 0
 } else := {"status": "pass", "evidence": [summary]}
 
 foreign := list("foreign")
@@ -79,6 +80,36 @@ installed_by(r) := sprintf("package %v", [r.package]) if {
 	r.package != ""
 } else := "not from a package"
 
+# unknown is what keeps the host from being assessed: package lists not
+# read (so which packages are foreign is unknown) and runtimes whose end
+# of life is unknown.
+unknown := array.concat(array.concat(unread, foreign_unknown), unknown_eol)
+
+unread := [{
+	"subject": field(s, "path", "package list"),
+	"detail": sprintf("package list not read (%v): packages only it provides cannot be told from foreign ones", [
+		field(s, "reason", "no reason given"),
+	]),
+	"fact": "packages.unread_sources",
+} |
+	some s in list("unread_sources")
+]
+
+# field(s, key, fallback) is s[key] when s is an object with a string
+# there, else fallback: a malformed entry still counts.
+field(s, key, fallback) := s[key] if {
+	is_object(s)
+	is_string(s[key])
+} else := fallback
+
+foreign_unknown := [] if {
+	is_array(input.facts.packages.foreign)
+} else := [{
+	"subject": "packages",
+	"detail": "which installed packages no configured repository provides is unknown",
+	"fact": "packages.foreign",
+}]
+
 # unknown_eol lists runtimes whose end of life the lifecycle data does not
 # give: their support cannot be judged.
 unknown_eol := [{
@@ -93,15 +124,20 @@ unknown_eol := [{
 	not is_string(object.get(r, "eol", null))
 ]
 
+provenance := sprintf("all provided by the configured repositories (%v)", [count(list("repositories"))]) if {
+	is_array(input.facts.packages.foreign)
+	count(unread) == 0
+} else := sprintf("not all known to be provided by the configured repositories (%v)", [count(list("repositories"))])
+
 summary := {
 	"subject": "packages", "detail": sprintf(
 		concat(" ", [
-			"%v installed, all provided by the configured repositories",
-			"(%v); %v, none past end of life",
+			"%v installed, %v;",
+			"%v, none past end of life",
 		]),
 		[
 			lib.plural(object.get(input.facts.packages, "installed", 0), "package"),
-			count(list("repositories")),
+			provenance,
 			lib.plural(count(runtimes), "language runtime"),
 		],
 	),

@@ -16,7 +16,13 @@ packages(foreign, runtimes) := {
 	"repositories": ["http://deb.debian.org/debian bookworm/main", "http://security.debian.org/debian-security bookworm-security/main"],
 	"foreign": foreign, "runtimes": runtimes,
 	"runtime_lifecycle": "endoflife-date/endoflife.date@a70eca3",
+	"unread_sources": [],
 }
+
+lz4_list := "/var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.lz4"
+
+# unread_lz4 are facts whose main list could not be read: foreign unknown.
+unread_lz4(runtimes) := object.union(packages(null, runtimes), {"unread_sources": [{"path": lz4_list, "reason": "lz4: bad magic number"}]})
 
 eval(facts) := r if {
 	r := ico_sec_03.result with input as {"facts": {"packages": facts}, "collector_errors": []} with time.now_ns as now
@@ -84,4 +90,41 @@ test_sparse_facts_still_fail if {
 	r := eval({"foreign": [{}], "runtimes": [{"eol": "2020-01-01"}]})
 	r.status == "fail"
 	subjects(r) == ["unnamed package", "runtime"]
+}
+
+test_unread_list_is_not_assessed if {
+	r := eval(unread_lz4([python311]))
+	r.status == "not_assessed"
+	r.evidence == [
+		{
+			"subject": lz4_list,
+			"detail": "package list not read (lz4: bad magic number): packages only it provides cannot be told from foreign ones",
+			"fact": "packages.unread_sources",
+		},
+		{
+			"subject": "packages",
+			"detail": "which installed packages no configured repository provides is unknown",
+			"fact": "packages.foreign",
+		},
+		{
+			"subject": "packages",
+			"detail": concat(" ", [
+				"612 packages installed, not all known to be provided by the configured repositories",
+				"(2); 1 language runtime, none past end of life",
+			]),
+			"fact": "packages",
+		},
+	]
+}
+
+test_runtime_past_eol_fails_despite_unread_list if {
+	r := eval(unread_lz4([python311, node16]))
+	r.status == "fail"
+	subjects(r) == ["/opt/node-v16/bin/node"]
+}
+
+test_foreign_missing_is_not_assessed if {
+	r := eval(object.remove(packages([], [python311]), ["foreign"]))
+	r.status == "not_assessed"
+	subjects(r) == ["packages", "packages"]
 }
