@@ -41,7 +41,7 @@ func toError(err error) *Error {
 		return errorf(http.StatusForbidden, "forbidden", err.Error())
 	case errors.Is(err, registry.ErrNotRevocable), errors.Is(err, registry.ErrActive):
 		return errorf(http.StatusConflict, "conflict", err.Error())
-	case errors.Is(err, registry.ErrLegalHold):
+	case errors.Is(err, registry.ErrLegalHold), errors.Is(err, registry.ErrDuplicateMachine):
 		return errorf(http.StatusConflict, "conflict", err.Error())
 	case errors.Is(err, ingest.ErrConflict):
 		return errorf(http.StatusConflict, "conflict", err.Error())

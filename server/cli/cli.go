@@ -217,7 +217,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				enc.SetIndent("", "  ")
 				return enc.Encode(closed)
 			}
-			fmt.Fprintf(stdout, "%d hosts enrolled, %d reported, %d silent for 2 or more cycles\n\n", closed.Enrolled, closed.Reported, closed.Silent)
+			fmt.Fprintf(stdout, "%d hosts enrolled, %d reported, %d silent for 2 or more cycles\n", closed.Enrolled, closed.Reported, closed.Silent)
+			for _, ch := range closed.Cloned {
+				fmt.Fprintf(stdout, "NOT AUDITED: %s shares its machine ID with %s (cloned from one image; give each its own /etc/machine-id)\n", strings.Join(ch.Clones, ", "), ch.Host)
+			}
+			fmt.Fprintln(stdout)
 			return closed.WriteText(stdout)
 		},
 	}

@@ -52,6 +52,17 @@ type Closed struct {
 	Enrolled int `json:"enrolled_hosts"`
 	Reported int `json:"reported_hosts"`
 	Silent   int `json:"silent_hosts"`
+	// Cloned are the enrolled hosts whose machine ID other host names
+	// tried to enroll with (hosts cloned from one image): those clones are
+	// not audited until they get their own identity.
+	Cloned []ClonedHost `json:"cloned_hosts,omitempty"`
+}
+
+// ClonedHost is an enrolled host and the host names refused its machine
+// ID.
+type ClonedHost struct {
+	Host   string   `json:"host"`
+	Clones []string `json:"clones"`
 }
 
 func (c *Closer) now() time.Time {
@@ -96,6 +107,13 @@ func (c *Closer) Close(ctx context.Context, id objkey.CycleID) (*Closed, error) 
 		}
 		out.Enrolled++
 		name := h.Hostname + " (" + h.ID.String() + ")"
+		if len(h.Clones) > 0 {
+			ch := ClonedHost{Host: name}
+			for _, cl := range h.Clones {
+				ch.Clones = append(ch.Clones, cl.Hostname)
+			}
+			out.Cloned = append(out.Cloned, ch)
+		}
 		rec, found, err := c.latest(ctx, id, h.ID)
 		if err != nil {
 			return nil, fmt.Errorf("close cycle %s: %w", id, err)
@@ -142,6 +160,9 @@ func (c *Closer) Close(ctx context.Context, id objkey.CycleID) (*Closed, error) 
 	}
 	if c.Log != nil {
 		c.Log.Info("cycle closed", "cycle", id.String(), "rating", card.Overall.Rating, "enrolled", out.Enrolled, "reported", out.Reported, "silent", out.Silent)
+		for _, ch := range out.Cloned {
+			c.Log.Warn("cloned hosts share a machine ID and are not audited", "cycle", id.String(), "host", ch.Host, "clones", ch.Clones)
+		}
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package cycle
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -40,6 +41,11 @@ func TestCloseCountsSilentHosts(t *testing.T) {
 			t.Fatal(err)
 		}
 		ids[name] = id
+	}
+	// A host cloned from steady's image is refused, and named in every
+	// scorecard until it gets its own identity.
+	if _, _, err := reg.Enroll(ctx, secret, registry.EnrollRequest{Hostname: "steady-clone", MachineID: "m-steady"}); !errors.Is(err, registry.ErrDuplicateMachine) {
+		t.Fatalf("clone enroll: %v, want ErrDuplicateMachine", err)
 	}
 	sched, err := Parse("0 2 * * *")
 	if err != nil {
@@ -88,6 +94,9 @@ func TestCloseCountsSilentHosts(t *testing.T) {
 		if err != nil || again.GeneratedAt != last.GeneratedAt {
 			t.Fatalf("closing %s twice gave a different scorecard: %v", cycle, err)
 		}
+	}
+	if len(last.Cloned) != 1 || last.Cloned[0].Host != "steady ("+ids["steady"].String()+")" || len(last.Cloned[0].Clones) != 1 || last.Cloned[0].Clones[0] != "steady-clone" {
+		t.Errorf("cloned hosts %+v, want steady with clone steady-clone", last.Cloned)
 	}
 	if last.Enrolled != 3 || last.Reported != 1 || last.Silent != 1 {
 		t.Errorf("last cycle: enrolled %d, reported %d, silent %d; want 3, 1, 1", last.Enrolled, last.Reported, last.Silent)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -34,7 +35,11 @@ type Host struct {
 	TokenHash   string     `json:"token_hash,omitempty"`
 	MachineHash string     `json:"machine_hash,omitempty"`
 	LastReport  *time.Time `json:"last_report,omitempty"`
-	LastCycle   string     `json:"last_cycle,omitempty"`
+	// Clones are the refused enrollments of other host names with this
+	// host's machine ID: hosts cloned from its image that must be given
+	// their own identity.
+	Clones    []Clone `json:"clones,omitempty"`
+	LastCycle string  `json:"last_cycle,omitempty"`
 }
 
 // EnrollSecret is a stored enroll secret.
@@ -80,6 +85,10 @@ var (
 	ErrLegalHold    = errors.New("host data is under legal hold")
 	ErrNotRevocable = errors.New("host is not active")
 	ErrActive       = errors.New("host is already active")
+	// ErrDuplicateMachine means a host enrolled with the machine ID of an
+	// enrolled host under another name: hosts cloned from one image share
+	// /etc/machine-id.
+	ErrDuplicateMachine = errors.New("machine ID already enrolled under another host name")
 )
 
 // Registry manages hosts in object storage.
@@ -124,6 +133,17 @@ func (r *Registry) checkEnrollSecret(ctx context.Context, secret string) error {
 	return nil
 }
 
+// Clone is a refused enrollment under this host's machine ID.
+type Clone struct {
+	// Hostname is the name the other host enrolled with.
+	Hostname string `json:"hostname"`
+	// At is when it tried, the last time if more than once.
+	At time.Time `json:"at"`
+}
+
+// maxClones bounds the clones recorded on one host.
+const maxClones = 50
+
 type machineIndex struct {
 	HostID objkey.HostID `json:"host_id"`
 }
@@ -167,6 +187,9 @@ func (r *Registry) Enroll(ctx context.Context, secret string, req EnrollRequest)
 	if exists && h.State != Active {
 		return objkey.HostID{}, "", fmt.Errorf("enroll %s: %w", h.ID, ErrNotReadmit)
 	}
+	if exists && h.Hostname != "" && !strings.EqualFold(h.Hostname, req.Hostname) {
+		return objkey.HostID{}, "", r.refuseClone(ctx, h, req.Hostname)
+	}
 	token, th, err := r.Tokens.Issue(ctx, auth.Principal{Kind: "host", ID: h.ID.String(), Role: auth.Agent}, auth.HostTokenPrefix, nil)
 	if err != nil {
 		return objkey.HostID{}, "", fmt.Errorf("enroll: %w", err)
@@ -185,6 +208,24 @@ func (r *Registry) Enroll(ctx context.Context, secret string, req EnrollRequest)
 		}
 	}
 	return h.ID, token, nil
+}
+
+// refuseClone records on h that hostname tried to enroll with h's machine
+// ID, and returns the error that refuses it. Taking over h's identity
+// would silently merge two hosts' evidence and revoke h's token.
+func (r *Registry) refuseClone(ctx context.Context, h Host, hostname string) error {
+	i := slices.IndexFunc(h.Clones, func(c Clone) bool { return strings.EqualFold(c.Hostname, hostname) })
+	switch {
+	case i >= 0:
+		h.Clones[i].At = r.now()
+	case len(h.Clones) < maxClones:
+		h.Clones = append(h.Clones, Clone{Hostname: hostname, At: r.now()})
+	}
+	if err := r.put(ctx, h); err != nil {
+		return fmt.Errorf("enroll %s: record clone %q: %w", h.ID, hostname, err)
+	}
+	return fmt.Errorf("enroll %q: %w: host %s (%s) has this machine ID; hosts cloned from one image share /etc/machine-id, so give this host its own (rm /etc/machine-id && systemd-machine-id-setup) and enroll again, or decommission %s if it was renamed",
+		hostname, ErrDuplicateMachine, h.ID, h.Hostname, h.ID)
 }
 
 func (r *Registry) put(ctx context.Context, h Host) error {

@@ -163,3 +163,40 @@ func TestDecommissionDeletesEverythingButHeldData(t *testing.T) {
 		}
 	}
 }
+
+// TestEnrollCloneRefused: a host cloned from another's image enrolls with
+// the same machine ID under its own name; it is refused and recorded on
+// the original host, whose identity and token stay its own.
+func TestEnrollCloneRefused(t *testing.T) {
+	ctx := context.Background()
+	r, _ := newRegistry(t)
+	secret, err := r.CreateEnrollSecret(ctx, "estate", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, tok, err := r.Enroll(ctx, secret, EnrollRequest{Hostname: "web-1", MachineID: "golden-image", OS: "Debian"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		_, _, err = r.Enroll(ctx, secret, EnrollRequest{Hostname: "web-2", MachineID: "golden-image", OS: "Debian"})
+		if !errors.Is(err, ErrDuplicateMachine) || !strings.Contains(err.Error(), "web-1") || !strings.Contains(err.Error(), "systemd-machine-id-setup") {
+			t.Fatalf("clone enroll: %v, want ErrDuplicateMachine naming web-1 and the fix", err)
+		}
+	}
+	if _, err := r.Tokens.Authenticate(ctx, tok); err != nil {
+		t.Errorf("the original host's token after a refused clone: %v", err)
+	}
+	h, err := r.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Hostname != "web-1" || len(h.Clones) != 1 || h.Clones[0].Hostname != "web-2" {
+		t.Errorf("host after clone attempts: hostname %q, clones %+v; want web-1 with one clone web-2", h.Hostname, h.Clones)
+	}
+	// The same host re-enrolling (its name in another case) is not a clone.
+	id2, _, err := r.Enroll(ctx, secret, EnrollRequest{Hostname: "WEB-1", MachineID: "golden-image", OS: "Debian"})
+	if err != nil || id2 != id {
+		t.Errorf("re-enroll of web-1: %s, %v; want %s", id2, err, id)
+	}
+}
