@@ -71,9 +71,10 @@ func catalogueHost(tb testing.TB) *facts.Document {
 			Manager: "apt", IndexRefreshed: ptr(at(18 * time.Hour)),
 			AutomaticUpdates: patching.AutomaticUpdates{Enabled: true, Mechanism: "unattended-upgrades", Source: "/etc/apt/apt.conf.d/20auto-upgrades", LastRun: ptr(at(17 * time.Hour))},
 			Pending:          pending,
+			UnreadSources:    []patching.Unread{},
 		},
 		packages.Namespace: packages.Facts{
-			Manager: "dpkg", Installed: 734,
+			Manager: "dpkg", Installed: 734, UnreadSources: []packages.Unread{},
 			Repositories: []string{"http://archive.ubuntu.com/ubuntu jammy/main", "http://archive.ubuntu.com/ubuntu jammy-updates/main", "http://security.ubuntu.com/ubuntu jammy-security/main", "https://esm.ubuntu.com/infra/ubuntu jammy-infra-security/main"},
 			Foreign:      []packages.Package{{Name: "acme-agent", Version: "4.2.0", Architecture: "amd64"}},
 			Runtimes: []packages.Runtime{
