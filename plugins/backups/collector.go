@@ -79,10 +79,11 @@ func collect(ctx context.Context, root *hostroot.Root, o Options, now time.Time)
 	}
 	warns = append(warns, w...)
 	if !o.NoSystemd {
-		jobs, w := systemdJobs(root, func(services map[string]bool) (map[string]UnitOutcome, []string) {
+		jobs, nc, w := systemdJobs(root, func(services map[string]bool) (map[string]UnitOutcome, []string) {
 			return logOutcomes(ctx, root, services, now.AddDate(0, 0, -o.JournalLookbackDays), int64(o.JournalMaxMB)<<20, loc)
 		})
 		f.Jobs = append(f.Jobs, jobs...)
+		f.NotCounted = nc
 		warns = append(warns, w...)
 	}
 	slices.SortStableFunc(f.Jobs, func(a, b Job) int { return cmp.Compare(a.ID, b.ID) })

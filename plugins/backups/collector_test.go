@@ -33,13 +33,25 @@ var fullTimes = map[string]time.Time{
 	"var/backups/dumps/.done":                                         time.Date(2026, 8, 31, 0, 20, 0, 0, time.UTC),
 }
 
+// debianStockTimes are the times of the "debian-stock" host's state
+// files: dpkg-db-backup.timer last fired for the successful run its
+// syslog records; the restic repository's newest snapshot is from the
+// night before the evaluation.
+var debianStockTimes = map[string]time.Time{
+	"var/lib/systemd/timers/stamp-dpkg-db-backup.timer":                                      time.Date(2026, 8, 31, 0, 0, 4, 0, time.UTC),
+	"srv/restic/snapshots/3f2a9c0d1e4b5a6978877665544332211ffeeddccbbaa99887766554433221100": time.Date(2026, 8, 30, 23, 10, 0, 0, time.UTC),
+}
+
 // host copies a fixture host, its journal unpacked, with its times set.
 func host(t testing.TB, name string) string {
 	t.Helper()
 	dir := fixture.Copy(t, filepath.Join("testdata", "hosts", name), fileTime)
 	fixture.Gunzip(t, dir)
-	if name == "full" {
+	switch name {
+	case "full":
 		fixture.Touch(t, dir, fullTimes)
+	case "debian-stock":
+		fixture.Touch(t, dir, debianStockTimes)
 	}
 	return dir
 }

@@ -18,11 +18,19 @@
 //     the time a persistent timer last fired and the latest successful
 //     and failed runs of their service, from the systemd journal or,
 //     without one, the syslog text logs (plugins/internal/unitlog; only
-//     read when such a unit is enabled, journal_lookback_days back);
+//     read when such a unit is enabled, journal_lookback_days back).
+//     The operating systems' own housekeeping units named for backups
+//     (Debian's dpkg-db-backup, openSUSE's backup-rpmdb and
+//     backup-sysconfig; see housekeeping) copy system state, not the
+//     host's data: they are listed in not_counted, never as jobs;
 //   - jobs of any other tool, declared with a marker file they touch on
 //     success;
 //   - restore-test evidence records (JSON or YAML, see Record) in the
 //     record directory, as `auditfleet-agent restore-test` writes them.
+//
+// Every job carries the reason it was counted. A declared job is always
+// counted; the name heuristics and the housekeeping list apply only to
+// the systemd units found.
 //
 // Whether a repository is off the host comes from the host's mount table
 // (network file systems) or its URL. What cannot be seen stays null, and

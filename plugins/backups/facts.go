@@ -17,6 +17,22 @@ type Facts struct {
 	// RestoreTests are the restore-test evidence records found; empty when
 	// none.
 	RestoreTests []RestoreTest `json:"restore_tests"`
+	// NotCounted are the enabled units whose names say backup but that
+	// are operating-system housekeeping, not backups of the host's data
+	// (e.g. Debian's dpkg-db-backup.timer): they are never jobs. Omitted
+	// when none (and in reports of agents before it).
+	NotCounted []NotCounted `json:"not_counted,omitempty"`
+}
+
+// NotCounted is a unit the name heuristics match that is not counted as
+// a backup job.
+type NotCounted struct {
+	// ID is "systemd:<unit>", e.g. "systemd:dpkg-db-backup.timer".
+	ID string `json:"id"`
+	// Source is the file enabling the unit.
+	Source string `json:"source"`
+	// Reason says why it is not a backup of data.
+	Reason string `json:"reason"`
 }
 
 // Job is one backup job.
@@ -33,6 +49,11 @@ type Job struct {
 	// Source is where the collector found the job: a configuration file,
 	// log file or unit name.
 	Source string `json:"source"`
+	// Reason says why the job is counted as a backup job: "declared in
+	// options (restic repository)", "rsnapshot configured and has run",
+	// "enabled systemd timer named for backups", ... Always set by this
+	// collector; absent only in reports of agents before it.
+	Reason string `json:"reason,omitempty"`
 	// Repository is where backups are written, with any credentials
 	// removed; empty when unknown.
 	Repository string `json:"repository"`

@@ -6,9 +6,14 @@ import (
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
-// newJob starts the facts of a declared job.
+// newJob starts the facts of a declared job. A declared job is always
+// counted: no name heuristic (nor the housekeeping list) applies to it.
 func newJob(spec JobSpec, tool string) Job {
-	return Job{ID: spec.ID(), Tool: tool, Source: "options", Repository: RedactURL(spec.Repository), LastResult: "unknown"}
+	reason := "declared in options (" + tool + " repository)"
+	if tool == "declared" {
+		reason = "declared in options (marker file)"
+	}
+	return Job{ID: spec.ID(), Tool: tool, Source: "options", Reason: reason, Repository: RedactURL(spec.Repository), LastResult: "unknown"}
 }
 
 // setSuccess records t as the last successful run (and the last run,

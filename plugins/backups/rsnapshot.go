@@ -107,7 +107,7 @@ func rsnapshotJob(root *hostroot.Root, o Options, mounts mountTable, loc *time.L
 		return Job{}, warns, false
 	}
 	c := parseRsnapshotConfig(b)
-	j = Job{ID: "rsnapshot:" + o.RsnapshotConfig, Tool: "rsnapshot", Source: o.RsnapshotConfig, Repository: c.snapshotRoot, LastResult: "unknown"}
+	j = Job{ID: "rsnapshot:" + o.RsnapshotConfig, Tool: "rsnapshot", Source: o.RsnapshotConfig, Reason: "rsnapshot configured and has run", Repository: c.snapshotRoot, LastResult: "unknown"}
 	ran := false
 	if c.logfile != "" {
 		lb, err := readTail(root, c.logfile, 4<<20)

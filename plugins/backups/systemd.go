@@ -18,20 +18,46 @@ var unitDirs = []string{"/etc/systemd/system", "/run/systemd/system", "/usr/loca
 // modification time is when the timer last fired.
 const timerStampDir = "/var/lib/systemd/timers"
 
+// housekeeping are the operating systems' own units whose names say
+// backup but which copy the system's own state, not the host's data; they
+// are never backup jobs (keyed by unit name without instance and type).
+// Counting them would pass ICO-BKP-01 on every stock Debian, whose
+// dpkg-db-backup.timer is enabled and succeeds daily. The other stock
+// timers (apt-daily, apt-daily-upgrade, logrotate, man-db, e2scrub_all,
+// fstrim, systemd-tmpfiles-clean, dnf-makecache) do not say backup, so the
+// heuristic never matches them.
+var housekeeping = map[string]string{
+	"dpkg-db-backup":   "OS housekeeping: Debian's daily copy of dpkg's own package database to /var/backups, not of the host's data",
+	"backup-rpmdb":     "OS housekeeping: openSUSE's copy of the rpm database to /var/adm/backup, not of the host's data",
+	"backup-sysconfig": "OS housekeeping: openSUSE's copy of /etc/sysconfig to /var/adm/backup, not of the host's data",
+}
+
+// housekeepingReason returns why unit is OS housekeeping, or "" when it
+// is not.
+func housekeepingReason(unit string) string {
+	base, _ := splitUnit(unit)
+	if at := strings.IndexByte(base, '@'); at >= 0 {
+		base = base[:at]
+	}
+	return housekeeping[base]
+}
+
 // backupUnits returns the enabled systemd timers and services whose names
-// say backup, as unit name → the file enabling it. A unit is enabled when
-// a link to it sits in a .wants or .requires directory under
-// /etc/systemd/system; a name with "backup" alone, in a unit shipped by a
-// package and never enabled, backs nothing up.
-func backupUnits(root *hostroot.Root) (map[string]string, sdk.Warnings) {
+// say backup, as unit name → the file enabling it, and those of them
+// that are OS housekeeping, not counted. A unit is enabled when a link to
+// it sits in a .wants or .requires directory under /etc/systemd/system; a
+// name with "backup" alone, in a unit shipped by a package and never
+// enabled, backs nothing up.
+func backupUnits(root *hostroot.Root) (map[string]string, []NotCounted, sdk.Warnings) {
 	enabled := map[string]string{}
+	skipped := map[string]NotCounted{}
 	var warns sdk.Warnings
 	entries, err := root.ReadDir("/etc/systemd/system")
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			warns.Add("systemd units: %v", err)
 		}
-		return enabled, warns
+		return enabled, nil, warns
 	}
 	for _, e := range entries {
 		if !e.IsDir() || !(strings.HasSuffix(e.Name(), ".wants") || strings.HasSuffix(e.Name(), ".requires")) {
@@ -48,12 +74,23 @@ func backupUnits(root *hostroot.Root) (map[string]string, sdk.Warnings) {
 			if !strings.Contains(strings.ToLower(n), "backup") || !(strings.HasSuffix(n, ".timer") || strings.HasSuffix(n, ".service")) {
 				continue
 			}
+			if r := housekeepingReason(n); r != "" {
+				if _, ok := skipped[n]; !ok {
+					skipped[n] = NotCounted{ID: "systemd:" + n, Source: dir + "/" + n, Reason: r}
+				}
+				continue
+			}
 			if _, ok := enabled[n]; !ok {
 				enabled[n] = dir + "/" + n
 			}
 		}
 	}
-	return enabled, warns
+	var notCounted []NotCounted
+	for _, nc := range skipped {
+		notCounted = append(notCounted, nc)
+	}
+	slices.SortFunc(notCounted, func(a, b NotCounted) int { return strings.Compare(a.ID, b.ID) })
+	return enabled, notCounted, warns
 }
 
 // unitFile returns the file defining unit (for a template instance
@@ -84,9 +121,10 @@ func unitFile(root *hostroot.Root, unit string) string {
 // stamp. The outcomes of the runs are in the logs: outcomes (may be nil)
 // is given every job's service (the timer's Unit=, else the service of
 // its name), each with whether it is Type=oneshot, and returns what the
-// logs say of them, with warnings.
-func systemdJobs(root *hostroot.Root, outcomes func(services map[string]bool) (map[string]UnitOutcome, []string)) ([]Job, []string) {
-	units, warns := backupUnits(root)
+// logs say of them, with warnings. It also returns the enabled units
+// named for backups that are OS housekeeping (see housekeeping).
+func systemdJobs(root *hostroot.Root, outcomes func(services map[string]bool) (map[string]UnitOutcome, []string)) ([]Job, []NotCounted, []string) {
+	units, notCounted, warns := backupUnits(root)
 	names := make([]string, 0, len(units))
 	for n := range units {
 		names = append(names, n)
@@ -107,7 +145,7 @@ func systemdJobs(root *hostroot.Root, outcomes func(services map[string]bool) (m
 			warns.Add("systemd:%s: enabled but no unit file found (or masked); skipped", n)
 			continue
 		}
-		j := Job{ID: "systemd:" + n, Tool: "systemd", Source: src, LastResult: "unknown"}
+		j := Job{ID: "systemd:" + n, Tool: "systemd", Source: src, Reason: "enabled systemd " + kind + " named for backups", LastResult: "unknown"}
 		service := n
 		if kind == "timer" {
 			service = timerService(root, src, n)
@@ -122,7 +160,7 @@ func systemdJobs(root *hostroot.Root, outcomes func(services map[string]bool) (m
 		jobs, services = append(jobs, j), append(services, service)
 	}
 	if outcomes == nil || len(jobs) == 0 {
-		return jobs, warns
+		return jobs, notCounted, warns
 	}
 	out, w := outcomes(oneshot)
 	warns = append(warns, w...)
@@ -135,7 +173,7 @@ func systemdJobs(root *hostroot.Root, outcomes func(services map[string]bool) (m
 			jobs[i].setRun(*o.LastFailure, "failure")
 		}
 	}
-	return jobs, warns
+	return jobs, notCounted, warns
 }
 
 // splitUnit splits a unit name at its last dot: "db.backup.timer" is

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shirou/gopsutil/v4/process"
+
 	"github.com/auditfleet/auditfleet/hostroot"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
@@ -147,8 +149,10 @@ func (h *host) enabled(units ...string) bool {
 }
 
 // scanProcesses reads the command names of the processes in the host
-// root's /proc. A root without a process table (a copied or offline
-// root) leaves procKnown false: whether a daemon runs is then unknown.
+// root's /proc; on the live host (root "/") whose /proc could not be read
+// that way, it asks the running system through gopsutil. A root without
+// a process table (a copied or offline root) leaves procKnown false:
+// whether a daemon runs is then unknown.
 func (h *host) scanProcesses() {
 	h.procs = map[string]bool{}
 	for _, e := range h.readDir("/proc") {
@@ -162,6 +166,52 @@ func (h *host) scanProcesses() {
 		h.procKnown = true
 		h.procs[strings.TrimSpace(string(b))] = true
 	}
+	if h.procKnown || !h.root.IsLive() {
+		return
+	}
+	ps, err := process.ProcessesWithContext(h.ctx)
+	if err != nil {
+		h.warns.Add("process table: %v", err)
+		return
+	}
+	for _, p := range ps {
+		if n, err := p.NameWithContext(h.ctx); err == nil {
+			h.procKnown = true
+			h.procs[n] = true
+		}
+	}
+}
+
+// runningState says whether the daemon what (process comm) runs, and
+// how that is known: not installed is not running; installed without a
+// process table is unknown (nil), with a warning.
+func (h *host) runningState(what, comm string, installed bool, absent string) (*bool, string) {
+	switch {
+	case !installed:
+		return ptr(false), fmt.Sprintf("%s is not installed (no %s under the host root)", what, absent)
+	case !h.procKnown:
+		h.warns.Add("%s: whether it is running is unknown (no process table under the host root)", what)
+		return nil, fmt.Sprintf("no process table under the host root, so whether %s runs is unknown", what)
+	case h.procs[comm]:
+		return ptr(true), what + " is running"
+	default:
+		return ptr(false), what + " is installed but not running"
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// auditdMarkers and journaldMarkers are the files that show auditd and
+// systemd-journald installed (a persistent journal's directory shows
+// journald, even in a root copied without /usr).
+var (
+	auditdMarkers   = []string{"/etc/audit/auditd.conf", "/usr/sbin/auditd", "/sbin/auditd", "/usr/lib/systemd/system/auditd.service", "/lib/systemd/system/auditd.service", "/etc/systemd/system/auditd.service"}
+	journaldMarkers = []string{"/usr/lib/systemd/systemd-journald", "/lib/systemd/systemd-journald", "/usr/lib/systemd/system/systemd-journald.service", "/lib/systemd/system/systemd-journald.service", "/etc/systemd/journald.conf", "/var/log/journal"}
+)
+
+// anyExists reports whether any of the host paths exists.
+func (h *host) anyExists(paths []string) bool {
+	return slices.ContainsFunc(paths, h.exists)
 }
 
 // running reports whether a process named comm runs; when the process
@@ -180,7 +230,8 @@ func (h *host) running(what, comm string) *bool {
 func (h *host) auditd() Auditd {
 	a := Auditd{}
 	conf, hasConf := h.read("/etc/audit/auditd.conf")
-	a.Installed = hasConf || h.exists("/usr/sbin/auditd") || h.exists("/sbin/auditd")
+	a.Installed = hasConf || h.anyExists(auditdMarkers)
+	a.Running, a.RunningReason = h.runningState("auditd", "auditd", a.Installed, "auditd binary, unit or auditd.conf")
 	if !a.Installed {
 		return a
 	}
@@ -193,7 +244,6 @@ func (h *host) auditd() Auditd {
 		}
 	}
 	a.WriteLogs, a.LogFile, a.MaxLogFileMB, a.NumLogs, a.MaxLogFileAction = c.WriteLogs, c.LogFile, c.MaxLogFileMB, c.NumLogs, c.MaxLogFileAction
-	a.Running = h.running("auditd", "auditd")
 	if b, ok := h.read("/etc/audit/audit.rules"); ok {
 		a.Rules = countAuditRules(b)
 	} else {
@@ -291,7 +341,7 @@ func (h *host) journald() Journald {
 	j := Journald{Storage: c.Storage, MaxRetentionSec: c.MaxRetentionSec, SystemMaxUseBytes: c.SystemMaxUse}
 	hasDir := h.isDir("/var/log/journal")
 	j.Persistent = c.Storage == "persistent" || c.Storage == "auto" && hasDir
-	j.Running = h.running("systemd-journald", "systemd-journal")
+	j.Running, j.RunningReason = h.runningState("systemd-journald", "systemd-journal", h.anyExists(journaldMarkers) || len(dropIns) > 0, "systemd-journald binary, unit, journald.conf or /var/log/journal")
 	if j.Persistent && hasDir {
 		j.OldestEntry = h.oldestJournal()
 	}

@@ -25,9 +25,12 @@
 // Enabled units are the entries of the *.wants directories under
 // /etc/systemd/system, /usr/lib/systemd/system and /lib/systemd/system.
 // Running daemons are the command names in the host root's /proc
-// (/proc/<pid>/comm). A root without a process table (a copied or
-// offline root) cannot say: the facts have no "unknown" for running, so
-// it is reported false with a warning naming it, never guessed true.
+// (/proc/<pid>/comm), or, on the live host (root "/") when that cannot be
+// read, the process table gopsutil gives. A daemon not installed (no
+// binary, unit or configuration under the root) is known not running. An
+// installed one under a root without a process table (a copied or
+// offline root) is unknown: running is null, with a warning, never
+// guessed. running_reason says which of these holds.
 //
 // # Options
 //

@@ -35,9 +35,15 @@ type Facts struct {
 type Auditd struct {
 	// Installed is true when auditd is installed.
 	Installed bool `json:"installed"`
-	// Running is true when auditd is running, false when it is not, and
-	// null when that cannot be told (no process table under the host root).
+	// Running is true when auditd is running, false when it is not (or
+	// not installed), and null when that cannot be told (installed, but
+	// no process table under the host root).
 	Running *bool `json:"running"`
+	// RunningReason says how Running is known, or why not: "auditd is
+	// not installed (...)", "auditd is installed but not running",
+	// "auditd is running", "no process table under the host root, so
+	// whether auditd runs is unknown". Absent in reports of older agents.
+	RunningReason string `json:"running_reason,omitempty"`
 	// WriteLogs is auditd.conf write_logs: false when it writes nothing to
 	// disk.
 	WriteLogs bool `json:"write_logs"`
@@ -59,9 +65,13 @@ type Auditd struct {
 
 // Journald is the state of systemd-journald.
 type Journald struct {
-	// Running is true when journald is running, false when it is not, and
-	// null when that cannot be told (no process table under the host root).
+	// Running is true when journald is running, false when it is not (or
+	// not installed), and null when that cannot be told (installed, but
+	// no process table under the host root).
 	Running *bool `json:"running"`
+	// RunningReason says how Running is known, or why not, as for
+	// Auditd. Absent in reports of older agents.
+	RunningReason string `json:"running_reason,omitempty"`
 	// Storage is journald.conf Storage=: "persistent", "auto", "volatile"
 	// or "none" ("auto" when unset).
 	Storage string `json:"storage"`

@@ -4,7 +4,9 @@
 #   The host has at least one backup job (restic, borg, rsnapshot, a
 #   backup timer or a declared job), and every job found has succeeded
 #   within the maximum backup age (7 days by default). No job at all, or a
-#   job without a recent success, is a failure.
+#   job without a recent success, is a failure. OS housekeeping units named
+#   for backups (Debian's dpkg-db-backup.timer) are not jobs; the evidence
+#   names them, and why each counted job was counted.
 # custom:
 #   id: ICO-BKP-01
 #   area: RMS
@@ -27,11 +29,11 @@ package auditfleet.controls.ico_bkp_01
 import data.auditfleet.lib
 
 # result is the control's outcome for this host.
-result := {"status": "fail", "evidence": [no_job]} if {
+result := {"status": "fail", "evidence": array.concat([no_job], not_counted)} if {
 	count(jobs) == 0
 } else := {"status": "fail", "evidence": stale} if {
 	count(stale) > 0
-} else := {"status": "pass", "evidence": [summary]}
+} else := {"status": "pass", "evidence": array.concat([summary], counted)}
 
 jobs := j if {
 	j := input.facts.backups.jobs
@@ -39,6 +41,31 @@ jobs := j if {
 } else := []
 
 max_age := lib.thresholds.backup_max_age_days
+
+# counted says why each job was counted (reports of older agents give no
+# reason).
+counted := [lib.evidence(
+	object.get(j, "id", "unnamed job"),
+	sprintf("counted as a backup job: %v", [object.get(j, "reason", "no reason recorded")]),
+	sprintf("backups.jobs[%v].reason", [object.get(j, "id", "")]),
+) |
+	some j in jobs
+]
+
+# not_counted names the units whose names say backup but that are OS
+# housekeeping, not backups of the host's data.
+not_counted := [lib.evidence(
+	object.get(u, "id", "unnamed unit"),
+	sprintf("enabled, but not counted as a data backup: %v", [object.get(u, "reason", "no reason recorded")]),
+	"backups.not_counted",
+) |
+	some u in units
+]
+
+units := u if {
+	u := input.facts.backups.not_counted
+	is_array(u)
+} else := []
 
 # stale has one evidence item per job whose last success is older than
 # the maximum age, or that never succeeded. UTC timestamps compare as

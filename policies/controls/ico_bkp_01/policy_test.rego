@@ -21,7 +21,49 @@ test_current_backups_pass if {
 	# Exactly 7 days old is still within 7 days.
 	r := eval([job("restic:vault", "2026-08-31T01:32:10Z"), job("systemd:pg-dump.timer", "2026-08-25T00:00:00Z")])
 	r.status == "pass"
-	r.evidence == [{"subject": "backups", "detail": "2 backup jobs, all succeeded within 7 days (latest 2026-08-31T01:32:10Z)", "fact": "backups.jobs"}]
+	r.evidence[0] == {
+		"subject": "backups",
+		"detail": "2 backup jobs, all succeeded within 7 days (latest 2026-08-31T01:32:10Z)",
+		"fact": "backups.jobs",
+	}
+	subjects(r) == ["backups", "restic:vault", "systemd:pg-dump.timer"]
+}
+
+test_pass_says_why_each_job_counts if {
+	declared := object.union(job("restic:data", "2026-08-31T01:32:10Z"), {"reason": "declared in options (restic repository)"})
+	r := eval([declared, {"id": "declared:old", "last_success": "2026-08-31T00:00:00Z"}])
+	r.status == "pass"
+	r.evidence[1] == {
+		"subject": "restic:data",
+		"detail": "counted as a backup job: declared in options (restic repository)",
+		"fact": "backups.jobs[restic:data].reason",
+	}
+	r.evidence[2].detail == "counted as a backup job: no reason recorded"
+}
+
+test_housekeeping_only_fails if {
+	dpkg := {
+		"id": "systemd:dpkg-db-backup.timer",
+		"source": "/etc/systemd/system/timers.target.wants/dpkg-db-backup.timer",
+		"reason": "OS housekeeping: Debian's daily copy of dpkg's own package database",
+	}
+	facts := {"backups": {"jobs": [], "restore_tests": [], "not_counted": [dpkg, {"id": "systemd:x.timer"}]}}
+	r := ico_bkp_01.result with input as {"facts": facts} with data.org as {} with time.now_ns as now
+	r.status == "fail"
+	r.evidence[0].fact == "backups.jobs"
+	r.evidence[1] == {
+		"subject": "systemd:dpkg-db-backup.timer",
+		"detail": "enabled, but not counted as a data backup: OS housekeeping: Debian's daily copy of dpkg's own package database",
+		"fact": "backups.not_counted",
+	}
+	r.evidence[2].detail == "enabled, but not counted as a data backup: no reason recorded"
+}
+
+test_malformed_not_counted_ignored if {
+	facts := {"backups": {"jobs": [], "restore_tests": [], "not_counted": "dpkg"}}
+	r := ico_bkp_01.result with input as {"facts": facts} with data.org as {} with time.now_ns as now
+	r.status == "fail"
+	count(r.evidence) == 1
 }
 
 test_no_job_fails if {

@@ -7,7 +7,9 @@
 #   retention period (90 days) or are forwarded to another machine. A
 #   journal configured to discard entries sooner (MaxRetentionSec), with
 #   nothing else keeping them, fails too. A clock that is not kept in
-#   sync gives a warning, as log times cannot then be trusted.
+#   sync gives a warning, as log times cannot then be trusted. A daemon
+#   not installed is not running; whether an installed one runs is unknown
+#   without a process table, and the evidence gives the collector's reason.
 # custom:
 #   id: ICO-LOG-01
 #   area: BRM
@@ -188,18 +190,32 @@ clock_problem := concat(" ", [
 
 cannot_tell := {
 	"subject": "logging",
-	"detail": concat(" ", [
-		"whether auditd or journald is running cannot be told (no process table under",
-		"the host root), so audit logging could not be assessed",
-	]),
+	"detail": sprintf("%v, so audit logging could not be assessed", [concat("; ", states)]),
 	"fact": "logging",
 }
 
 off := {
 	"subject": "logging",
-	"detail": "neither auditd nor journald is running, so no audit log is kept",
+	"detail": sprintf("no audit log is kept: %v", [concat("; ", states)]),
 	"fact": "logging",
 }
+
+# states say, for auditd and journald, whether each runs and how that is
+# known (the collector's running_reason; older agents give none).
+states := [daemon_state(d) | some d in ["auditd", "journald"]]
+
+daemon_state(d) := sprintf("%v, but it writes no logs (write_logs = no)", [logging[d].running_reason]) if {
+	d == "auditd"
+	logging.auditd.running == true
+	logging.auditd.write_logs != true
+	is_string(logging.auditd.running_reason)
+} else := logging[d].running_reason if {
+	is_string(logging[d].running_reason)
+} else := sprintf("whether %v is running cannot be told (no process table under the host root)", [d]) if {
+	logging[d].running == null
+} else := sprintf("%v is not running", [d]) if {
+	logging[d].running == false
+} else := sprintf("%v is running but writes no logs", [d])
 
 not_persistent := {
 	"subject": "logging",

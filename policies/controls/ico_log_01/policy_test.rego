@@ -41,7 +41,7 @@ test_kept_locally_passes if {
 test_nothing_running_fails if {
 	r := eval(logging(object.union(auditd, {"running": false}), object.union(journald, {"running": false}), [forward], chrony))
 	r.status == "fail"
-	r.evidence == [{"subject": "logging", "detail": "neither auditd nor journald is running, so no audit log is kept", "fact": "logging"}]
+	r.evidence == [{"subject": "logging", "detail": "no audit log is kept: auditd is not running; journald is not running", "fact": "logging"}]
 }
 
 test_volatile_journal_fails if {
@@ -53,7 +53,7 @@ test_volatile_journal_fails if {
 test_auditd_not_writing_counts_as_off if {
 	r := eval(logging(object.union(auditd, {"write_logs": false}), object.union(journald, {"running": false}), [], chrony))
 	r.status == "fail"
-	r.evidence[0].detail == "neither auditd nor journald is running, so no audit log is kept"
+	r.evidence[0].detail == "no audit log is kept: auditd is running but writes no logs; journald is not running"
 }
 
 test_short_history_not_forwarded_fails if {
@@ -111,7 +111,10 @@ test_clock_not_synchronised_warns if {
 test_unknown_running_not_assessed if {
 	r := eval(logging(object.union(auditd, {"running": null}), object.union(journald, {"running": null}), [], object.union(chrony, {"running": null})))
 	r.status == "not_assessed"
-	r.evidence[0].detail == "whether auditd or journald is running cannot be told (no process table under the host root), so audit logging could not be assessed"
+	r.evidence[0].detail == concat("; ", [
+		"whether auditd is running cannot be told (no process table under the host root)",
+		"whether journald is running cannot be told (no process table under the host root), so audit logging could not be assessed",
+	])
 }
 
 test_unknown_journald_but_auditd_writing_is_assessed if {
@@ -123,4 +126,49 @@ test_unknown_clock_daemon_warns_honestly if {
 	r := eval(logging(auditd, journald, [forward], object.union(chrony, {"running": null})))
 	r.status == "warn"
 	r.evidence[0].detail == "whether chronyd is running cannot be told (no process table under the host root)"
+}
+
+not_installed := {"installed": false, "running": false, "running_reason": "auditd is not installed (no auditd binary, unit or auditd.conf under the host root)"}
+
+test_auditd_not_installed_is_known if {
+	# auditd not installed on a host whose journald runs: assessed on journald.
+	r := eval(logging(object.union(auditd, not_installed), object.union(journald, {"running_reason": "systemd-journald is running"}), [forward], chrony))
+	r.status == "pass"
+	r.evidence[0].detail == "logs written to disk by journald; kept since 2026-03-01 (183 days); forwarded to tcp://logs.example.gov.uk:6514"
+}
+
+test_auditd_not_installed_journald_off_fails_with_reasons if {
+	j := object.union(journald, {"running": false, "running_reason": "systemd-journald is installed but not running"})
+	r := eval(logging(object.union(auditd, not_installed), j, [], chrony))
+	r.status == "fail"
+	r.evidence[0].detail == concat("", [
+		"no audit log is kept: auditd is not installed (no auditd binary, unit or auditd.conf under the host root); ",
+		"systemd-journald is installed but not running",
+	])
+}
+
+test_auditd_not_installed_journald_unknown_not_assessed if {
+	j := object.union(journald, {"running": null, "running_reason": "no process table under the host root, so whether systemd-journald runs is unknown"})
+	r := eval(logging(object.union(auditd, not_installed), j, [], chrony))
+	r.status == "not_assessed"
+	r.evidence[0].detail == concat("", [
+		"auditd is not installed (no auditd binary, unit or auditd.conf under the host root); ",
+		"no process table under the host root, so whether systemd-journald runs is unknown, ",
+		"so audit logging could not be assessed",
+	])
+}
+
+test_auditd_installed_without_process_table_not_assessed if {
+	a := object.union(auditd, {"running": null, "running_reason": "no process table under the host root, so whether auditd runs is unknown"})
+	j := object.union(journald, {"running": false, "running_reason": "systemd-journald is not installed"})
+	r := eval(logging(a, j, [], chrony))
+	r.status == "not_assessed"
+	startswith(r.evidence[0].detail, "no process table under the host root, so whether auditd runs is unknown; ")
+}
+
+test_auditd_running_not_writing_with_reason if {
+	a := object.union(auditd, {"write_logs": false, "running_reason": "auditd is running"})
+	r := eval(logging(a, object.union(journald, {"running": false}), [], chrony))
+	r.status == "fail"
+	r.evidence[0].detail == "no audit log is kept: auditd is running, but it writes no logs (write_logs = no); journald is not running"
 }
