@@ -1,9 +1,9 @@
 package scorecard
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
-	"cmp"
 	"io"
 	"maps"
 	"slices"
