@@ -38,6 +38,19 @@ func (p *Policies) Revision() string {
 	return p.Engine.Revision() + "+org:" + p.OrgKey
 }
 
+// Thresholds returns the rating thresholds of an assessment: base (the
+// zero value means scorecard.DefaultThresholds) with the organisation's
+// min_coverage_percent when its thresholds set one.
+func (p *Policies) Thresholds(base scorecard.Thresholds) scorecard.Thresholds {
+	if base == (scorecard.Thresholds{}) {
+		base = scorecard.DefaultThresholds()
+	}
+	if p != nil && p.Org != nil && p.Org.Thresholds != nil && p.Org.Thresholds.MinCoveragePercent != nil {
+		base.MinCoverage = float64(*p.Org.Thresholds.MinCoveragePercent)
+	}
+	return base
+}
+
 // Host is what the assessor knows of a host beyond its report.
 type Host struct {
 	// ID is the host's enrolled ID; empty offline.
@@ -76,7 +89,7 @@ func Assess(ctx context.Context, r *Report, h Host, p *Policies, now time.Time) 
 		tags := p.Org.HostTags.Tags(name, h.Tags)
 		results, _ = waiver.Apply(results, waiver.Host{Name: name, Tags: tags}, p.Org.Waivers, now)
 	}
-	return scorecard.ForHost(name, r.OSFact("pretty_name"), &r.Doc, results, now, rev), nil
+	return scorecard.ForHost(name, r.OSFact("pretty_name"), &r.Doc, results, now, rev, p.Thresholds(scorecard.Thresholds{})), nil
 }
 
 // inputFor is the report's input with the host's identity (input.host)

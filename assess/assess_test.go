@@ -13,6 +13,7 @@ import (
 	"github.com/auditfleet/auditfleet/orgdata"
 	"github.com/auditfleet/auditfleet/policies"
 	"github.com/auditfleet/auditfleet/result"
+	"github.com/auditfleet/auditfleet/scorecard"
 )
 
 const goodReport = `{"schema_version":1,"report_id":"0123456789abcdef0123456789abcdef","collected_at":"2026-09-01T00:00:00Z",
@@ -121,5 +122,38 @@ func TestAssess(t *testing.T) {
 	}
 	if r.input.Get(ast.StringTerm("host")) != nil {
 		t.Error("Assess added input.host to the report's shared input")
+	}
+}
+
+// TestThresholds: the organisation's min_coverage_percent reaches the
+// rating thresholds, and its default is the scorecard's.
+func TestThresholds(t *testing.T) {
+	if got, want := *orgdata.Defaults().MinCoveragePercent, scorecard.DefaultThresholds().MinCoverage; float64(got) != want {
+		t.Errorf("orgdata default min_coverage_percent = %d, scorecard default MinCoverage = %v; want equal", got, want)
+	}
+	var set orgdata.Set
+	if err := set.Load(orgdata.KindThresholds, "thresholds.yaml", []byte("thresholds:\n  min_coverage_percent: 0\n"), nil); err != nil {
+		t.Fatal(err)
+	}
+	custom := scorecard.DefaultThresholds()
+	custom.High = 99
+	tests := []struct {
+		name string
+		p    *Policies
+		base scorecard.Thresholds
+		want float64
+	}{
+		{"no policies", nil, scorecard.Thresholds{}, 50},
+		{"no organisation data", &Policies{}, scorecard.Thresholds{}, 50},
+		{"no thresholds", &Policies{Org: &orgdata.Set{}}, scorecard.Thresholds{}, 50},
+		{"min_coverage_percent: 0", &Policies{Org: &set}, scorecard.Thresholds{}, 0},
+	}
+	for _, tt := range tests {
+		if got := tt.p.Thresholds(tt.base); got.MinCoverage != tt.want || got.High != 95 {
+			t.Errorf("%s: Thresholds() = %+v, want MinCoverage %v and default High", tt.name, got, tt.want)
+		}
+	}
+	if got := (&Policies{Org: &set}).Thresholds(custom); got.High != 99 || got.MinCoverage != 0 {
+		t.Errorf("Thresholds(custom) = %+v, want High 99 kept, MinCoverage 0", got)
 	}
 }

@@ -109,6 +109,7 @@ func TestLoadDirTyped(t *testing.T) {
 		{"retention_grace_days (given as 0)", th.RetentionGraceDays, 0},
 		{"os_warn_days (default)", th.OSWarnDays, 180},
 		{"missed_cycles (default)", th.MissedCycles, 2},
+		{"min_coverage_percent (default)", th.MinCoveragePercent, 50},
 	} {
 		if tt.got == nil || *tt.got != tt.want {
 			t.Errorf("WithDefaults().%s = %v, want %d", tt.name, tt.got, tt.want)
@@ -119,7 +120,8 @@ func TestLoadDirTyped(t *testing.T) {
 	}
 }
 
-// TestDefaults pins the defaults to the data.org contract.
+// TestDefaults pins the defaults to the data.org contract, which leaves
+// out the scorecard's min_coverage_percent.
 func TestDefaults(t *testing.T) {
 	want := map[string]any{
 		"dormant_days": 45, "os_warn_days": 180, "patch_days": 14,
@@ -254,14 +256,16 @@ func TestParseErrors(t *testing.T) {
   restore_test_max_age_days: 60
   dormancy_days: 30
   s62_justification_required: "no"
+  min_coverage_percent: 101
 `,
 			want: []string{
 				`thresholds.yaml:2: dormant_days: 0 is out of range: want 1 to 3650`,
 				`thresholds.yaml:3: patch_days: "7.5" is not a whole number`,
 				`thresholds.yaml:4: backup_max_age_days: "week" is not a whole number`,
 				`thresholds.yaml:6: restore_test_max_age_days: given twice (first on line 5)`,
-				`thresholds.yaml:7: dormancy_days: unknown field (want dormant_days, os_warn_days, patch_days, backup_max_age_days, restore_test_max_age_days, plan_review_months, plan_test_months, retention_grace_days, soft_delete_purge_days, failure_hours, missed_cycles, log_retention_days, s62_justification_required)`,
+				`thresholds.yaml:7: dormancy_days: unknown field (want dormant_days, os_warn_days, patch_days, backup_max_age_days, restore_test_max_age_days, plan_review_months, plan_test_months, retention_grace_days, soft_delete_purge_days, failure_hours, missed_cycles, log_retention_days, min_coverage_percent, s62_justification_required)`,
 				`thresholds.yaml:8: s62_justification_required: "no" is not true or false`,
+				`thresholds.yaml:9: min_coverage_percent: 101 is out of range: want 0 to 100`,
 			},
 		},
 		{

@@ -17,41 +17,46 @@ type Thresholds struct {
 	FailureHours             *int  // ICO-MON-01: hours a job may keep failing
 	MissedCycles             *int  // ICO-MON-02: audit cycles a host may miss
 	LogRetentionDays         *int  // ICO-LOG-01: days of audit logs to keep
+	MinCoveragePercent       *int  // ratings: smallest assessed share of the weight that is rated
 	S62JustificationRequired *bool // ICO-LOG-02: whether s.62 logs must record a justification
 }
 
 // threshold describes one numeric threshold: its key in thresholds.yaml
-// and data.org.thresholds, its range, and its field.
+// and data.org.thresholds, its range, and its field. A scoring threshold
+// is read by the scorecard, not the policies, so it stays out of
+// data.org.thresholds.
 type threshold struct {
-	key    string
-	lo, hi int
-	def    int
-	field  func(*Thresholds) **int
+	key     string
+	lo, hi  int
+	def     int
+	field   func(*Thresholds) **int
+	scoring bool
 }
 
 // thresholdSpecs lists the numeric thresholds in the order of the
 // documentation. The ranges refuse values that are surely mistakes (a
 // restore test every ten years, a dormancy of zero days).
 var thresholdSpecs = []threshold{
-	{"dormant_days", 1, 3650, 45, func(t *Thresholds) **int { return &t.DormantDays }},
-	{"os_warn_days", 1, 1825, 180, func(t *Thresholds) **int { return &t.OSWarnDays }},
-	{"patch_days", 1, 365, 14, func(t *Thresholds) **int { return &t.PatchDays }},
-	{"backup_max_age_days", 1, 366, 7, func(t *Thresholds) **int { return &t.BackupMaxAgeDays }},
-	{"restore_test_max_age_days", 1, 1096, 90, func(t *Thresholds) **int { return &t.RestoreTestMaxAgeDays }},
-	{"plan_review_months", 1, 60, 12, func(t *Thresholds) **int { return &t.PlanReviewMonths }},
-	{"plan_test_months", 1, 60, 12, func(t *Thresholds) **int { return &t.PlanTestMonths }},
-	{"retention_grace_days", 0, 3650, 30, func(t *Thresholds) **int { return &t.RetentionGraceDays }},
-	{"soft_delete_purge_days", 0, 3650, 30, func(t *Thresholds) **int { return &t.SoftDeletePurgeDays }},
-	{"failure_hours", 1, 720, 24, func(t *Thresholds) **int { return &t.FailureHours }},
-	{"missed_cycles", 1, 100, 2, func(t *Thresholds) **int { return &t.MissedCycles }},
-	{"log_retention_days", 1, 3650, 90, func(t *Thresholds) **int { return &t.LogRetentionDays }},
+	{"dormant_days", 1, 3650, 45, func(t *Thresholds) **int { return &t.DormantDays }, false},
+	{"os_warn_days", 1, 1825, 180, func(t *Thresholds) **int { return &t.OSWarnDays }, false},
+	{"patch_days", 1, 365, 14, func(t *Thresholds) **int { return &t.PatchDays }, false},
+	{"backup_max_age_days", 1, 366, 7, func(t *Thresholds) **int { return &t.BackupMaxAgeDays }, false},
+	{"restore_test_max_age_days", 1, 1096, 90, func(t *Thresholds) **int { return &t.RestoreTestMaxAgeDays }, false},
+	{"plan_review_months", 1, 60, 12, func(t *Thresholds) **int { return &t.PlanReviewMonths }, false},
+	{"plan_test_months", 1, 60, 12, func(t *Thresholds) **int { return &t.PlanTestMonths }, false},
+	{"retention_grace_days", 0, 3650, 30, func(t *Thresholds) **int { return &t.RetentionGraceDays }, false},
+	{"soft_delete_purge_days", 0, 3650, 30, func(t *Thresholds) **int { return &t.SoftDeletePurgeDays }, false},
+	{"failure_hours", 1, 720, 24, func(t *Thresholds) **int { return &t.FailureHours }, false},
+	{"missed_cycles", 1, 100, 2, func(t *Thresholds) **int { return &t.MissedCycles }, false},
+	{"log_retention_days", 1, 3650, 90, func(t *Thresholds) **int { return &t.LogRetentionDays }, false},
+	{"min_coverage_percent", 0, 100, 50, func(t *Thresholds) **int { return &t.MinCoveragePercent }, true},
 }
 
 // s62Key is the one boolean threshold.
 const s62Key = "s62_justification_required"
 
-// Defaults returns every threshold at the default the policies apply when
-// it is absent from data.org.thresholds.
+// Defaults returns every threshold at the default the policies (or, for
+// min_coverage_percent, the scorecard) apply when it is absent.
 func Defaults() Thresholds {
 	var t Thresholds
 	for _, s := range thresholdSpecs {
@@ -117,11 +122,12 @@ func (d *decoder) thresholds(n *yaml.Node) *Thresholds {
 	return t
 }
 
-// policyData is t as data.org.thresholds: only the thresholds given.
+// policyData is t as data.org.thresholds: only the thresholds given,
+// scoring thresholds left out.
 func (t *Thresholds) policyData() map[string]any {
 	out := map[string]any{}
 	for _, s := range thresholdSpecs {
-		if v := *s.field(t); v != nil {
+		if v := *s.field(t); v != nil && !s.scoring {
 			out[s.key] = *v
 		}
 	}

@@ -231,8 +231,12 @@ func (f *Tally) Scorecard() *Fleet {
 	}
 
 	areaControls := map[string][]string{}
+	areaWeight := map[string]int64{}
+	var weight int64
 	for _, id := range slices.Sorted(maps.Keys(f.controls)) {
 		c := f.controls[id]
+		areaWeight[c.meta.Area] += int64(c.meta.Severity.Weight())
+		weight += int64(c.meta.Severity.Weight())
 		cs := ControlScore{
 			ControlID: id, Title: c.meta.Title, Area: c.meta.Area,
 			Severity: c.meta.Severity, Priority: c.meta.Severity.Priority(), Weight: c.meta.Severity.Weight(),
@@ -275,7 +279,7 @@ func (f *Tally) Scorecard() *Fleet {
 		slices.SortStableFunc(list, byPriority)
 	}
 
-	sc.Overall = f.assurance(&f.overall, len(f.controls))
+	sc.Overall = f.assurance(&f.overall, len(f.controls), weight)
 	for _, code := range slices.Sorted(maps.Keys(f.areas)) {
 		ids := areaControls[code]
 		if ids == nil {
@@ -283,14 +287,15 @@ func (f *Tally) Scorecard() *Fleet {
 		}
 		sc.Areas = append(sc.Areas, AreaScore{
 			Area: code, Name: cmp.Or(AreaNames[code], code), Controls: ids,
-			Assurance: f.assurance(f.areas[code], len(ids)),
+			Assurance: f.assurance(f.areas[code], len(ids), areaWeight[code]),
 		})
 	}
 	return sc
 }
 
-// assurance rates one tally over nControls controls.
-func (f *Tally) assurance(t *tally, nControls int) Assurance {
+// assurance rates one tally over nControls controls weighing weight in
+// all (per host).
+func (f *Tally) assurance(t *tally, nControls int, weight int64) Assurance {
 	expected := f.reported + f.missing
 	a := Assurance{
 		WeightedPass:      percent(t.passed, t.assessed),
@@ -301,15 +306,17 @@ func (f *Tally) assurance(t *tally, nControls int) Assurance {
 		CriticalHosts:     t.criticalHosts,
 		CriticalHostShare: percent(int64(t.criticalHosts), int64(t.hostsAssessed)),
 		Coverage: Coverage{
-			HostsExpected: expected,
-			HostsReported: f.reported,
-			HostsAssessed: t.hostsAssessed,
-			Hosts:         percent(int64(t.hostsAssessed), int64(expected)),
-			PairsExpected: int64(expected) * int64(nControls),
-			PairsAssessed: t.pairs,
-			Pairs:         percent(t.pairs, int64(expected)*int64(nControls)),
+			HostsExpected:  expected,
+			HostsReported:  f.reported,
+			HostsAssessed:  t.hostsAssessed,
+			Hosts:          percent(int64(t.hostsAssessed), int64(expected)),
+			PairsExpected:  int64(expected) * int64(nControls),
+			PairsAssessed:  t.pairs,
+			Pairs:          percent(t.pairs, int64(expected)*int64(nControls)),
+			WeightExpected: int64(expected) * weight,
+			Weight:         percent(t.assessed, int64(expected)*weight),
 		},
 	}
-	a.Rating, a.Basis = f.th.Rate(a.WeightedPass, t.criticalHosts, t.hostsAssessed)
+	a.Rating, a.Basis, a.Reason = f.th.RateCovered(a.WeightedPass, a.Coverage.Weight, t.criticalHosts, t.hostsAssessed)
 	return a
 }

@@ -1,9 +1,12 @@
 package scorecard
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -52,24 +55,60 @@ type Host struct {
 	Summary        Summary   `json:"summary"`
 	Score          Score     `json:"score"`
 	// Assurance rates this host alone, overall and per ICO area, on the
-	// fleet's scale (High, Reasonable, Limited, Very limited).
+	// fleet's scale (High, Reasonable, Limited, Very limited), or Not
+	// rated when too little of it was assessed.
 	Assurance       HostAssurance          `json:"assurance"`
 	Results         []result.Result        `json:"results"`
 	CollectorErrors []facts.CollectorError `json:"collector_errors"`
+	// CollectorWarnings are the collectors that ran but warned or read
+	// only part of what they look at, by collector.
+	CollectorWarnings []CollectorWarning `json:"collector_warnings"`
+}
+
+// CollectorWarning is a collector run that was partial or warned: its
+// facts are incomplete or need a caveat.
+type CollectorWarning struct {
+	Collector string   `json:"collector"`
+	Namespace string   `json:"namespace,omitempty"`
+	Partial   bool     `json:"partial"`
+	Warnings  []string `json:"warnings"`
+}
+
+// collectorWarnings lists the runs of doc that were partial or warned,
+// by collector then namespace.
+func collectorWarnings(doc *facts.Document) []CollectorWarning {
+	out := []CollectorWarning{}
+	for _, ns := range slices.Sorted(maps.Keys(doc.Collectors)) {
+		run := doc.Collectors[ns]
+		if !run.Partial && len(run.Warnings) == 0 {
+			continue
+		}
+		w := CollectorWarning{Collector: cmp.Or(run.Collector, ns), Namespace: cmp.Or(run.Namespace, ns), Partial: run.Partial, Warnings: slices.Clone(run.Warnings)}
+		if w.Warnings == nil {
+			w.Warnings = []string{}
+		}
+		out = append(out, w)
+	}
+	slices.SortStableFunc(out, func(a, b CollectorWarning) int {
+		return cmp.Or(cmp.Compare(a.Collector, b.Collector), cmp.Compare(a.Namespace, b.Namespace))
+	})
+	return out
 }
 
 // ForHost builds the scorecard of host, running os, from its evaluated
-// facts document.
-func ForHost(host, os string, doc *facts.Document, results []result.Result, evaluatedAt time.Time, policyRevision string) *Host {
+// facts document, rating it with th (the zero value means
+// DefaultThresholds).
+func ForHost(host, os string, doc *facts.Document, results []result.Result, evaluatedAt time.Time, policyRevision string, th Thresholds) *Host {
 	h := &Host{
-		Host:            host,
-		OS:              os,
-		ReportID:        doc.ReportID,
-		CollectedAt:     doc.CollectedAt,
-		EvaluatedAt:     evaluatedAt.UTC(),
-		PolicyRevision:  policyRevision,
-		Results:         results,
-		CollectorErrors: doc.CollectorErrors,
+		Host:              host,
+		OS:                os,
+		ReportID:          doc.ReportID,
+		CollectedAt:       doc.CollectedAt,
+		EvaluatedAt:       evaluatedAt.UTC(),
+		PolicyRevision:    policyRevision,
+		Results:           results,
+		CollectorErrors:   doc.CollectorErrors,
+		CollectorWarnings: collectorWarnings(doc),
 	}
 	if h.Results == nil {
 		h.Results = []result.Result{}
@@ -81,7 +120,7 @@ func ForHost(host, os string, doc *facts.Document, results []result.Result, eval
 		h.Summary.Add(r.Status)
 	}
 	h.Score = HostScore(h.Results)
-	h.Assurance = rate(h.Results)
+	h.Assurance = rate(h.Results, th)
 	return h
 }
 
@@ -91,9 +130,10 @@ type HostAssurance struct {
 	Areas   []AreaScore `json:"areas"`
 }
 
-// rate rates one host's results as a fleet of one.
-func rate(results []result.Result) HostAssurance {
-	f, err := NewTally(Options{})
+// rate rates one host's results as a fleet of one; invalid thresholds
+// leave it unrated.
+func rate(results []result.Result, th Thresholds) HostAssurance {
+	f, err := NewTally(Options{Thresholds: th})
 	if err != nil {
 		return HostAssurance{}
 	}
@@ -142,7 +182,7 @@ func (h *Host) WriteText(w io.Writer) error {
 		fmt.Fprintf(ew, "%-*s  %-*s  %-*s  %s\n", idW, id, stW, st, sevW, sev, title)
 	}
 	row("CONTROL", "STATUS", "SEVERITY", "TITLE")
-	for _, r := range h.Results {
+	for _, r := range tableOrder(h.Results) {
 		row(r.ControlID, strings.ToUpper(string(r.Status)), string(r.Severity), r.Title)
 		for i, e := range r.Evidence {
 			if i == maxEvidence {
@@ -158,9 +198,9 @@ func (h *Host) WriteText(w io.Writer) error {
 	s := h.Summary
 	fmt.Fprintf(ew, "\n%d controls: %d pass, %d fail, %d warn, %d waived, %d not assessed, %d error\n", s.Total, s.Pass, s.Fail, s.Warn, s.Waived, s.NotAssessed, s.Error)
 	fmt.Fprintf(ew, "Score: %s (severity-weighted; waived failures counted: %s); coverage %s of controls assessed\n", pct(h.Score.Score, ""), pct(h.Score.RawScore, ""), pct(h.Score.Coverage, "%"))
-	fmt.Fprintf(ew, "Assurance: %s", h.Assurance.Overall.Rating)
+	fmt.Fprintf(ew, "Assurance: %s", assuranceText(h.Assurance.Overall))
 	for _, a := range h.Assurance.Areas {
-		fmt.Fprintf(ew, "; %s %s", a.Area, a.Rating)
+		fmt.Fprintf(ew, "; %s %s", a.Area, assuranceText(a.Assurance))
 	}
 	fmt.Fprintln(ew)
 	if len(h.CollectorErrors) > 0 {
@@ -169,10 +209,64 @@ func (h *Host) WriteText(w io.Writer) error {
 			fmt.Fprintf(ew, "  - %s (%s): %s\n", e.Collector, e.Kind, oneLine(e.Message))
 		}
 	}
+	if len(h.CollectorWarnings) > 0 {
+		fmt.Fprintln(ew, "\nCollector warnings:")
+		for _, c := range h.CollectorWarnings {
+			name := c.Collector
+			if c.Partial {
+				name += " (partial)"
+			}
+			if len(c.Warnings) == 0 {
+				fmt.Fprintf(ew, "  - %s: some facts could not be read\n", name)
+			}
+			for _, w := range c.Warnings {
+				fmt.Fprintf(ew, "  - %s: %s\n", name, oneLine(w))
+			}
+		}
+	}
 	if ew.err != nil {
 		return fmt.Errorf("write scorecard: %w", ew.err)
 	}
 	return nil
+}
+
+// statusOrder is the order of the statuses in the table: what needs
+// action first (failures, then warnings), then what is unknown (errors,
+// whose collector can be fixed, then not assessed), then the accepted
+// risks (waived) and last the passes. An unknown status sorts with error,
+// as Summary counts it.
+var statusOrder = map[result.Status]int{
+	result.Fail: 0, result.Warn: 1, result.Error: 2, result.NotAssessed: 3, result.Waived: 4, result.Pass: 5,
+}
+
+// tableOrder returns results in statusOrder, by control ID within a
+// status; results is not changed.
+func tableOrder(results []result.Result) []result.Result {
+	rank := func(s result.Status) int {
+		if r, ok := statusOrder[s]; ok {
+			return r
+		}
+		return statusOrder[result.Error]
+	}
+	out := slices.Clone(results)
+	slices.SortStableFunc(out, func(a, b result.Result) int {
+		return cmp.Or(cmp.Compare(rank(a.Status), rank(b.Status)), cmp.Compare(a.ControlID, b.ControlID))
+	})
+	return out
+}
+
+// assuranceText is a rating with the coverage it rests on, e.g. "Very
+// limited (78.6% of the weight assessed)" or "Not rated: insufficient
+// evidence (12.5% of the weight assessed, below 50%)".
+func assuranceText(a Assurance) string {
+	if a.Reason == ReasonNothingAssessed {
+		return a.Label() + " (nothing assessed)"
+	}
+	cov := pct(a.Coverage.Weight, "%") + " of the weight assessed"
+	if a.Reason == ReasonInsufficientEvidence {
+		return fmt.Sprintf("%s (%s, below the minimum)", a.Label(), cov)
+	}
+	return fmt.Sprintf("%s (%s)", a.Label(), cov)
 }
 
 // pct renders an optional percentage; nil means nothing was assessed.

@@ -20,6 +20,12 @@ func sample() (*facts.Document, []result.Result) {
 		ReportID:    "0123456789abcdef0123456789abcdef",
 		CollectedAt: time.Date(2026, 11, 20, 11, 59, 0, 0, time.UTC),
 		Facts:       map[string]json.RawMessage{"os": json.RawMessage(`{"hostname":"web-1","pretty_name":"Debian GNU/Linux 11 (bullseye)"}`)},
+		Collectors: map[string]facts.Run{
+			"os":       {Collector: "os", Namespace: "os"},
+			"packages": {Collector: "packages", Namespace: "packages", Partial: true, Warnings: []string{"/var/lib/dpkg/status: permission denied"}},
+			"patching": {Collector: "patching", Namespace: "patching", Partial: true},
+			"users":    {Collector: "users", Namespace: "users", Warnings: []string{"/etc/shadow unreadable:\nlast-login dates unknown"}},
+		},
 		CollectorErrors: []facts.CollectorError{
 			{Collector: "backups", Namespace: "backups", Kind: facts.ErrTimeout, Message: "collector backups: killed after 30s time limit"},
 		},
@@ -41,7 +47,7 @@ func sample() (*facts.Document, []result.Result) {
 
 func TestForHostSummary(t *testing.T) {
 	doc, results := sample()
-	h := ForHost("web-1", "Debian GNU/Linux 11 (bullseye)", doc, results, time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC), "sha256:abc")
+	h := ForHost("web-1", "Debian GNU/Linux 11 (bullseye)", doc, results, time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC), "sha256:abc", Thresholds{})
 	want := Summary{Total: 6, Pass: 1, Fail: 2, Warn: 1, NotAssessed: 1, Error: 1}
 	if h.Summary != want {
 		t.Errorf("Summary = %+v, want %+v", h.Summary, want)
@@ -66,7 +72,7 @@ func TestForHostSummary(t *testing.T) {
 
 func TestWriteTextGolden(t *testing.T) {
 	doc, results := sample()
-	h := ForHost("web-1", "Debian GNU/Linux 11 (bullseye)", doc, results, time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC), "sha256:abc")
+	h := ForHost("web-1", "Debian GNU/Linux 11 (bullseye)", doc, results, time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC), "sha256:abc", Thresholds{})
 	var buf bytes.Buffer
 	if err := h.WriteText(&buf); err != nil {
 		t.Fatal(err)

@@ -9,8 +9,9 @@ import (
 // Rating is an ICO assurance level.
 type Rating string
 
-// Ratings, best first. NotRated means nothing was assessed: there is no
-// evidence to rate, which is not the same as a good result.
+// Ratings, best first. NotRated means there is not enough evidence to
+// rate (nothing assessed, or less than the minimum coverage), which is
+// not the same as a good result; Assurance.Reason says which.
 const (
 	High        Rating = "High"
 	Reasonable  Rating = "Reasonable"
@@ -48,21 +49,34 @@ type Thresholds struct {
 	// Reasonable (default 2.0). Any critical failure at all rules out
 	// High.
 	ReasonableMaxCriticalHostShare float64 `json:"reasonable_max_critical_host_share"`
+	// MinCoverage is the smallest assessed share of the severity weight
+	// (Coverage.Weight) that may be rated (default 50); below it the
+	// rating is Not rated, for insufficient evidence.
+	MinCoverage float64 `json:"min_coverage"`
 }
+
+// Reasons a rating is NotRated, as Assurance.Reason.
+const (
+	// ReasonNothingAssessed: no result was assessed at all.
+	ReasonNothingAssessed = "nothing_assessed"
+	// ReasonInsufficientEvidence: the assessed share of the weight is
+	// below Thresholds.MinCoverage.
+	ReasonInsufficientEvidence = "insufficient_evidence"
+)
 
 // DefaultThresholds are the thresholds of the control catalogue.
 func DefaultThresholds() Thresholds {
-	return Thresholds{High: 95, Reasonable: 80, Limited: 60, ReasonableMaxCriticalHostShare: 2.0}
+	return Thresholds{High: 95, Reasonable: 80, Limited: 60, ReasonableMaxCriticalHostShare: 2.0, MinCoverage: 50}
 }
 
 // Validate checks 0 <= Limited <= Reasonable <= High <= 100 and a share
-// between 0 and 100.
+// and a minimum coverage between 0 and 100.
 func (t Thresholds) Validate() error {
 	var errs []error
 	for _, v := range []struct {
 		name string
 		v    float64
-	}{{"high", t.High}, {"reasonable", t.Reasonable}, {"limited", t.Limited}, {"reasonable_max_critical_host_share", t.ReasonableMaxCriticalHostShare}} {
+	}{{"high", t.High}, {"reasonable", t.Reasonable}, {"limited", t.Limited}, {"reasonable_max_critical_host_share", t.ReasonableMaxCriticalHostShare}, {"min_coverage", t.MinCoverage}} {
 		if math.IsNaN(v.v) || v.v < 0 || v.v > 100 {
 			errs = append(errs, fmt.Errorf("rating thresholds: %s is %v, want 0 to 100", v.name, v.v))
 		}
@@ -131,4 +145,22 @@ func (t Thresholds) Rate(weightedPass *float64, criticalHosts, hostsAssessed int
 		return capped, fmt.Sprintf("%s, capped at %s: %s", basis, capped, why)
 	}
 	return base, fmt.Sprintf("%s; %s", basis, why)
+}
+
+// RateCovered is Rate with the minimum coverage applied first: when
+// coverage (the assessed share of the weight, as reported) is below
+// t.MinCoverage, the rating is NotRated for insufficient evidence,
+// whatever the weighted pass. It returns the rating, the sentence saying
+// why and, for NotRated, the reason (ReasonNothingAssessed or
+// ReasonInsufficientEvidence).
+func (t Thresholds) RateCovered(weightedPass, coverage *float64, criticalHosts, hostsAssessed int) (Rating, string, string) {
+	if weightedPass == nil || hostsAssessed == 0 {
+		r, basis := t.Rate(weightedPass, criticalHosts, hostsAssessed)
+		return r, basis, ReasonNothingAssessed
+	}
+	if coverage != nil && *coverage < t.MinCoverage {
+		return NotRated, fmt.Sprintf("insufficient evidence: %.1f%% of the weight was assessed, below the %g%% minimum coverage", *coverage, t.MinCoverage), ReasonInsufficientEvidence
+	}
+	r, basis := t.Rate(weightedPass, criticalHosts, hostsAssessed)
+	return r, basis, ""
 }

@@ -54,6 +54,10 @@ type Assurance struct {
 	// Rating is the assurance level; Basis says how it was reached.
 	Rating Rating `json:"rating"`
 	Basis  string `json:"basis"`
+	// Reason is set when Rating is "Not rated": "nothing_assessed" or
+	// "insufficient_evidence" (the assessed share of the weight,
+	// Coverage.Weight, is below Thresholds.MinCoverage).
+	Reason string `json:"reason,omitempty"`
 	// WeightedPass is 100 × PassedWeight / AssessedWeight over every
 	// assessed (host, control) pair, one decimal; null when nothing was
 	// assessed.
@@ -90,6 +94,22 @@ type Coverage struct {
 	PairsAssessed int64 `json:"pairs_assessed"`
 	// Pairs is 100 × PairsAssessed / PairsExpected.
 	Pairs *float64 `json:"pairs"`
+	// WeightExpected is the severity weight of the expected pairs:
+	// HostsExpected × the weight of the controls (in the area).
+	// Weight is 100 × AssessedWeight / WeightExpected, one decimal: the
+	// share of the evidence the rating rests on, compared with
+	// Thresholds.MinCoverage.
+	WeightExpected int64    `json:"weight_expected"`
+	Weight         *float64 `json:"weight"`
+}
+
+// Label is the rating as shown to a reader: "Not rated: insufficient
+// evidence" when the coverage was too low, else the rating.
+func (a Assurance) Label() string {
+	if a.Reason == ReasonInsufficientEvidence {
+		return string(NotRated) + ": insufficient evidence"
+	}
+	return string(a.Rating)
 }
 
 // AreaScore is the assurance of one ICO area.

@@ -243,6 +243,9 @@ func TestThresholdsValidate(t *testing.T) {
 		{Thresholds{High: 80, Reasonable: 90, Limited: 50}, false},
 		{Thresholds{High: 101, Reasonable: 80, Limited: 60}, false},
 		{Thresholds{High: 95, Reasonable: 80, Limited: -1}, false},
+		{Thresholds{High: 95, Reasonable: 80, Limited: 60, MinCoverage: 100}, true},
+		{Thresholds{High: 95, Reasonable: 80, Limited: 60, MinCoverage: -1}, false},
+		{Thresholds{High: 95, Reasonable: 80, Limited: 60, MinCoverage: 100.1}, false},
 	}
 	for _, tt := range tests {
 		if err := tt.th.Validate(); (err == nil) != tt.ok {

@@ -12,15 +12,15 @@ import (
 // good practice.
 func (f *Fleet) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Audit cycle %s — overall assurance: %s\n", f.Cycle, f.Overall.Rating)
+	fmt.Fprintf(&b, "Audit cycle %s — overall assurance: %s\n", f.Cycle, f.Overall.Label())
 	fmt.Fprintf(&b, "  %s\n", f.Overall.Basis)
 	c := f.Overall.Coverage
-	fmt.Fprintf(&b, "  Coverage: %d of %d hosts assessed (%s), %d of %d host-control pairs (%s)\n",
-		c.HostsAssessed, c.HostsExpected, pctText(c.Hosts), c.PairsAssessed, c.PairsExpected, pctText(c.Pairs))
+	fmt.Fprintf(&b, "  Coverage: %d of %d hosts assessed (%s), %d of %d host-control pairs (%s), %s of the weight\n",
+		c.HostsAssessed, c.HostsExpected, pctText(c.Hosts), c.PairsAssessed, c.PairsExpected, pctText(c.Pairs), pctText(c.Weight))
 	if len(f.Areas) > 0 {
 		b.WriteString("\nAreas:\n")
 		for _, a := range f.Areas {
-			fmt.Fprintf(&b, "  %-4s %-36s %-13s weighted pass %s\n", a.Area, a.Name, a.Rating, pctText(a.WeightedPass))
+			fmt.Fprintf(&b, "  %-4s %-36s %-13s weighted pass %s, coverage %s of the weight\n", a.Area, a.Name, a.Label(), pctText(a.WeightedPass), pctText(a.Coverage.Weight))
 		}
 	}
 	if len(f.Improvements) > 0 {

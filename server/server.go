@@ -96,7 +96,7 @@ func New(ctx context.Context, cfg *config.Config, st store.Backend, log *slog.Lo
 	reg := &registry.Registry{Store: st, Tokens: tokens}
 	audit := &auditlog.Log{Store: st}
 	s := &Server{Config: cfg, Store: st, Tokens: tokens, Registry: reg, Audit: audit, Log: log, Org: orgs}
-	closer := &cycle.Closer{Store: st, Hosts: reg, Schedule: sched, Controls: engine.Controls(), Log: log}
+	closer := &cycle.Closer{Store: st, Hosts: reg, Schedule: sched, Controls: engine.Controls(), Policies: orgs.Current, Log: log}
 	s.Closer = closer
 	s.API = &api.Server{
 		Closer: closer,

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/auditfleet/auditfleet/assess"
 	"github.com/auditfleet/auditfleet/result"
 	"github.com/auditfleet/auditfleet/scorecard"
 	"github.com/auditfleet/auditfleet/server/ingest"
@@ -31,8 +32,13 @@ type Closer struct {
 	Schedule *Schedule
 	// Controls is the catalogue, so a control no host reported still
 	// counts.
-	Controls   []result.Control
+	Controls []result.Control
+	// Thresholds are the rating thresholds (zero: the defaults).
 	Thresholds scorecard.Thresholds
+	// Policies, when set, gives the organisation data in force when the
+	// cycle closes: its min_coverage_percent overrides
+	// Thresholds.MinCoverage (see assess.Policies.Thresholds).
+	Policies func(ctx context.Context) (*assess.Policies, error)
 	// MissedCycles is how many consecutive missed cycles fail ICO-MON-02
 	// (default 2).
 	MissedCycles int
@@ -83,7 +89,15 @@ func (c *Closer) Close(ctx context.Context, id objkey.CycleID) (*Closed, error) 
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("close cycle %s: %w", id, err)
 	}
-	fleet, err := scorecard.NewTally(scorecard.Options{Thresholds: c.Thresholds, Controls: c.Controls})
+	th := c.Thresholds
+	if c.Policies != nil {
+		p, err := c.Policies(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("close cycle %s: organisation data: %w", id, err)
+		}
+		th = p.Thresholds(th)
+	}
+	fleet, err := scorecard.NewTally(scorecard.Options{Thresholds: th, Controls: c.Controls})
 	if err != nil {
 		return nil, fmt.Errorf("close cycle %s: %w", id, err)
 	}

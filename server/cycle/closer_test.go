@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/auditfleet/auditfleet/assess"
+	"github.com/auditfleet/auditfleet/orgdata"
 	"github.com/auditfleet/auditfleet/result"
 	"github.com/auditfleet/auditfleet/scorecard"
 	"github.com/auditfleet/auditfleet/server/auth"
@@ -55,7 +57,12 @@ func TestCloseCountsSilentHosts(t *testing.T) {
 		{ID: "ICO-ACC-01", Title: "Dormant accounts disabled", Area: "RMS", Severity: result.High},
 		{ID: MissedControl, Title: "Every in-scope host reports", Area: "BRM", Severity: result.Medium},
 	}
-	c := &Closer{Store: st, Hosts: reg, Schedule: sched, Controls: controls, Now: clock}
+	var org orgdata.Set
+	if err := org.Load(orgdata.KindThresholds, "thresholds.yaml", []byte("thresholds:\n  min_coverage_percent: 30\n"), nil); err != nil {
+		t.Fatal(err)
+	}
+	policies := func(context.Context) (*assess.Policies, error) { return &assess.Policies{Org: &org}, nil }
+	c := &Closer{Store: st, Hosts: reg, Schedule: sched, Controls: controls, Policies: policies, Now: clock}
 	report := func(name string, cycle objkey.CycleID, status result.Status) {
 		t.Helper()
 		h, err := reg.Get(ctx, ids[name])
@@ -115,6 +122,25 @@ func TestCloseCountsSilentHosts(t *testing.T) {
 	}
 	if last.Previous == "" || len(last.Change.NewlyFailing) == 0 {
 		t.Errorf("change from the previous cycle %s: %+v; want ICO-ACC-01 newly failing", last.Previous, last.Change.NewlyFailing)
+	}
+	// The organisation's min_coverage_percent (30) rates the last cycle:
+	// 7 (steady's ACC-01) + 4 (silent's MON-02) of 3 × 11 weight = 33.3%,
+	// which the default 50 would leave unrated.
+	if got := last.Thresholds.MinCoverage; got != 30 {
+		t.Errorf("Thresholds.MinCoverage = %v, want 30 (the organisation's)", got)
+	}
+	if o := last.Overall; o.Rating != scorecard.VeryLimited || o.Coverage.Weight == nil || *o.Coverage.Weight != 33.3 {
+		t.Errorf("Overall = %q at weight coverage %v, want %q at 33.3", o.Rating, o.Coverage.Weight, scorecard.VeryLimited)
+	}
+
+	broken := *c
+	broken.Policies = func(context.Context) (*assess.Policies, error) { return nil, errors.New("store down") }
+	next, _, err := sched.Current(day(4).Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := broken.Close(ctx, next); err == nil {
+		t.Error("Close with unreadable organisation data succeeded, want an error")
 	}
 }
 
