@@ -33,7 +33,9 @@ type Facts struct {
 	// UnreadSources are the Packages lists that could not be read
 	// (unsupported format, permission, corrupt or truncated); when not
 	// empty, Foreign is unknown.
-	UnreadSources []Unread `json:"unread_sources"`
+	// Omitted when every source was read (reports of older agents, which
+	// did not say, read the same).
+	UnreadSources []Unread `json:"unread_sources,omitempty"`
 }
 
 // Unread is a package list that could not be read.

@@ -30,7 +30,9 @@ type Facts struct {
 	// but could not be read: unsupported format, permission, corrupt or
 	// truncated. When it is not empty, Pending is a lower bound: the
 	// updates those indexes list are unknown, not absent.
-	UnreadSources []Unread `json:"unread_sources"`
+	// Omitted when every source was read (reports of older agents, which
+	// did not say, read the same).
+	UnreadSources []Unread `json:"unread_sources,omitempty"`
 }
 
 // Unread is a package index that could not be read.

@@ -313,6 +313,8 @@ export_host() {
 	# A backup regime (rsnapshot to NFS, a restore-test record): text files,
 	# see backups.sh.
 	"$HERE/backups.sh" "$out"
+	# and a persistent journal (see logging.sh).
+	"$HERE/logging.sh" "$out"
 	# sqlite may leave journal files; a finished database has none.
 	[[ -z $(find "$out" -name '*-journal' -o -name '*-wal') ]] || die "$HOST: sqlite journal left behind"
 	local size
