@@ -62,24 +62,44 @@ func collectDpkg(ctx context.Context, root *hostroot.Root, opts options, w *sdk.
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return Facts{}, fmt.Errorf("repositories unknown: %w", err)
 	}
-	offered := map[string]bool{}
+	// A package is provided when a list offers it (name and architecture)
+	// at its installed version or a newer one, which apt would install.
+	// Only installed packages are looked up, so a large list streams
+	// through without being held.
+	want := make(map[string]dpkg.Version, len(installed))
+	for _, p := range installed {
+		if v, err := dpkg.ParseVersion(strings.TrimSpace(p.Version)); err == nil {
+			want[key(p)] = v
+		}
+	}
+	provided := map[string]bool{}
 	repos := []string{}
 	unread := []Unread{}
 	for _, name := range names {
 		if err := ctx.Err(); err != nil {
 			return Facts{}, err
 		}
-		b, err := dpkg.ReadList(root, name)
+		var found []string
+		err := dpkg.EachListPackage(root, name, func(p dpkg.Package) {
+			k := key(p)
+			installedV, ok := want[k]
+			if !ok || provided[k] {
+				return
+			}
+			if v, err := dpkg.ParseVersion(p.Version); err == nil && v.Compare(installedV) >= 0 {
+				found = append(found, k)
+			}
+		})
 		if err != nil {
 			w.Add("%v; which packages are foreign is unknown", err)
 			unread = append(unread, Unread{Path: listsDir + "/" + name, Reason: err.Error()})
 			continue
 		}
+		for _, k := range found {
+			provided[k] = true
+		}
 		if r := repository(name); !slices.Contains(repos, r) {
 			repos = append(repos, r)
-		}
-		for _, p := range dpkg.ParsePackages(b) {
-			offered[key(p)] = true
 		}
 	}
 	if len(names) == 0 {
@@ -103,7 +123,7 @@ func collectDpkg(ctx context.Context, root *hostroot.Root, opts options, w *sdk.
 		return f, nil
 	}
 	for _, p := range installed {
-		if !offered[key(p)] {
+		if !provided[key(p)] {
 			f.Foreign = append(f.Foreign, Package{Name: p.Name, Version: p.Version, Architecture: p.Arch})
 		}
 	}

@@ -83,6 +83,9 @@ func TestCollectForeign(t *testing.T) {
 		{"installed version offered by no list", "bookworm", func(t *testing.T, dir string) {
 			fixture.Replace(t, dir, status, "Version: 1.9.13p3-1+deb12u4", "Version: 1.9.13p3-1+deb12u4local1")
 		}, []string{"sudo 1.9.13p3-1+deb12u4local1 amd64"}},
+		{"older than the lists offer: apt upgrades it", "bookworm", func(t *testing.T, dir string) {
+			fixture.Replace(t, dir, status, "Version: 1.9.13p3-1+deb12u4", "Version: 1.9.13p3-1+deb12u3")
+		}, nil},
 		{"only in the security list", "bookworm", func(t *testing.T, dir string) {
 			fixture.RemoveStanza(t, dir, mainList, "sudo")
 		}, nil},

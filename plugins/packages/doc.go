@@ -7,9 +7,11 @@
 // in /var/lib/apt/lists (plain or compressed: .gz, .xz, .lzma, .lz4,
 // .zst, .bz2).
 // An installed package (files on disk: configuration-only packages are
-// left out) whose name, architecture and version no list offers is
-// foreign: installed by hand, left behind by a removed repository or a
-// release upgrade, or of an architecture no list covers. Repositories are
+// left out) that no list offers by name and architecture at its installed
+// version or a newer one (which apt would upgrade it to; versions compared
+// as dpkg does) is foreign: installed by hand, left behind by a removed
+// repository or a release upgrade, or of an architecture no list covers.
+// Lists are read as streams, so a large list is never held whole. Repositories are
 // taken from the lists' file names as "host/path suite/component" (apt
 // drops the URI scheme from them), so they are the repositories whose
 // indexes are on the host.

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
+	"github.com/auditfleet/auditfleet/plugins/internal/dpkg"
 )
 
 // aptUpgrade is one line of `apt list --upgradable`.
@@ -89,7 +90,7 @@ func TestPendingMatchesApt(t *testing.T) {
 				case !ok:
 					t.Errorf("%s: the collector reports %s pending; apt would not upgrade it", p.Package, p.CandidateVersion)
 				case !slices.ContainsFunc(u.suites, func(s string) bool { return strings.HasSuffix(s, "-security") }):
-					if c, err := compareDebVersions(u.candidate, p.CandidateVersion); err != nil || c < 0 {
+					if c, err := dpkg.CompareVersions(u.candidate, p.CandidateVersion); err != nil || c < 0 {
 						t.Errorf("%s: pending security version %s, apt's candidate %s from %v is older (%v)", p.Package, p.CandidateVersion, u.candidate, u.suites, err)
 					}
 				}

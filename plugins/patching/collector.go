@@ -209,7 +209,7 @@ func (l aptLists) releaseFor(list string) (listFile, bool) {
 // list.
 type candidate struct {
 	version string
-	parsed  debVersion
+	parsed  dpkg.Version
 	origin  string
 	since   time.Time
 }
@@ -231,16 +231,16 @@ func securityCandidates(ctx context.Context, root *hostroot.Root, lists aptLists
 		}
 		origin, since := listOrigin(root, lists, lf, w)
 		for _, a := range dpkg.ParsePackages(data) {
-			v, err := parseDebVersion(a.Version)
+			v, err := dpkg.ParseVersion(a.Version)
 			if err != nil {
 				continue
 			}
 			key := a.Name + "\x00" + a.Arch
 			c, ok := cands[key]
 			switch {
-			case !ok, v.compare(c.parsed) > 0:
+			case !ok, v.Compare(c.parsed) > 0:
 				cands[key] = candidate{version: a.Version, parsed: v, origin: origin, since: since}
-			case v.compare(c.parsed) == 0 && since.Before(c.since):
+			case v.Compare(c.parsed) == 0 && since.Before(c.since):
 				c.since, c.origin = since, origin
 				cands[key] = c
 			}
@@ -322,14 +322,14 @@ func pendingUpdates(pkgs []installed, cands map[string]candidate, w *sdk.Warning
 		if !ok {
 			continue
 		}
-		v, err := parseDebVersion(p.Version)
+		v, err := dpkg.ParseVersion(p.Version)
 		if err != nil {
 			if bad++; bad <= maxVersionWarnings {
 				w.Add("package %s: installed version: %v; not compared", p.Name, err)
 			}
 			continue
 		}
-		if v.compare(c.parsed) >= 0 {
+		if v.Compare(c.parsed) >= 0 {
 			continue
 		}
 		name := p.Name

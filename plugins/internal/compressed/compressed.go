@@ -64,6 +64,66 @@ func NewReader(r io.Reader, ext string) (io.ReadCloser, error) {
 	return nil, fmt.Errorf("%w: %q", ErrUnsupported, ext)
 }
 
+// Open opens the host file name for reading, decompressed as ext says
+// (see NewReader). Reading more than limit bytes once decompressed is an
+// error wrapping hostroot.ErrTooLarge, and so is a stream that is
+// corrupt, truncated or fails its checksum; the error comes when the
+// reader reaches it, so a caller acts on what it read only once it has
+// read to io.EOF.
+func Open(root *hostroot.Root, name, ext string, limit int64) (io.ReadCloser, error) {
+	f, err := root.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	// No format has an empty stream, but lz4's reader takes an empty file
+	// for one.
+	if fi, err := f.Stat(); err == nil && fi.Size() == 0 && ext != "" {
+		f.Close()
+		return nil, fmt.Errorf("read %s: empty file: %w", name, io.ErrUnexpectedEOF)
+	}
+	zr, err := NewReader(f, ext)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("read %s: %w", name, truncated(err))
+	}
+	return &limited{name: name, r: zr, f: f, left: limit}, nil
+}
+
+// limited reads a decompressed stream up to a limit, naming the file in
+// its errors.
+type limited struct {
+	name string
+	r    io.ReadCloser
+	f    io.Closer
+	left int64
+}
+
+func (l *limited) Read(p []byte) (int, error) {
+	if l.left < 0 {
+		return 0, fmt.Errorf("read %s: %w", l.name, hostroot.ErrTooLarge)
+	}
+	if int64(len(p)) > l.left+1 {
+		p = p[:l.left+1]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	if l.left < 0 {
+		return n, fmt.Errorf("read %s: %w (limit once decompressed)", l.name, hostroot.ErrTooLarge)
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		return n, fmt.Errorf("read %s: %w", l.name, truncated(err))
+	}
+	return n, err
+}
+
+func (l *limited) Close() error {
+	err := l.r.Close()
+	if cerr := l.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
 // ReadFile reads the host file name, decompressed as ext says (see
 // NewReader), whole: more than limit bytes once decompressed is an error
 // wrapping hostroot.ErrTooLarge, and so is a stream that is corrupt,
@@ -72,29 +132,12 @@ func ReadFile(root *hostroot.Root, name, ext string, limit int64) ([]byte, error
 	if ext == "" {
 		return root.ReadFile(name, limit)
 	}
-	f, err := root.Open(name)
+	r, err := Open(root, name, ext, limit)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	// No format has an empty stream, but lz4's reader takes an empty file
-	// for one.
-	if fi, err := f.Stat(); err == nil && fi.Size() == 0 {
-		return nil, fmt.Errorf("read %s: empty file: %w", name, io.ErrUnexpectedEOF)
-	}
-	zr, err := NewReader(f, ext)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, truncated(err))
-	}
-	defer zr.Close()
-	b, err := io.ReadAll(io.LimitReader(zr, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, truncated(err))
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("read %s: %w (limit %d bytes once decompressed)", name, hostroot.ErrTooLarge, limit)
-	}
-	return b, nil
+	defer r.Close()
+	return io.ReadAll(r)
 }
 
 // truncated turns the io.EOF some decompressors return for an empty or

@@ -1,7 +1,10 @@
 package deb822
 
 import (
+	"bufio"
 	"bytes"
+	"errors"
+	"io"
 	"strings"
 )
 
@@ -13,8 +16,7 @@ import (
 // reused between calls. A clear-signed (InRelease) wrapper is skipped.
 func EachStanza(data []byte, fields []string, fn func(vals []string)) {
 	data = StripClearsign(data)
-	vals := make([]string, len(fields))
-	have := false
+	st := newStanzas(fields, fn)
 	for len(data) > 0 {
 		line := data
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
@@ -22,33 +24,85 @@ func EachStanza(data []byte, fields []string, fn func(vals []string)) {
 		} else {
 			data = nil
 		}
-		line = bytes.TrimSuffix(line, []byte("\r"))
-		if len(bytes.TrimSpace(line)) == 0 {
-			if have {
-				fn(vals)
-				clear(vals)
-				have = false
+		st.line(line)
+	}
+	st.end()
+}
+
+// EachStanzaReader is EachStanza over a stream, read a line at a time
+// (so a large list is never held whole), without the clear-signed
+// wrapper. A line longer than the reader's buffer is skipped if it is a
+// continuation or an unwanted field. It returns the stream's error; fn
+// may have been called for stanzas before it.
+func EachStanzaReader(r io.Reader, fields []string, fn func(vals []string)) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	st := newStanzas(fields, fn)
+	for {
+		line, err := br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			// A long line: keep its start (the field name) and drop the rest.
+			st.line(line)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				_, err = br.ReadSlice('\n')
 			}
-			continue
-		}
-		if line[0] == ' ' || line[0] == '\t' || line[0] == '#' {
-			continue
-		}
-		colon := bytes.IndexByte(line, ':')
-		if colon <= 0 {
-			continue
-		}
-		name := line[:colon]
-		for k, f := range fields {
-			if len(f) == len(name) && strings.EqualFold(f, string(name)) {
-				vals[k] = string(bytes.TrimSpace(line[colon+1:]))
-				have = true
-				break
+			if err == nil {
+				continue
 			}
+		} else if len(line) > 0 {
+			st.line(bytes.TrimSuffix(line, []byte("\n")))
+		}
+		if errors.Is(err, io.EOF) {
+			st.end()
+			return nil
+		}
+		if err != nil {
+			return err
 		}
 	}
-	if have {
-		fn(vals)
+}
+
+// stanzas collects the wanted fields of one stanza at a time.
+type stanzas struct {
+	fields []string
+	vals   []string
+	have   bool
+	fn     func(vals []string)
+}
+
+func newStanzas(fields []string, fn func(vals []string)) *stanzas {
+	return &stanzas{fields: fields, vals: make([]string, len(fields)), fn: fn}
+}
+
+// line takes one line (without its newline).
+func (s *stanzas) line(line []byte) {
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	if len(bytes.TrimSpace(line)) == 0 {
+		s.end()
+		return
+	}
+	if line[0] == ' ' || line[0] == '\t' || line[0] == '#' {
+		return
+	}
+	colon := bytes.IndexByte(line, ':')
+	if colon <= 0 {
+		return
+	}
+	name := line[:colon]
+	for k, f := range s.fields {
+		if len(f) == len(name) && strings.EqualFold(f, string(name)) {
+			s.vals[k] = string(bytes.TrimSpace(line[colon+1:]))
+			s.have = true
+			return
+		}
+	}
+}
+
+// end closes the stanza being read, if it has any wanted field.
+func (s *stanzas) end() {
+	if s.have {
+		s.fn(s.vals)
+		clear(s.vals)
+		s.have = false
 	}
 }
 

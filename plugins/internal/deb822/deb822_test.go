@@ -1,8 +1,13 @@
 package deb822
 
 import (
+	"bytes"
+	"errors"
+	"io"
 	"reflect"
+	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 func TestEachStanza(t *testing.T) {
@@ -41,4 +46,29 @@ func FuzzEachStanza(f *testing.F) {
 			}
 		})
 	})
+}
+
+// TestEachStanzaReaderMatches: the streaming reader finds what EachStanza
+// finds, long lines and CRLF included, and returns the stream's error.
+func TestEachStanzaReaderMatches(t *testing.T) {
+	long := strings.Repeat("x", 200<<10)
+	data := []byte("Package: a\nVersion: 1\nDescription: " + long + "\n continued " + long + "\n\nPackage: b\r\nVersion: 2\r\n\n\n" +
+		"X-Long: " + long + "\nPackage: c\nVersion: 3")
+	collect := func(each func(fn func([]string)) error) []string {
+		var out []string
+		if err := each(func(v []string) { out = append(out, v[0]+"="+v[1]) }); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	fields := []string{"Package", "Version"}
+	want := collect(func(fn func([]string)) error { EachStanza(data, fields, fn); return nil })
+	got := collect(func(fn func([]string)) error { return EachStanzaReader(bytes.NewReader(data), fields, fn) })
+	if strings.Join(got, ",") != strings.Join(want, ",") || len(want) != 3 {
+		t.Errorf("EachStanzaReader = %v, EachStanza = %v; want the same three", got, want)
+	}
+	boom := errors.New("boom")
+	if err := EachStanzaReader(io.MultiReader(bytes.NewReader(data), iotest.ErrReader(boom)), fields, func([]string) {}); !errors.Is(err, boom) {
+		t.Errorf("EachStanzaReader on a failing stream = %v, want its error", err)
+	}
 }

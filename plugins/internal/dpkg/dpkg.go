@@ -106,3 +106,26 @@ func ReadList(root *hostroot.Root, name string) ([]byte, error) {
 	}
 	return compressed.ReadFile(root, ListsDir+"/"+name, ext, ListLimit)
 }
+
+// EachListPackage calls fn for every package of the Packages list name of
+// ListsDir, plain or compressed (see ReadList), reading it as a stream so
+// that a large list is never held whole. It returns an error when the
+// list cannot be read to its end (ListLimit, corruption, truncation, an
+// unknown format); fn may have been called before that, so a caller must
+// discard what it gathered from a list that failed.
+func EachListPackage(root *hostroot.Root, name string, fn func(Package)) error {
+	_, ext, ok := strings.Cut(name, "_Packages")
+	if !ok || strings.Contains(ext, "_Packages") {
+		return fmt.Errorf("read %s/%s: not a Packages list", ListsDir, name)
+	}
+	r, err := compressed.Open(root, ListsDir+"/"+name, ext, ListLimit)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	return deb822.EachStanzaReader(r, []string{"Package", "Version", "Architecture"}, func(v []string) {
+		if v[0] != "" && v[1] != "" {
+			fn(Package{Name: v[0], Version: v[1], Arch: v[2]})
+		}
+	})
+}

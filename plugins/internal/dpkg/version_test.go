@@ -1,13 +1,13 @@
-package patching
+package dpkg
 
 import (
 	"errors"
 	"testing"
 )
 
-// TestCompareDebVersions checks orderings that dpkg --compare-versions
+// TestCompareVersions checks orderings that dpkg --compare-versions
 // gives (many from dpkg's own t-version test and Debian Policy 5.6.12).
-func TestCompareDebVersions(t *testing.T) {
+func TestCompareVersions(t *testing.T) {
 	tests := []struct {
 		a, b string
 		want int
@@ -52,31 +52,31 @@ func TestCompareDebVersions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.a+"_vs_"+tt.b, func(t *testing.T) {
-			got, err := compareDebVersions(tt.a, tt.b)
+			got, err := CompareVersions(tt.a, tt.b)
 			if err != nil {
-				t.Fatalf("compareDebVersions(%q, %q) error: %v", tt.a, tt.b, err)
+				t.Fatalf("CompareVersions(%q, %q) error: %v", tt.a, tt.b, err)
 			}
 			if got != tt.want {
-				t.Errorf("compareDebVersions(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+				t.Errorf("CompareVersions(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
 			}
-			back, _ := compareDebVersions(tt.b, tt.a)
+			back, _ := CompareVersions(tt.b, tt.a)
 			if back != -tt.want {
-				t.Errorf("compareDebVersions(%q, %q) = %d, want %d", tt.b, tt.a, back, -tt.want)
+				t.Errorf("CompareVersions(%q, %q) = %d, want %d", tt.b, tt.a, back, -tt.want)
 			}
 		})
 	}
 }
 
-func TestParseDebVersion(t *testing.T) {
+func TestParseVersion(t *testing.T) {
 	tests := []struct {
 		in      string
-		want    debVersion
+		want    Version
 		wantErr bool
 	}{
-		{in: "1.0", want: debVersion{upstream: "1.0"}},
-		{in: "1:2.38.1-5+deb12u3", want: debVersion{epoch: 1, upstream: "2.38.1", revision: "5+deb12u3"}},
-		{in: "1.0-1a-2", want: debVersion{upstream: "1.0-1a", revision: "2"}},
-		{in: "2:1:0-1", want: debVersion{epoch: 2, upstream: "1:0", revision: "1"}},
+		{in: "1.0", want: Version{upstream: "1.0"}},
+		{in: "1:2.38.1-5+deb12u3", want: Version{epoch: 1, upstream: "2.38.1", revision: "5+deb12u3"}},
+		{in: "1.0-1a-2", want: Version{upstream: "1.0-1a", revision: "2"}},
+		{in: "2:1:0-1", want: Version{epoch: 2, upstream: "1:0", revision: "1"}},
 		{in: "", wantErr: true},
 		{in: "a:1.0", wantErr: true},
 		{in: ":1.0", wantErr: true},
@@ -88,39 +88,39 @@ func TestParseDebVersion(t *testing.T) {
 		{in: "99999999999999999999999:1", wantErr: true},
 	}
 	for _, tt := range tests {
-		got, err := parseDebVersion(tt.in)
+		got, err := ParseVersion(tt.in)
 		if tt.wantErr {
-			if !errors.Is(err, errBadVersion) {
-				t.Errorf("parseDebVersion(%q) = %+v, %v; want an errBadVersion error", tt.in, got, err)
+			if !errors.Is(err, ErrBadVersion) {
+				t.Errorf("ParseVersion(%q) = %+v, %v; want an ErrBadVersion error", tt.in, got, err)
 			}
 			continue
 		}
 		if err != nil || got != tt.want {
-			t.Errorf("parseDebVersion(%q) = %+v, %v; want %+v", tt.in, got, err, tt.want)
+			t.Errorf("ParseVersion(%q) = %+v, %v; want %+v", tt.in, got, err, tt.want)
 		}
 	}
 }
 
 // FuzzCompareDebVersions checks that the comparison is a total order on
 // what it accepts: reflexive, antisymmetric, and never panicking.
-func FuzzCompareDebVersions(f *testing.F) {
+func FuzzCompareVersions(f *testing.F) {
 	for _, s := range [][2]string{{"1.0~rc1", "1.0"}, {"1:1.0-1", "2.0"}, {"2.36-9+deb12u14", "2.36-9+deb12u15"}, {"", "0"}} {
 		f.Add(s[0], s[1])
 	}
 	f.Fuzz(func(t *testing.T, a, b string) {
-		ab, errA := compareDebVersions(a, b)
-		ba, errB := compareDebVersions(b, a)
+		ab, errA := CompareVersions(a, b)
+		ba, errB := CompareVersions(b, a)
 		if (errA == nil) != (errB == nil) {
-			t.Fatalf("compareDebVersions(%q, %q) and reverse disagree on errors: %v, %v", a, b, errA, errB)
+			t.Fatalf("CompareVersions(%q, %q) and reverse disagree on errors: %v, %v", a, b, errA, errB)
 		}
 		if errA != nil {
 			return
 		}
 		if ab != -ba {
-			t.Errorf("compareDebVersions(%q, %q) = %d but reverse = %d", a, b, ab, ba)
+			t.Errorf("CompareVersions(%q, %q) = %d but reverse = %d", a, b, ab, ba)
 		}
-		if c, _ := compareDebVersions(a, a); c != 0 {
-			t.Errorf("compareDebVersions(%q, itself) = %d, want 0", a, c)
+		if c, _ := CompareVersions(a, a); c != 0 {
+			t.Errorf("CompareVersions(%q, itself) = %d, want 0", a, c)
 		}
 	})
 }

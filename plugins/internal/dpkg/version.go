@@ -1,4 +1,4 @@
-package patching
+package dpkg
 
 import (
 	"errors"
@@ -7,36 +7,36 @@ import (
 	"strings"
 )
 
-// debVersion is a Debian package version split into its parts,
+// Version is a Debian package version split into its parts,
 // [epoch:]upstream[-revision], as dpkg splits it.
-type debVersion struct {
+type Version struct {
 	epoch    int
 	upstream string
 	revision string
 }
 
-// errBadVersion is wrapped by every version parsing error.
-var errBadVersion = errors.New("invalid Debian version")
+// ErrBadVersion is wrapped by every version parsing error.
+var ErrBadVersion = errors.New("invalid Debian version")
 
-// parseDebVersion splits s as dpkg's parseversion does: the epoch is the
+// ParseVersion splits s as dpkg's parseversion does: the epoch is the
 // decimal number before the first colon, the revision what follows the
 // last hyphen. It rejects what dpkg rejects as errors (an empty version,
 // a bad epoch, an empty upstream part, embedded spaces); the lesser
 // character-set problems dpkg only warns about are accepted.
-func parseDebVersion(s string) (debVersion, error) {
+func ParseVersion(s string) (Version, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return debVersion{}, fmt.Errorf("%w: empty", errBadVersion)
+		return Version{}, fmt.Errorf("%w: empty", ErrBadVersion)
 	}
 	if strings.ContainsAny(s, " \t\n") {
-		return debVersion{}, fmt.Errorf("%w %q: embedded space", errBadVersion, s)
+		return Version{}, fmt.Errorf("%w %q: embedded space", ErrBadVersion, s)
 	}
-	var v debVersion
+	var v Version
 	rest := s
 	if i := strings.IndexByte(s, ':'); i >= 0 {
 		e, err := strconv.Atoi(s[:i])
 		if err != nil || e < 0 || s[:i] == "" || strings.ContainsAny(s[:i], "+-") {
-			return debVersion{}, fmt.Errorf("%w %q: epoch is not a number", errBadVersion, s)
+			return Version{}, fmt.Errorf("%w %q: epoch is not a number", ErrBadVersion, s)
 		}
 		v.epoch = e
 		rest = s[i+1:]
@@ -44,34 +44,34 @@ func parseDebVersion(s string) (debVersion, error) {
 	if i := strings.LastIndexByte(rest, '-'); i >= 0 {
 		v.upstream, v.revision = rest[:i], rest[i+1:]
 		if v.revision == "" {
-			return debVersion{}, fmt.Errorf("%w %q: empty revision", errBadVersion, s)
+			return Version{}, fmt.Errorf("%w %q: empty revision", ErrBadVersion, s)
 		}
 	} else {
 		v.upstream = rest
 	}
 	if v.upstream == "" {
-		return debVersion{}, fmt.Errorf("%w %q: empty upstream version", errBadVersion, s)
+		return Version{}, fmt.Errorf("%w %q: empty upstream version", ErrBadVersion, s)
 	}
 	return v, nil
 }
 
-// compareDebVersions compares two Debian versions as dpkg
+// CompareVersions compares two Debian versions as dpkg
 // --compare-versions does: negative when a is older than b, zero when
 // equal, positive when newer.
-func compareDebVersions(a, b string) (int, error) {
-	va, err := parseDebVersion(a)
+func CompareVersions(a, b string) (int, error) {
+	va, err := ParseVersion(a)
 	if err != nil {
 		return 0, err
 	}
-	vb, err := parseDebVersion(b)
+	vb, err := ParseVersion(b)
 	if err != nil {
 		return 0, err
 	}
-	return va.compare(vb), nil
+	return va.Compare(vb), nil
 }
 
-// compare is dpkg's dpkg_version_compare, normalised to -1, 0 or 1.
-func (a debVersion) compare(b debVersion) int {
+// Compare is dpkg's dpkg_version_compare, normalised to -1, 0 or 1.
+func (a Version) Compare(b Version) int {
 	switch {
 	case a.epoch > b.epoch:
 		return 1
