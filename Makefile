@@ -76,7 +76,8 @@ opa-policies: ## Run upstream `opa check` and `opa test` on policies/, as policy
 
 bench: ## Print the speed and memory figures: policy evaluation (hosts/s on one core and on all cores), collectors, a full scan (wall time, peak RSS per process)
 	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./opa/ ./plugins/accounts/ ./plugins/patching/ ./plugins/retention/ ./plugins/services/
-	$(GO) test -run '^$$' -bench 'EvaluateFleetParallel' -benchmem -cpu 1,$$(nproc 2>/dev/null || echo 2) ./opa/
+	# On all cores, with the garbage collector set as auditfleet-server sets it (GOGC 400 unless set).
+	GOGC=$${GOGC:-400} $(GO) test -run '^$$' -bench 'EvaluateFleetParallel' -benchmem -cpu 1,$$(nproc 2>/dev/null || echo 2) ./opa/
 	$(GO) test -run '^$$' -bench 'Scan|CollectEach' -benchtime 20x ./agent/cli/
 
 docs: ## Regenerate docs/controls.md from the policies' metadata
