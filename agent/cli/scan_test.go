@@ -284,3 +284,30 @@ func TestScanAppliesWaivers(t *testing.T) {
 		}
 	}
 }
+
+// TestScanEmptyRootNotRated: a scan of an empty host root has almost no
+// evidence, so neither the host nor any area gets a rating: "Not rated:
+// insufficient evidence", never one earned by a single warning.
+func TestScanEmptyRootNotRated(t *testing.T) {
+	stdout, stderr, _ := agentCmd(t, "scan", "--host-root", t.TempDir(), "--plugin-dir", filepath.Join(binDir, "plugins"), "--format", "json", "--at", evalTime)
+	var doc struct {
+		Assurance struct {
+			Overall struct{ Rating, Reason string }         `json:"overall"`
+			Areas   []struct{ Area, Rating, Reason string } `json:"areas"`
+		} `json:"assurance"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatalf("scan output: %v\n%s", err, stderr)
+	}
+	if doc.Assurance.Overall.Rating != "Not rated" || doc.Assurance.Overall.Reason != "insufficient_evidence" {
+		t.Errorf("overall = %+v, want Not rated for insufficient evidence", doc.Assurance.Overall)
+	}
+	if len(doc.Assurance.Areas) == 0 {
+		t.Fatal("no areas in the scorecard")
+	}
+	for _, a := range doc.Assurance.Areas {
+		if a.Rating != "Not rated" {
+			t.Errorf("area %s rated %q on an empty host root, want Not rated", a.Area, a.Rating)
+		}
+	}
+}
