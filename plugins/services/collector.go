@@ -78,7 +78,7 @@ func collect(ctx context.Context, root *hostroot.Root, opts options, now time.Ti
 	extra, tw := unitlog.FindTextLogs(root, opts.ExtraLogs)
 	*w = append(*w, tw...)
 	extra = slices.DeleteFunc(extra, func(l unitlog.TextLog) bool { return slices.Contains(texts, l) })
-	jobs, cronFound := readCrontabs(root, w)
+	jobs, cronFound, cronUnreadable := readCrontabs(root, w)
 	if !f.Systemd && len(texts)+len(extra) == 0 && !cronFound {
 		return Facts{}, fmt.Errorf("no systemd, no cron and no system log under the host root: %w", sdk.ErrNotApplicable)
 	}
@@ -106,7 +106,7 @@ func collect(ctx context.Context, root *hostroot.Root, opts options, now time.Ti
 	}
 	sortEvents(evs)
 	f.FailedUnits = units(root, f.Systemd, useJournal, jr, evs, w)
-	f.FailedCron = cron(root, jobs, useJournal || textRead > 0, evs, w)
+	f.FailedCron = cron(root, jobs, cronUnreadable, useJournal || textRead > 0, evs, w)
 	return f, nil
 }
 
@@ -135,9 +135,14 @@ func units(root *hostroot.Root, systemd, useJournal bool, jr journalResult, evs 
 }
 
 // cron returns the failing cron jobs, or nil when they cannot be known.
-func cron(root *hostroot.Root, jobs []cronJob, logsRead bool, evs []event, w *sdk.Warnings) []CronFailure {
+// unreadable is true when a crontab could not be read.
+func cron(root *hostroot.Root, jobs []cronJob, unreadable, logsRead bool, evs []event, w *sdk.Warnings) []CronFailure {
 	logged := slices.ContainsFunc(evs, func(e event) bool { return e.kind == cronRun || e.kind == cronFailed })
 	if len(jobs) == 0 && !logged {
+		if unreadable {
+			w.Add("a crontab could not be read and no cron run is logged; failing cron jobs unknown")
+			return nil
+		}
 		return []CronFailure{} // no cron job to fail
 	}
 	if !logsRead {
@@ -146,6 +151,10 @@ func cron(root *hostroot.Root, jobs []cronJob, logsRead bool, evs []event, w *sd
 	}
 	if !cronLogsFailures(root) && !slices.ContainsFunc(evs, func(e event) bool { return e.kind == cronFailed }) {
 		w.Add("cron jobs are set up but cron does not log their failures (Debian's cron needs -L with 4 set, e.g. EXTRA_OPTS=\"-L 15\" in %s; cronie never logs exit statuses); failing cron jobs unknown", defaultCron)
+		return nil
+	}
+	if !logged {
+		w.Add("cron jobs are set up but the logs read hold no cron run (cut short, unreadable or rotated away); failing cron jobs unknown")
 		return nil
 	}
 	return failedCron(evs, jobs)

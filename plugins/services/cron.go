@@ -45,14 +45,16 @@ func (j cronJob) id() string { return fmt.Sprintf("%s:%d", j.file, j.line) }
 
 var cronNameOK = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
-// readCrontabs reads every crontab; found is true when cron is set up at
+// readCrontabs reads every crontab; unreadable is true when a crontab
+// or crontab directory exists but could not be read; found is true when cron is set up at
 // all (any crontab file or directory exists).
-func readCrontabs(root *hostroot.Root, w *sdk.Warnings) (jobs []cronJob, found bool) {
+func readCrontabs(root *hostroot.Root, w *sdk.Warnings) (jobs []cronJob, found, unreadable bool) {
 	read := func(name, user string) {
 		b, err := root.ReadFile(name, maxCrontab)
 		if err != nil {
 			if !isNotExist(err) {
 				w.Add("crontab %s: %v; not read", name, err)
+				unreadable = true
 			}
 			return
 		}
@@ -70,6 +72,7 @@ func readCrontabs(root *hostroot.Root, w *sdk.Warnings) (jobs []cronJob, found b
 		if err != nil {
 			if !isNotExist(err) {
 				w.Add("crontab directory %s: %v; not read", d.dir, err)
+				unreadable = true
 			}
 			continue
 		}
@@ -81,7 +84,7 @@ func readCrontabs(root *hostroot.Root, w *sdk.Warnings) (jobs []cronJob, found b
 			}
 			if n++; n > maxCrontabFiles {
 				w.Add("more than %d crontab files; the rest not read", maxCrontabFiles)
-				return jobs, found
+				return jobs, found, unreadable
 			}
 			user := d.user
 			if user == "*" {
@@ -90,7 +93,7 @@ func readCrontabs(root *hostroot.Root, w *sdk.Warnings) (jobs []cronJob, found b
 			read(path.Join(d.dir, e.Name()), user)
 		}
 	}
-	return jobs, found
+	return jobs, found, unreadable
 }
 
 // parseCrontab returns the job lines of a crontab. user is the owner of a
