@@ -67,14 +67,26 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 
 	if opts.DeploymentsFile != "" {
 		b, err := readRegular(req.Root, opts.DeploymentsFile, maxDeploymentsFile)
+		if missing(err) {
+			// A symbolic link there that leads nowhere is a record file
+			// that cannot be read, not a host without records.
+			if fi, lerr := req.Root.Lstat(opts.DeploymentsFile); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
+				err = fmt.Errorf("read %s: symbolic link to a missing file", opts.DeploymentsFile)
+			}
+		}
 		switch {
 		case missing(err):
 		case err != nil:
-			warns.Add("deployment records: %v; not read", err)
+			warns.Add("deployment records: %v; not read, deployments unknown", err)
+			f.Deployments = nil
 		default:
 			var w []string
 			f.Deployments, w = ParseDeployments(opts.DeploymentsFile, b)
 			warns = append(warns, w...)
+			if len(f.Deployments) == 0 && len(w) > 0 {
+				warns.Add("deployment records: no record of %s could be understood; deployments unknown", opts.DeploymentsFile)
+				f.Deployments = nil
+			}
 		}
 	}
 
@@ -90,6 +102,8 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 		}
 		if ok {
 			f.CanaryPaths = append(f.CanaryPaths, p)
+		} else {
+			f.UnsearchedPaths = append(f.UnsearchedPaths, p)
 		}
 	}
 	if s.found != nil {

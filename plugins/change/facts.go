@@ -17,11 +17,17 @@ type Facts struct {
 	// organisation's host tags (env) take precedence.
 	Environment string `json:"environment"`
 	// Deployments are the current deployment record of each application
-	// on the host; empty when there are none.
+	// on the host; empty when there are none, and null when they cannot
+	// be known (the deployments file exists but could not be read, or
+	// none of its records could be understood).
 	Deployments []Deployment `json:"deployments"`
 	// CanaryPaths are the declared production data paths searched for
 	// test-data canaries; empty when none are declared.
 	CanaryPaths []string `json:"canary_paths"`
+	// UnsearchedPaths are the declared production data paths that could
+	// not be searched completely (missing, unreadable, or only partly
+	// searched); absent when every declared path was searched.
+	UnsearchedPaths []string `json:"unsearched_paths,omitempty"`
 	// Canaries are the test-data canaries found in them.
 	Canaries []Canary `json:"canaries"`
 }

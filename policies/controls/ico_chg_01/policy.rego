@@ -37,6 +37,8 @@ result := {"status": "not_assessed", "evidence": [unknown_environment]} if {
 	not lower(environment) in production
 } else := {"status": "fail", "evidence": failures} if {
 	count(failures) > 0
+} else := {"status": "not_assessed", "evidence": unknown} if {
+	count(unknown) > 0
 } else := {"status": "not_assessed", "evidence": [nothing_to_check]} if {
 	count(deployments) + count(canary_paths) == 0
 } else := {"status": "not_assessed", "evidence": [no_branch_list, summary]} if {
@@ -45,6 +47,32 @@ result := {"status": "not_assessed", "evidence": [unknown_environment]} if {
 } else := {"status": "pass", "evidence": [summary]}
 
 production := {"production", "prod", "live"}
+
+# unknown has one item per part of the facts the collector could not
+# know: deployments null (records unreadable), or declared data paths not
+# searched completely. Nothing wrong among what was seen is then no pass.
+unknown := array.concat(
+	[{
+		"subject": "deployments",
+		"detail": concat(" ", [
+			"the deployment records could not be read,",
+			"so whether the current deployments were reviewed is unknown",
+		]),
+		"fact": "change.deployments",
+	} |
+		input.facts.change.deployments == null
+	],
+	[{
+		"subject": p,
+		"detail": concat(" ", [
+			"declared production data path not searched completely for test-data canaries",
+			"(missing, unreadable or only partly searched)",
+		]),
+		"fact": "change.unsearched_paths",
+	} |
+		some p in list("unsearched_paths")
+	],
+)
 
 # environment is the host's env tag (see lib.host_tags), else the
 # environment the host declares; "" when neither says.

@@ -1,0 +1,81 @@
+package change
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/auditfleet/auditfleet/internal/fixture"
+	"github.com/auditfleet/auditfleet/internal/policytest"
+	"github.com/auditfleet/auditfleet/result"
+)
+
+func mustDo(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTruthCorruptSources corrupts or hides each source of the change
+// facts on the clean host, where ICO-CHG-01 passes, and checks that the
+// control then never passes: an unread source is unknown, never "nothing
+// wrong".
+func TestTruthCorruptSources(t *testing.T) {
+	const options = `{"canary_paths":["/srv/casework"],"canaries":["TESTDATA-CANARY-0042"]}`
+	at := time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
+	replace := func(b []byte) func(t *testing.T, p string) {
+		return func(t *testing.T, p string) { mustDo(t, os.WriteFile(p, b, 0o644)) }
+	}
+	garbage := make([]byte, 2048)
+	for i := range garbage {
+		garbage[i] = byte(i*131 + 7)
+	}
+	toDir := func(t *testing.T, p string) { mustDo(t, os.RemoveAll(p)); mustDo(t, os.Mkdir(p, 0o755)) }
+	dangling := func(t *testing.T, p string) { mustDo(t, os.RemoveAll(p)); mustDo(t, os.Symlink("/nonexistent/x", p)) }
+	remove := func(t *testing.T, p string) { mustDo(t, os.RemoveAll(p)) }
+	const deployments = "var/lib/auditfleet/deployments.jsonl"
+	tests := []struct {
+		name, rel string
+		do        func(t *testing.T, p string)
+	}{
+		// A removed or empty deployments file is a host with no
+		// deployment record: not a corruption the collector can see.
+		{"deployments directory", deployments, toDir},
+		{"deployments dangling symlink", deployments, dangling},
+		{"deployments truncated", deployments, replace([]byte(`{"application":"casework-api","deployed_at":"2026-08-20T14:0`))},
+		{"deployments garbage", deployments, replace(garbage)},
+		{"canary path removed", "srv/casework", remove},
+		{"canary path dangling symlink", "srv/casework", dangling},
+		// A declared path that is a regular file is searched as one, and
+		// the walk of a directory skips symbolic links by design: neither
+		// leaves the declared path unsearched.
+	}
+	e := policytest.Engine(t, map[string]any{"baseline": map[string]any{"protected_branches": []any{"main", "release"}}})
+	eval := func(t *testing.T, dir string) result.Result {
+		f, _ := mustFacts(t, New(), dir, options)
+		r := policytest.Evaluate(t, e, policytest.Doc{Facts: map[string]any{Namespace: f}}, at)
+		got, ok := r["ICO-CHG-01"]
+		if !ok {
+			t.Fatal("no ICO-CHG-01 result")
+		}
+		return got
+	}
+	if got := eval(t, fixture.Copy(t, host("clean"), at)); got.Status != result.Pass {
+		t.Fatalf("ICO-CHG-01 on the clean host = %s, want pass", got.Status)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := fixture.Copy(t, host("clean"), at)
+			tt.do(t, filepath.Join(dir, tt.rel))
+			got := eval(t, dir)
+			switch {
+			case got.Status == result.Pass:
+				t.Errorf("ICO-CHG-01 passes: %+v", got.Evidence)
+			case got.Status == result.NotAssessed && len(got.Evidence) == 0:
+				t.Errorf("ICO-CHG-01 not assessed without a reason")
+			}
+		})
+	}
+}
