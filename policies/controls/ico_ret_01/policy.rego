@@ -80,7 +80,20 @@ assess(store, facts) := {
 	]),
 } if {
 	not is_number(object.get(store, "retention_days", null))
+} else := {"level": "unknown", "detail": empty_detail(facts)} if {
+	object.get(facts, "items", 0) == 0
+	object.get(facts, "soft_deleted", 0) == 0
+	facts.truncated != true
 } else := judged(store, facts)
+
+# empty_detail(facts) says why a store holding no item is not judged.
+empty_detail(facts) := sprintf(
+	concat(" ", [
+		"declared at %v, which holds no item: an empty store shows nothing about retention",
+		"(its data may live elsewhere, e.g. on a volume not mounted there)",
+	]),
+	[object.get(facts, "path", "")],
+)
 
 judged(store, facts) := {
 	"level": store_level(count(problems), count(walk)),

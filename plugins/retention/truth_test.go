@@ -1,0 +1,71 @@
+package retention
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/auditfleet/auditfleet/internal/policytest"
+	"github.com/auditfleet/auditfleet/result"
+)
+
+func mustDo(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTruthCorruptStore corrupts or hides a declared store directory on a
+// host where ICO-RET-01 passes, and checks that the control then never
+// passes: a store that was not seen is unknown, never "nothing kept too
+// long".
+func TestTruthCorruptStore(t *testing.T) {
+	nodes := []node{{path: "srv/c/a.pdf", daysAgo: 700}, {path: "srv/c/b.pdf", daysAgo: 10}, {path: "srv/c/b.pdf.deleted", daysAgo: 5}}
+	store := map[string]any{"id": "complaints", "path": "/srv/c", "retention_days": 730, "soft_delete_marker": ".deleted"}
+	opts, err := json.Marshal(map[string]any{"stores": []any{store}})
+	mustDo(t, err)
+	e := policytest.Engine(t, map[string]any{"data_stores": []any{store}})
+	eval := func(t *testing.T, root string) result.Result {
+		f, _ := mustFacts(t, testCollector(), root, string(opts))
+		r := policytest.Evaluate(t, e, policytest.Doc{Facts: map[string]any{Namespace: f}}, testNow)
+		got, ok := r["ICO-RET-01"]
+		if !ok {
+			t.Fatal("no ICO-RET-01 result")
+		}
+		return got
+	}
+	if got := eval(t, buildRoot(t, nodes)); got.Status != result.Pass {
+		t.Fatalf("ICO-RET-01 on the intact store = %s, want pass", got.Status)
+	}
+	tests := []struct {
+		name string
+		do   func(t *testing.T, p string)
+	}{
+		{"removed", func(t *testing.T, p string) { mustDo(t, os.RemoveAll(p)) }},
+		{"a file", func(t *testing.T, p string) { mustDo(t, os.RemoveAll(p)); mustDo(t, os.WriteFile(p, []byte("x"), 0o644)) }},
+		{"dangling symlink", func(t *testing.T, p string) { mustDo(t, os.RemoveAll(p)); mustDo(t, os.Symlink("/nonexistent/c", p)) }},
+		{"symlink loop", func(t *testing.T, p string) { mustDo(t, os.RemoveAll(p)); mustDo(t, os.Symlink("c", p)) }},
+		{"emptied", func(t *testing.T, p string) { mustDo(t, os.RemoveAll(p)); mustDo(t, os.Mkdir(p, 0o755)) }},
+		{"parent a file", func(t *testing.T, p string) {
+			mustDo(t, os.RemoveAll(filepath.Dir(p)))
+			mustDo(t, os.WriteFile(filepath.Dir(p), []byte("x"), 0o644))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := buildRoot(t, nodes)
+			tt.do(t, filepath.Join(root, "srv", "c"))
+			got := eval(t, root)
+			switch {
+			case got.Status == result.Pass:
+				t.Errorf("ICO-RET-01 passes: %+v", got.Evidence)
+			case got.Status == result.NotAssessed && len(got.Evidence) == 0:
+				t.Errorf("ICO-RET-01 not assessed without a reason")
+			default:
+				t.Logf("%s: %+v", got.Status, got.Evidence)
+			}
+		})
+	}
+}
