@@ -44,7 +44,10 @@ func TestTruthCorruptStore(t *testing.T) {
 		do   func(t *testing.T, p string)
 	}{
 		{"removed", func(t *testing.T, p string) { mustDo(t, os.RemoveAll(p)) }},
-		{"a file", func(t *testing.T, p string) { mustDo(t, os.RemoveAll(p)); mustDo(t, os.WriteFile(p, []byte("x"), 0o644)) }},
+		{"a file", func(t *testing.T, p string) {
+			mustDo(t, os.RemoveAll(p))
+			mustDo(t, os.WriteFile(p, []byte("x"), 0o644))
+		}},
 		{"dangling symlink", func(t *testing.T, p string) { mustDo(t, os.RemoveAll(p)); mustDo(t, os.Symlink("/nonexistent/c", p)) }},
 		{"symlink loop", func(t *testing.T, p string) { mustDo(t, os.RemoveAll(p)); mustDo(t, os.Symlink("c", p)) }},
 		{"emptied", func(t *testing.T, p string) { mustDo(t, os.RemoveAll(p)); mustDo(t, os.Mkdir(p, 0o755)) }},
