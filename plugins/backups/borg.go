@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -68,6 +69,14 @@ func borgFiles(root *hostroot.Root, local string, j *Job, warns *sdk.Warnings) {
 	c := parseBorgConfig(cfg)
 	if c["version"] == "" {
 		warns.Add("%s: %s/config is not a borg repository configuration", j.ID, local)
+		return
+	}
+	if !borgRepoID.MatchString(c["id"]) {
+		warns.Add("%s: %s/config has no repository id (cut short or damaged); repository not read", j.ID, local)
+		return
+	}
+	if _, err := firstSegment(root, local); err != nil {
+		warns.Add("%s: %v; last backup and encryption unknown", j.ID, err)
 		return
 	}
 	appendOnly := c["append_only"] == "1" || strings.EqualFold(c["append_only"], "true")
@@ -146,13 +155,23 @@ func borgLastCommit(root *hostroot.Root, repo string) (time.Time, error) {
 	}
 	best := -1
 	var at time.Time
+	have := map[int]map[string]bool{} // transaction files present, by number
 	for _, e := range entries {
 		prefix, num, ok := strings.Cut(e.Name(), ".")
 		if !ok || !slices.Contains([]string{"integrity", "hints", "index"}, prefix) {
 			continue
 		}
 		n, err := strconv.Atoi(num)
-		if err != nil || n < best {
+		// Only regular files are borg's: the time of a symbolic link or
+		// a directory there says nothing about a commit.
+		if err != nil || !e.Type().IsRegular() {
+			continue
+		}
+		if have[n] == nil {
+			have[n] = map[string]bool{}
+		}
+		have[n][prefix] = true
+		if n < best {
 			continue
 		}
 		info, err := e.Info()
@@ -163,8 +182,16 @@ func borgLastCommit(root *hostroot.Root, repo string) (time.Time, error) {
 			best, at = n, info.ModTime()
 		}
 	}
+	// A commit writes hints.N and integrity.N together: one alone is a
+	// damaged repository, not a backup.
+	if best >= 0 && (!have[best]["hints"] || !have[best]["integrity"]) {
+		return time.Time{}, fmt.Errorf("borg repository %s: transaction %d is incomplete (hints.%d and integrity.%d are not both regular files)", repo, best, best, best)
+	}
 	return at, nil
 }
+
+// borgRepoID is a borg repository ID as its config holds it.
+var borgRepoID = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 // borgKeyTypes are the key types (the first byte of every stored object)
 // of borg 1.x, and whether they encrypt.

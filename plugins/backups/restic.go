@@ -75,11 +75,13 @@ var errNoRepository = errors.New("no repository there")
 // newestSnapshotFile returns the modification time of the newest file
 // in the repository's snapshots directory; zero when there is none.
 func newestSnapshotFile(root *hostroot.Root, repo string) (time.Time, error) {
-	if _, err := root.Stat(repo + "/config"); err != nil {
+	if fi, err := root.Stat(repo + "/config"); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return time.Time{}, fmt.Errorf("%w (no restic config file in %s)", errNoRepository, repo)
 		}
 		return time.Time{}, fmt.Errorf("read restic repository %s: %w", repo, err)
+	} else if !fi.Mode().IsRegular() || fi.Size() == 0 {
+		return time.Time{}, fmt.Errorf("read restic repository %s: its config is not a regular file with content", repo)
 	}
 	entries, err := root.ReadDir(repo + "/snapshots")
 	if err != nil {

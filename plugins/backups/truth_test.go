@@ -1,0 +1,172 @@
+package backups
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/auditfleet/auditfleet/internal/policytest"
+	"github.com/auditfleet/auditfleet/result"
+)
+
+func mustDo(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// corrupt spoils the host file p in the way kind names, keeping its
+// modification time where something stays at p (the backup facts come
+// largely from times, so a corruption must not pass for a fresh run).
+// The tests run as root, so modes do not stop reads: files are replaced.
+func corrupt(t *testing.T, kind, p string) {
+	t.Helper()
+	fi, err := os.Lstat(p)
+	mustDo(t, err)
+	mt := fi.ModTime()
+	switch kind {
+	case "removed":
+		mustDo(t, os.RemoveAll(p))
+		return
+	case "dangling symlink":
+		mustDo(t, os.RemoveAll(p))
+		mustDo(t, os.Symlink("/nonexistent/"+filepath.Base(p), p))
+		return
+	case "directory":
+		mustDo(t, os.RemoveAll(p))
+		mustDo(t, os.Mkdir(p, 0o755))
+	case "file":
+		mustDo(t, os.RemoveAll(p))
+		mustDo(t, os.WriteFile(p, []byte("x"), 0o644))
+	case "emptied":
+		if fi.IsDir() {
+			mustDo(t, os.RemoveAll(p))
+			mustDo(t, os.Mkdir(p, 0o755))
+		} else {
+			mustDo(t, os.WriteFile(p, nil, 0o644))
+		}
+	case "truncated":
+		b, err := os.ReadFile(p)
+		mustDo(t, err)
+		mustDo(t, os.WriteFile(p, b[:len(b)/3], 0o644))
+	case "garbage":
+		b := make([]byte, 4096)
+		for i := range b {
+			b[i] = byte(i*131 + 7)
+		}
+		mustDo(t, os.WriteFile(p, b, 0o644))
+	default:
+		t.Fatalf("unknown corruption %q", kind)
+	}
+	mustDo(t, os.Chtimes(p, mt, mt))
+}
+
+// resticRepo makes a local restic repository at /srv/restic of the host
+// dir, with one snapshot written a day before policyNow (read without
+// the password: the snapshot file's time).
+func resticRepo(t *testing.T, dir string) {
+	t.Helper()
+	snap := time.Date(2026, 8, 31, 1, 0, 0, 0, time.UTC)
+	for name, content := range map[string]string{"srv/restic/config": "encrypted config\n", "srv/restic/snapshots/0a1b2c3d": "encrypted snapshot\n", "srv/restic/keys/k": "key\n"} {
+		p := filepath.Join(dir, name)
+		mustDo(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		mustDo(t, os.WriteFile(p, []byte(content), 0o600))
+		mustDo(t, os.Chtimes(p, snap, snap))
+	}
+}
+
+// removeFile removes rel from the host dir.
+func removeFile(rel string) func(t *testing.T, dir string) {
+	return func(t *testing.T, dir string) { mustDo(t, os.RemoveAll(filepath.Join(dir, rel))) }
+}
+
+// TestTruthCorruptSources corrupts or hides each source the backup facts
+// come from, on a host where the controls it decides pass, and checks
+// that none of them then passes: an unread source is unknown, never a
+// backup that is current, protected or restore-tested.
+func TestTruthCorruptSources(t *testing.T) {
+	const (
+		borg   = `{"no_systemd":true,"rsnapshot_config":"/none","jobs":[{"tool":"borg","name":"casework","repository":"/srv/borg/encrypted"}]}`
+		restic = `{"no_systemd":true,"rsnapshot_config":"/none","jobs":[{"tool":"restic","name":"data","repository":"/srv/restic"}]}`
+		rsnap  = `{"no_systemd":true}`
+		timer  = `{"rsnapshot_config":"/none"}`
+	)
+	journal := "var/log/journal/b5a1e0c4d3f24a6b9c8d7e6f5a4b3c2d/system.journal"
+	all := []string{"removed", "dangling symlink", "directory", "emptied", "truncated", "garbage"}
+	gone := []string{"removed", "dangling symlink", "directory"}
+	sources := []struct {
+		name, options string
+		edit          func(t *testing.T, dir string)
+		rel           string
+		kinds         []string
+		controls      []string // the controls the source decides
+	}{
+		// A config cut inside its key still reads as a configuration:
+		// the key is not checked without borg and the passphrase.
+		{"borg config", borg, nil, "srv/borg/encrypted/config", []string{"removed", "dangling symlink", "directory", "emptied", "garbage"}, []string{"ICO-BKP-01", "ICO-BKP-03"}},
+		{"borg hints", borg, nil, "srv/borg/encrypted/hints.5", gone, []string{"ICO-BKP-01"}},
+		{"borg integrity", borg, nil, "srv/borg/encrypted/integrity.5", gone, []string{"ICO-BKP-01"}},
+		{"borg data", borg, nil, "srv/borg/encrypted/data", []string{"removed", "emptied", "file"}, []string{"ICO-BKP-01"}},
+		{"borg repository", borg, nil, "srv/borg/encrypted", []string{"removed", "dangling symlink", "emptied", "file"}, []string{"ICO-BKP-01", "ICO-BKP-03"}},
+		// Snapshot files are encrypted: without the password only their
+		// presence and times are read, so garbage in them is not seen.
+		{"restic config", restic, resticRepo, "srv/restic/config", []string{"removed", "dangling symlink", "directory", "emptied"}, []string{"ICO-BKP-01"}},
+		{"restic snapshots", restic, resticRepo, "srv/restic/snapshots", []string{"removed", "dangling symlink", "emptied", "file"}, []string{"ICO-BKP-01"}},
+		{"restic repository", restic, resticRepo, "srv/restic", []string{"removed", "dangling symlink", "emptied", "file"}, []string{"ICO-BKP-01"}},
+		{"rsnapshot config", rsnap, nil, "etc/rsnapshot.conf", all, []string{"ICO-BKP-01"}},
+		// The rsnapshot log and the newest snapshot are two witnesses of
+		// a success: the log decides once the snapshot is gone.
+		{"rsnapshot log", rsnap, removeFile("mnt/nas/rsnapshot/daily.0"), "var/log/rsnapshot.log", all, []string{"ICO-BKP-01"}},
+		{"restore-test record", borg, nil, "var/lib/auditfleet/restore-tests/2026-07-15-casework.json", all, []string{"ICO-BKP-02"}},
+		{"restore-test directory", borg, nil, "var/lib/auditfleet/restore-tests", []string{"removed", "dangling symlink", "emptied", "file"}, []string{"ICO-BKP-02"}},
+		// The outcome of a timer's service comes from the journal; the
+		// timer's stamp file only says when it last fired.
+		{"journal file", timer, onlyTimer("db-backup.timer"), journal, all, []string{"ICO-BKP-01"}},
+		{"journal directory", timer, onlyTimer("db-backup.timer"), "var/log/journal", []string{"removed", "dangling symlink", "emptied", "file"}, []string{"ICO-BKP-01"}},
+	}
+	e := policytest.Engine(t, nil)
+	eval := func(t *testing.T, dir, options string) map[string]result.Result {
+		f, _ := mustFacts(t, dir, options)
+		return policytest.Evaluate(t, e, policytest.Doc{
+			Host:  map[string]any{"id": "h", "name": "db-01"},
+			Facts: map[string]any{Namespace: f},
+		}, policyNow)
+	}
+	for _, s := range sources {
+		t.Run(s.name, func(t *testing.T) {
+			setup := func(t *testing.T) string {
+				dir := host(t, "full")
+				if s.edit != nil {
+					s.edit(t, dir)
+				}
+				return dir
+			}
+			base := eval(t, setup(t), s.options)
+			for _, id := range s.controls {
+				if base[id].Status != result.Pass {
+					t.Fatalf("baseline %s = %s (%+v), want pass", id, base[id].Status, base[id].Evidence)
+				}
+			}
+			for _, kind := range s.kinds {
+				t.Run(kind, func(t *testing.T) {
+					dir := setup(t)
+					corrupt(t, kind, filepath.Join(dir, s.rel))
+					r := eval(t, dir, s.options)
+					for _, id := range s.controls {
+						got, ok := r[id]
+						switch {
+						case !ok:
+							t.Errorf("no %s result", id)
+						case got.Status == result.Pass:
+							t.Errorf("%s passes with %s %s: %+v", id, s.name, kind, got.Evidence)
+						case got.Status == result.NotAssessed && len(got.Evidence) == 0:
+							t.Errorf("%s not assessed without a reason", id)
+						}
+					}
+				})
+			}
+		})
+	}
+}
