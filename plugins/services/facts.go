@@ -21,8 +21,9 @@ type Facts struct {
 	FailedUnits []FailedUnit `json:"failed_units"`
 	// FailedCron are the cron jobs whose latest runs failed, from the cron
 	// logs; empty when none, and null when they cannot be known (cron
-	// jobs are set up but cron does not log their failures, or no log
-	// could be read).
+	// jobs are set up but cron does not log their failures, no log could
+	// be read, or the logs read hold no cron run; or a crontab could not
+	// be read and no run is logged).
 	FailedCron []CronFailure `json:"failed_cron"`
 	// Sources are the logs the facts were read from: journal directories
 	// and text log files, as host paths; absent when none was read.
