@@ -29,7 +29,9 @@ func TestTruthUnreadSources(t *testing.T) {
 		{"intact", nil},
 		{"directory", func(t *testing.T, p string) { must(t, os.Remove(p)); must(t, os.Mkdir(p, 0o755)) }},
 		{"dangling symlink", func(t *testing.T, p string) { must(t, os.Remove(p)); must(t, os.Symlink("/nonexistent/os-release", p)) }},
-		{"garbage", func(t *testing.T, p string) { must(t, os.WriteFile(p, []byte("\x00\xff\xfe garbage\n\x01=\x02\n"), 0o644)) }},
+		{"garbage", func(t *testing.T, p string) {
+			must(t, os.WriteFile(p, []byte("\x00\xff\xfe garbage\n\x01=\x02\n"), 0o644))
+		}},
 		{"truncated", func(t *testing.T, p string) {
 			b, err := os.ReadFile(p)
 			must(t, err)
