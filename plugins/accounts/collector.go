@@ -75,13 +75,21 @@ func collect(ctx context.Context, root *hostroot.Root, opts options, w *sdk.Warn
 	}
 	users, errs := parsePasswd(data)
 	lineWarnings(w, "passwd: "+passwdPath, errs)
+	var unread []string
+	if len(errs) > 0 {
+		unread = append(unread, passwdPath)
+	}
 
 	shadow, shadowReadable := readShadow(root, w)
-	groups := readGroups(root, w)
+	groups, groupsRead := readGroups(root, w)
+	if !groupsRead {
+		unread = append(unread, groupPath)
+	}
 	gshadow := readGshadow(root, w)
 	db := newAccountDB(users, groups, gshadow)
 
-	srcs := loadSudoers(ctx, root, w)
+	srcs, sudoUnread := loadSudoers(ctx, root, w)
+	unread = append(unread, sudoUnread...)
 	grants := newSudoResolver(db, srcs, w).resolve(srcs)
 	adminGroups := adminGroupList(db, opts, grants)
 
@@ -102,6 +110,7 @@ func collect(ctx context.Context, root *hostroot.Root, opts options, w *sdk.Warn
 		SudoRules:      grants.Rules,
 		LoginSources:   make([]LoginSource, 0, len(logins)),
 		ShadowReadable: shadowReadable,
+		UnreadSources:  unread,
 	}
 	for _, p := range db.users {
 		u := User{
@@ -170,18 +179,18 @@ func readShadow(root *hostroot.Root, w *sdk.Warnings) (map[string]shadowEntry, b
 	return m, true
 }
 
-// readGroups reads /etc/group; a missing file has no groups.
-func readGroups(root *hostroot.Root, w *sdk.Warnings) []groupEntry {
+// readGroups reads /etc/group; read is false when it could not be read
+// in full. Every system has one, so a missing file is unread too: no
+// groups would hide admin group members.
+func readGroups(root *hostroot.Root, w *sdk.Warnings) (groups []groupEntry, read bool) {
 	data, err := root.ReadFile(groupPath, dbReadLimit)
 	if err != nil {
-		if !errors.Is(err, fs.ErrNotExist) {
-			w.Add("group: %v", err)
-		}
-		return nil
+		w.Add("group: %v", err)
+		return nil, false
 	}
 	groups, errs := parseGroup(data)
 	lineWarnings(w, "group: "+groupPath, errs)
-	return groups
+	return groups, len(errs) == 0
 }
 
 // readGshadow reads the members in /etc/gshadow; it is optional.

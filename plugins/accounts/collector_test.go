@@ -261,7 +261,7 @@ func TestCollectErrors(t *testing.T) {
 	if _, err := New().Collect(context.Background(), sdk.Request{Root: root}); err == nil {
 		t.Errorf("Collect without /etc/passwd gave no error")
 	}
-	root = writeRoot(t, map[string]string{"/etc/passwd": "root:x:0:0::/root:/bin/sh\n"})
+	root = writeRoot(t, map[string]string{"/etc/passwd": "root:x:0:0::/root:/bin/sh\n", "/etc/group": "root:x:0:\n"})
 	resp, err := New().Collect(context.Background(), sdk.Request{Root: root, Options: json.RawMessage(`{"extra_admin_groups": "ops"}`)})
 	if err != nil || len(resp.Warnings) != 1 || !strings.HasPrefix(resp.Warnings[0], "options: ") {
 		t.Errorf("Collect with bad options = %v, warnings %q, want one options warning", err, resp.Warnings)

@@ -24,6 +24,12 @@ type Facts struct {
 	// ShadowReadable is false when /etc/shadow could not be read, so
 	// password states are "unknown".
 	ShadowReadable bool `json:"shadow_readable"`
+	// UnreadSources are the account databases (/etc/passwd, /etc/group,
+	// sudoers and its includes) that exist, or must, but could not be
+	// read in full: unreadable, a link to nothing, /etc/group missing, or
+	// with lines that do not parse. Users, groups, admins and sudo rules
+	// may then be missing. Omitted when empty.
+	UnreadSources []string `json:"unread_sources,omitempty"`
 }
 
 // User is one local account from passwd, joined with shadow, groups,

@@ -69,14 +69,17 @@ func collectLogins(ctx context.Context, root *hostroot.Root, uids []int, w *sdk.
 }
 
 // lastLogin picks the newest login of u across sets. Ties go to the
-// source listed first.
+// source listed first. A user no source names never logged in only when a
+// complete source says so and no source failed to be read: an unread
+// source may hold the login, so then the state is unknown.
 func lastLogin(u passwdEntry, sets []loginSet) LastLogin {
 	var best *login
 	src := ""
-	complete := false
+	complete, unread := false, false
 	for i := range sets {
 		s := &sets[i]
 		complete = complete || s.Complete
+		unread = unread || s.Source.Error != ""
 		l, ok := s.ByName[u.Name]
 		if !ok {
 			l, ok = s.ByUID[u.UID]
@@ -89,7 +92,7 @@ func lastLogin(u passwdEntry, sets []loginSet) LastLogin {
 	case best != nil:
 		t := best.Time
 		return LastLogin{State: loginKnown, Time: &t, Source: src, TTY: best.TTY, Host: best.Host}
-	case complete:
+	case complete && !unread:
 		return LastLogin{State: loginNever}
 	}
 	return LastLogin{State: loginUnknown}

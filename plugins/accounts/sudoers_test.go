@@ -393,7 +393,7 @@ func TestLoadSudoers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			root := writeRoot(t, tt.files)
 			var w sdk.Warnings
-			srcs := loadSudoers(context.Background(), root, &w)
+			srcs, _ := loadSudoers(context.Background(), root, &w)
 			var files []string
 			for _, s := range srcs {
 				files = append(files, s.Path)
@@ -419,7 +419,7 @@ func TestLoadSudoersDepthLimit(t *testing.T) {
 		files["/etc/s/"+strconv.Itoa(i)] = "#include /etc/s/" + strconv.Itoa(i+1) + "\n"
 	}
 	var w sdk.Warnings
-	srcs := loadSudoers(context.Background(), writeRoot(t, files), &w)
+	srcs, _ := loadSudoers(context.Background(), writeRoot(t, files), &w)
 	if len(srcs) != maxSudoersDepth+1 {
 		t.Errorf("loadSudoers read %d files, want %d (the depth limit)", len(srcs), maxSudoersDepth+1)
 	}

@@ -33,15 +33,18 @@ type sudoLoader struct {
 	warn     *sdk.Warnings
 	seen     map[string]bool
 	out      []sudoersSource
+	unread   []string
 	hostname *string
 }
 
 // loadSudoers reads /etc/sudoers and its includes, in the order sudo reads
-// them. A missing /etc/sudoers yields no sources.
-func loadSudoers(ctx context.Context, root *hostroot.Root, w *sdk.Warnings) []sudoersSource {
+// them. A missing /etc/sudoers yields no sources. unread are the files
+// that exist but could not be read in full (unreadable, a link to
+// nothing, not a regular file in an includedir, lines that do not parse).
+func loadSudoers(ctx context.Context, root *hostroot.Root, w *sdk.Warnings) (srcs []sudoersSource, unread []string) {
 	l := &sudoLoader{root: root, warn: w, seen: make(map[string]bool)}
 	l.load(ctx, sudoersPath, nil)
-	return l.out
+	return l.out, l.unread
 }
 
 func (l *sudoLoader) load(ctx context.Context, p string, stack []string) {
@@ -64,11 +67,18 @@ func (l *sudoLoader) load(ctx context.Context, p string, stack []string) {
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			l.warn.Add("sudoers: %v", err)
+			l.unread = append(l.unread, p)
+		} else if _, lerr := l.root.Lstat(p); lerr == nil {
+			l.warn.Add("sudoers: %s: a symbolic link to nothing, not read", p)
+			l.unread = append(l.unread, p)
 		}
 		return
 	}
 	f, errs := parseSudoers(data)
 	lineWarnings(l.warn, "sudoers: "+p, errs)
+	if len(errs) > 0 {
+		l.unread = append(l.unread, p)
+	}
 	l.out = append(l.out, sudoersSource{Path: p, File: f})
 	stack = append(slices.Clip(stack), p)
 	for _, inc := range f.Includes {

@@ -48,7 +48,7 @@ func readWtmpdbAll(ctx context.Context, root *hostroot.Root, w *sdk.Warnings) []
 	}
 	for _, dir := range wtmpdbDirs {
 		main := path.Join(dir, "wtmp.db")
-		if _, err := root.Stat(main); err == nil || !errors.Is(err, fs.ErrNotExist) {
+		if _, err := root.Lstat(main); err == nil || !errors.Is(err, fs.ErrNotExist) {
 			read(main)
 		}
 		ents, err := root.ReadDir(dir)
@@ -76,6 +76,13 @@ func readWtmpdbAll(ctx context.Context, root *hostroot.Root, w *sdk.Warnings) []
 func readWtmpdb(ctx context.Context, root *hostroot.Root, file string, w *sdk.Warnings) loginSet {
 	s := loginSet{Source: LoginSource{Name: srcWtmpdb, Path: file}, ByName: map[string]login{}}
 	if _, err := root.Stat(file); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			if _, lerr := root.Lstat(file); lerr == nil {
+				// A link to nothing: the database exists for wtmpdb but
+				// cannot be read, which is not the same as no wtmpdb.
+				err = fmt.Errorf("%s: dangling symbolic link", file)
+			}
+		}
 		if !errors.Is(err, fs.ErrNotExist) {
 			s.Source.Present = true
 			s.Source.Error = err.Error()

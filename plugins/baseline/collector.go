@@ -43,15 +43,17 @@ func (*Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, e
 	_, warns := parseOptions(req.Options)
 	h := &host{ctx: ctx, root: req.Root, warns: warns}
 	f := Facts{SSHD: h.sshd()}
-	socks, known := h.listening()
+	socks, known, present := h.listening()
 	if err := ctx.Err(); err != nil {
 		return sdk.Response{}, fmt.Errorf("collect baseline: %w", err)
 	}
 	if !known {
-		if f.SSHD == nil {
+		if f.SSHD == nil && !present {
 			return sdk.Response{}, fmt.Errorf("collect baseline: no sshd and no /proc/net socket tables under the host root: %w", sdk.ErrNotApplicable)
 		}
-		h.warns.Add("sockets: listening sockets unknown (no /proc/net tables under the host root); listening is null, not checked")
+		if !present {
+			h.warns.Add("sockets: listening sockets unknown (no /proc/net tables under the host root); listening is null, not checked")
+		}
 		socks = nil
 	}
 	f.Listening = socks
@@ -65,8 +67,9 @@ type host struct {
 	warns sdk.Warnings
 }
 
-// exists reports whether a host path exists.
+// exists reports whether a host path exists; a symbolic link exists even
+// when it leads nowhere (the file is there but cannot be read).
 func (h *host) exists(name string) bool {
-	_, err := h.root.Stat(name)
+	_, err := h.root.Lstat(name)
 	return err == nil
 }

@@ -16,8 +16,8 @@ type Facts struct {
 	SSHD *SSHD `json:"sshd"`
 	// Listening lists the sockets accepting connections: TCP sockets in
 	// LISTEN state and bound UDP sockets, from /proc/net; null when they
-	// cannot be known (no /proc/net under the host root), never empty for
-	// unknown.
+	// cannot be known (no /proc/net under the host root, or a table there
+	// unreadable, missing or cut short), never empty for unknown.
 	Listening []Socket `json:"listening"`
 }
 

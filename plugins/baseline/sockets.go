@@ -41,7 +41,8 @@ type procSocket struct {
 
 // parseProcNet returns the accepting sockets of a /proc/net/{tcp,udp}[6]
 // table: TCP sockets in LISTEN state, or UDP sockets bound and not
-// connected. Lines that cannot be parsed are returned as problems.
+// connected. Lines that cannot be parsed, and a table cut short, are
+// returned as problems.
 func parseProcNet(data []byte, proto string) ([]procSocket, []string) {
 	want := stateListen
 	if proto == "udp" {
@@ -49,6 +50,11 @@ func parseProcNet(data []byte, proto string) ([]procSocket, []string) {
 	}
 	var out []procSocket
 	var problems []string
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		// The kernel ends every line, the header too: a table that
+		// does not end so was cut short, and may have lost sockets.
+		problems = append(problems, "last line incomplete (table truncated)")
+	}
 	for i, line := range strings.Split(string(data), "\n") {
 		f := strings.Fields(line)
 		if i == 0 || len(f) == 0 {
@@ -105,18 +111,30 @@ func parseHexEndpoint(s string) (netip.Addr, int, error) {
 }
 
 // listening reads the accepting sockets; known is false when the host
-// root has none of the /proc/net tables, so nothing can be said.
-func (h *host) listening() ([]Socket, bool) {
-	var socks []procSocket
-	known := false
+// root has none of the /proc/net tables, so nothing can be said, and
+// when any table could not be read in full (present but unreadable, with
+// lines that do not parse, or tcp or udp missing beside the others): a
+// socket missed there could be one reachable from the network.
+// tcp6 and udp6 may be missing (a kernel without IPv6). present is true
+// when any table is there, readable or not.
+func (h *host) listening() (socks []Socket, known, present bool) {
+	var raw []procSocket
+	partial := false
+	var missing []string
 	for _, t := range procNetTables {
 		if h.ctx.Err() != nil {
-			return nil, false
+			return nil, false, false
 		}
 		b, err := h.root.ReadFile(t.file, maxProcNetSize)
 		if err != nil {
 			if !errors.Is(err, fs.ErrNotExist) {
 				h.warns.Add("sockets: %v", err)
+				partial = true
+			} else if _, lerr := h.root.Lstat(t.file); lerr == nil {
+				h.warns.Add("sockets: %s: dangling symbolic link", t.file)
+				partial = true
+			} else if !strings.HasSuffix(t.file, "6") {
+				missing = append(missing, t.file)
 			}
 			continue
 		}
@@ -125,18 +143,26 @@ func (h *host) listening() ([]Socket, bool) {
 		for _, p := range problems {
 			h.warns.Add("sockets: %s: %s", t.file, p)
 		}
-		socks = append(socks, s...)
+		partial = partial || len(problems) > 0
+		raw = append(raw, s...)
 	}
-	if !known {
-		return nil, false
+	if (known || partial) && len(missing) > 0 {
+		h.warns.Add("sockets: %s missing beside the other /proc/net tables", strings.Join(missing, ", "))
+		partial = true
+	}
+	if !known || partial {
+		if partial {
+			h.warns.Add("sockets: a /proc/net table could not be read in full; listening is null, not checked")
+		}
+		return nil, false, partial
 	}
 	owners := map[uint64]owner{}
-	if len(socks) > 0 {
+	if len(raw) > 0 {
 		owners = h.socketOwners()
 	}
 	out := []Socket{}
 	seen := map[Socket]bool{}
-	for _, s := range socks {
+	for _, s := range raw {
 		o := owners[s.Inode]
 		sock := Socket{
 			Protocol: s.Protocol,
@@ -154,7 +180,7 @@ func (h *host) listening() ([]Socket, bool) {
 	slices.SortFunc(out, func(a, b Socket) int {
 		return cmp.Or(cmp.Compare(a.Protocol, b.Protocol), cmp.Compare(a.Port, b.Port), cmp.Compare(a.Address, b.Address), cmp.Compare(a.PID, b.PID))
 	})
-	return out, true
+	return out, true, true
 }
 
 // owner is the process holding a socket.

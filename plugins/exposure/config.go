@@ -34,6 +34,10 @@ type configLoader struct {
 	include func(d directive) (pattern string, optional, ok bool)
 	// files are the files read, in order.
 	files []string
+	// unread are the configuration files that exist but could not be
+	// read in full: unreadable, a link to nothing, not a regular file,
+	// or with a part that does not parse.
+	unread []string
 	// stack are the files being expanded, to break include loops.
 	stack []string
 	w     *sdk.Warnings
@@ -59,15 +63,22 @@ func (l *configLoader) load(ctx context.Context, name string) []directive {
 	}
 	data, err := l.root.ReadFile(name, configReadLimit)
 	if err != nil {
-		if !errors.Is(err, fs.ErrNotExist) {
+		if errors.Is(err, fs.ErrNotExist) {
+			if _, lerr := l.root.Lstat(name); lerr != nil {
+				return nil // absent is a fact
+			}
+			l.w.Add("%s: a symbolic link to nothing; not read", name)
+		} else {
 			l.w.Add("%v", err)
 		}
+		l.unread = append(l.unread, name)
 		return nil
 	}
 	l.files = append(l.files, name)
 	dirs, err := l.parse(data)
 	if err != nil {
 		l.w.Add("%s: %v; the rest of the file is not read", name, err)
+		l.unread = append(l.unread, name)
 	}
 	l.stack = append(l.stack, name)
 	defer func() { l.stack = l.stack[:len(l.stack)-1] }()
@@ -84,9 +95,14 @@ func (l *configLoader) expand(ctx context.Context, file string, dirs []directive
 			if !path.IsAbs(pat) {
 				pat = path.Join(l.base, pat)
 			}
-			names, err := globRoot(l.root, path.Clean(pat))
+			names, bad, err := globRoot(l.root, path.Clean(pat))
+			for _, b := range bad {
+				l.w.Add("%s:%d: %s %s: %s is not a readable regular file; not read", file, d.Line, d.Name, pat, b)
+			}
+			l.unread = append(l.unread, bad...)
 			if err != nil {
 				l.w.Add("%s:%d: %s %s: %v", file, d.Line, d.Name, pat, err)
+				l.unread = append(l.unread, pat)
 				continue
 			}
 			if len(names) == 0 && !optional && !hasMeta(pat) {
@@ -112,7 +128,7 @@ func hasMeta(pattern string) bool { return strings.ContainsAny(pattern, `*?[\`) 
 // allowed in any component) through root, sorted; a directory named
 // without wildcards stands for the files in it, as in Apache's Include.
 // Names starting with "." match only a pattern starting with ".".
-func globRoot(root *hostroot.Root, pattern string) ([]string, error) {
+func globRoot(root *hostroot.Root, pattern string) (files, bad []string, err error) {
 	parts := strings.Split(strings.TrimPrefix(pattern, "/"), "/")
 	matches := []string{"/"}
 	for _, part := range parts {
@@ -124,6 +140,9 @@ func globRoot(root *hostroot.Root, pattern string) ([]string, error) {
 			}
 			ents, err := root.ReadDir(dir)
 			if err != nil {
+				if _, lerr := root.Lstat(dir); lerr == nil {
+					bad = append(bad, dir) // there, but not a readable directory
+				}
 				continue
 			}
 			for _, e := range ents {
@@ -132,7 +151,7 @@ func globRoot(root *hostroot.Root, pattern string) ([]string, error) {
 				}
 				ok, err := path.Match(part, e.Name())
 				if err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 				if ok {
 					next = append(next, path.Join(dir, e.Name()))
@@ -141,17 +160,21 @@ func globRoot(root *hostroot.Root, pattern string) ([]string, error) {
 		}
 		matches = next
 	}
-	var files []string
 	for _, m := range matches {
 		fi, err := root.Stat(m)
 		switch {
 		case err != nil:
+			if _, lerr := root.Lstat(m); lerr == nil {
+				bad = append(bad, m) // there, but cannot be read
+			}
 		case fi.Mode().IsRegular():
 			files = append(files, m)
-		case fi.IsDir() && !hasMeta(pattern):
+		case fi.IsDir() && hasMeta(pattern):
+			bad = append(bad, m) // a directory where a file was matched
+		case fi.IsDir():
 			ents, err := root.ReadDir(m)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			for _, e := range ents {
 				if fi, err := root.Stat(path.Join(m, e.Name())); err == nil && fi.Mode().IsRegular() {
@@ -161,7 +184,7 @@ func globRoot(root *hostroot.Root, pattern string) ([]string, error) {
 		}
 	}
 	slices.Sort(files)
-	return files, nil
+	return files, bad, nil
 }
 
 // nginxInclude recognises nginx's include directive.
@@ -208,10 +231,13 @@ func readWebServers(ctx context.Context, root *hostroot.Root, w *sdk.Warnings) [
 			l.parse, l.include = parseApache, apacheInclude
 		}
 		dirs := l.load(ctx, c.main)
-		if len(l.files) == 0 {
+		if len(l.files) == 0 && len(l.unread) == 0 {
 			continue
 		}
-		ws := WebServer{Name: c.server, ConfigFiles: l.files}
+		ws := WebServer{Name: c.server, ConfigFiles: l.files, Unread: l.unread}
+		if ws.ConfigFiles == nil {
+			ws.ConfigFiles = []string{}
+		}
 		if c.server == "nginx" {
 			ws.Roots = nginxRoots(dirs, w)
 		} else {

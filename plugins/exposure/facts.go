@@ -61,6 +61,11 @@ type WebServer struct {
 	ConfigFiles []string `json:"config_files"`
 	// Roots are the directories it serves.
 	Roots []WebRoot `json:"roots"`
+	// Unread are its configuration files that exist but could not be
+	// read in full (unreadable, a link to nothing, not a regular file, or
+	// with a part that does not parse); when not empty, Roots may miss
+	// some, so what it serves is not fully known.
+	Unread []string `json:"unread,omitempty"`
 }
 
 // WebRoot is one directory a web server serves.

@@ -32,6 +32,8 @@ import data.auditfleet.lib
 # result is the control's outcome for this host.
 result := {"status": "fail", "evidence": dormant} if {
 	count(dormant) > 0
+} else := {"status": "not_assessed", "evidence": unread} if {
+	count(unread) > 0
 } else := {"status": "not_assessed", "evidence": unknown} if {
 	count(unknown) > 0
 } else := {"status": "pass", "evidence": [summary]}
@@ -47,6 +49,17 @@ cutoff := time.add_date(time.now_ns(), 0, 0, 0 - dormant_days)
 cutoff_day := lib.day_after(0 - dormant_days)
 
 interactive := [u | some u in input.facts.accounts.users; u.interactive == true]
+
+# unread says that /etc/passwd could not be read in full, so accounts may
+# be missing from the users.
+unread := [{
+	"subject": s,
+	"detail": sprintf("%v could not be read in full, so accounts may be missing", [s]),
+	"fact": "accounts.unread_sources",
+} |
+	some s in object.get(input.facts.accounts, "unread_sources", [])
+	s == "/etc/passwd"
+]
 
 # dormant has one evidence item per dormant account: unused since the
 # cutoff (last login, or creation, approximated by the last password

@@ -171,3 +171,16 @@ test_sparse_dormant_account_still_fails if {
 	r.status == "fail"
 	r.evidence[0].detail == "last login 243 days ago, on 2026-01-01 (source not recorded); dormant after 45 days"
 }
+
+test_unread_passwd_not_assessed if {
+	h := object.union(host([user("alice", "2026-08-30T09:00:00Z", {})]), {"facts": {"accounts": {"unread_sources": ["/etc/passwd", "/etc/group"]}}})
+	r := ico_acc_01.result with input as h with data.org as {} with time.now_ns as now
+	r.status == "not_assessed"
+	r.evidence == [{"subject": "/etc/passwd", "detail": "/etc/passwd could not be read in full, so accounts may be missing", "fact": "accounts.unread_sources"}]
+}
+
+test_unread_group_alone_still_passes if {
+	h := object.union(host([user("alice", "2026-08-30T09:00:00Z", {})]), {"facts": {"accounts": {"unread_sources": ["/etc/group"]}}})
+	r := ico_acc_01.result with input as h with data.org as {} with time.now_ns as now
+	r.status == "pass"
+}

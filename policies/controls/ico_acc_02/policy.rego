@@ -32,6 +32,8 @@ import data.auditfleet.lib
 # result is the control's outcome for this host.
 result := {"status": "fail", "evidence": items.fail} if {
 	count(items.fail) > 0
+} else := {"status": "not_assessed", "evidence": unread} if {
+	count(unread) > 0
 } else := {"status": "not_assessed", "evidence": items.unknown} if {
 	count(items.unknown) > 0
 } else := {"status": "pass", "evidence": array.concat([summary], items.ok)}
@@ -62,6 +64,18 @@ by_email := {l.user: l |
 }
 
 users := input.facts.accounts.users
+
+# unread says which account databases that name leavers (/etc/passwd,
+# sudoers and its includes) could not be read in full: a leaver's account
+# or sudo rule may be missing.
+unread := [{
+	"subject": s,
+	"detail": sprintf("%v could not be read in full, so a leaver's account or sudo rule may be missing", [s]),
+	"fact": "accounts.unread_sources",
+} |
+	some s in object.get(input.facts.accounts, "unread_sources", [])
+	s != "/etc/group"
+]
 
 accounts := {u.name | some u in users}
 

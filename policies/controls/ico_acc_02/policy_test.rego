@@ -132,3 +132,17 @@ test_unknown_password_not_assessed if {
 test_empty_leavers_list_passes if {
 	eval([alice], [], {"leavers": []}).status == "pass"
 }
+
+test_unread_sudoers_not_assessed if {
+	h := object.union(host([alice], []), {"facts": {"accounts": {"unread_sources": ["/etc/sudoers.d/ops"]}}})
+	r := ico_acc_02.result with input as h with data.org as indexed({"leavers": leavers}) with time.now_ns as now
+	r.status == "not_assessed"
+	r.evidence[0].subject == "/etc/sudoers.d/ops"
+	r.evidence[0].fact == "accounts.unread_sources"
+}
+
+test_unread_sources_do_not_hide_a_failure if {
+	h := object.union(host([user("jbloggs", {})], []), {"facts": {"accounts": {"unread_sources": ["/etc/sudoers"]}}})
+	r := ico_acc_02.result with input as h with data.org as indexed({"leavers": leavers}) with time.now_ns as now
+	r.status == "fail"
+}

@@ -55,9 +55,19 @@ approved_list if is_array(data.org.approved_admins)
 # approved-admin list.
 failures := array.concat(array.concat(extra_uid0, empty_passwords), unapproved)
 
-# unknown says why empty passwords could not be ruled out: shadow is
-# unreadable (one item), or accounts have no shadow entry (one item each).
-unknown := array.concat(shadow_unreadable, unknown_passwords)
+# unknown says why empty passwords or admins could not be ruled out:
+# shadow is unreadable (one item), accounts have no shadow entry (one
+# item each), or an account database could not be read in full (one item
+# each).
+unknown := array.concat(array.concat(shadow_unreadable, unknown_passwords), unread)
+
+unread := [{
+	"subject": s,
+	"detail": sprintf("%v could not be read in full, so accounts, admin group members or sudo rules may be missing", [s]),
+	"fact": "accounts.unread_sources",
+} |
+	some s in object.get(input.facts.accounts, "unread_sources", [])
+]
 
 extra_uid0 := [{
 	"subject": u.name,

@@ -180,3 +180,14 @@ test_approval_uses_os_hostname_without_input_host if {
 	org := {"approved_admins": [{"user": "alice", "hosts": ["db-??"]}]}
 	ico_acc_03.result.status == "pass" with input as inp with data.org as org with time.now_ns as now
 }
+
+test_unread_group_not_assessed if {
+	h := object.union(host([root, alice]), {"facts": {"accounts": {"unread_sources": ["/etc/group"]}}})
+	r := ico_acc_03.result with input as h with data.org as {"approved_admins": [{"user": "alice"}]} with time.now_ns as now
+	r.status == "not_assessed"
+	r.evidence[0] == {
+		"subject": "/etc/group",
+		"detail": "/etc/group could not be read in full, so accounts, admin group members or sudo rules may be missing",
+		"fact": "accounts.unread_sources",
+	}
+}

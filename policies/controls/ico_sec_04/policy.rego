@@ -154,7 +154,8 @@ sockets_unknown := {
 	"subject": "ports",
 	"detail": concat(" ", [
 		"the listening sockets could not be read (no /proc/net under the host",
-		"root), so the ports could not be checked",
+		"root, or a table there unreadable, missing or cut short), so the ports",
+		"could not be checked",
 	]),
 	"fact": "baseline.listening",
 }

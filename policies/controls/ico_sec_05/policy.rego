@@ -102,32 +102,52 @@ lower_bound(p) := "; the walk stopped at its limit, so there may be more" if {
 } else := ""
 
 # uncertain lists what could not be assessed: declared paths that do not
-# exist or were not fully walked, and register stores for this host the
-# collector did not check.
+# exist or were not fully walked, register stores for this host the
+# collector did not check, and web servers whose configuration could not
+# be read in full (what they serve is not fully known).
 uncertain := array.concat(
-	[{
-		"subject": p.path,
-		"detail": "declared as personal data but does not exist on this host, so where the data really is was not checked",
-		"fact": sprintf("exposure.paths[%v].exists", [p.path]),
-	} |
-		some p in paths
-		p.exists == false
-	],
 	array.concat(
 		[{
 			"subject": p.path,
-			"detail": sprintf(
-				"the walk stopped at its limit after %v, so the rest was not checked",
-				[lib.plural(object.get(p, "entries", 0), "item")],
-			),
-			"fact": sprintf("exposure.paths[%v].truncated", [p.path]),
+			"detail": "declared as personal data but does not exist on this host, so where the data really is was not checked",
+			"fact": sprintf("exposure.paths[%v].exists", [p.path]),
 		} |
 			some p in paths
-			p.truncated == true
+			p.exists == false
 		],
-		unchecked,
+		array.concat(
+			[{
+				"subject": p.path,
+				"detail": sprintf(
+					"the walk stopped at its limit after %v, so the rest was not checked",
+					[lib.plural(object.get(p, "entries", 0), "item")],
+				),
+				"fact": sprintf("exposure.paths[%v].truncated", [p.path]),
+			} |
+				some p in paths
+				p.truncated == true
+			],
+			unchecked,
+		),
 	),
+	unread_configs,
 )
+
+# unread_configs has one evidence item per web server with configuration
+# files that could not be read in full, when personal-data paths are
+# declared.
+unread_configs := [{
+	"subject": object.get(w, "name", "web server"),
+	"detail": sprintf(
+		"%v configuration could not be read in full (%v), so whether it serves a personal-data path is unknown",
+		[object.get(w, "name", "web server"), concat(", ", w.unread)],
+	),
+	"fact": "exposure.web_servers",
+} |
+	count(paths) > 0
+	some w in input.facts.exposure.web_servers
+	count(object.get(w, "unread", [])) > 0
+]
 
 # unchecked are the personal-data stores the organisation's register
 # places on this host whose path the exposure collector did not check.

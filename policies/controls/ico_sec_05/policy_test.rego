@@ -106,3 +106,20 @@ test_register_store_without_facts_paths_not_assessed if {
 	r.status == "not_assessed"
 	subjects(r) == ["/srv/complaints"]
 }
+
+test_unread_web_config_not_assessed if {
+	apache := {"name": "apache", "config_files": ["/etc/apache2/apache2.conf"], "roots": [], "unread": ["/etc/apache2/sites-enabled/000-default.conf"]}
+	r := eval({"paths": [path("/srv/complaints", {})], "web_servers": [apache]}, org)
+	r.status == "not_assessed"
+	r.evidence[0] == {
+		"subject": "apache",
+		"detail": "apache configuration could not be read in full (/etc/apache2/sites-enabled/000-default.conf), so whether it serves a personal-data path is unknown",
+		"fact": "exposure.web_servers",
+	}
+}
+
+test_unread_web_config_does_not_hide_a_failure if {
+	apache := {"name": "apache", "config_files": [], "roots": [], "unread": ["/etc/apache2/apache2.conf"]}
+	r := eval({"paths": [path("/srv/complaints", {"world_readable": 3})], "web_servers": [apache]}, org)
+	r.status == "fail"
+}

@@ -1,0 +1,119 @@
+package exposure
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
+	"github.com/auditfleet/auditfleet/result"
+)
+
+// TestTruthUnreadSources corrupts each source the exposure facts come from
+// on the apache-private fixture (where ICO-SEC-05 passes): the declared
+// path's parent directories and the web server's configuration files.
+// ICO-SEC-05 must then not pass, nor report zero of anything. The root is
+// made by makeRoot, not fixture.Copy: the collector judges file modes, and
+// fixture.Copy makes every file 0644. Tests run as root, so mode 0000
+// would not stop a read: the file becomes a directory, a dangling
+// symbolic link, garbage, a truncation, or nothing.
+func TestTruthUnreadSources(t *testing.T) {
+	fx := fixtures["apache-private"]
+	file := func(b string) func(t *testing.T, p string) {
+		return func(t *testing.T, p string) { must(t, os.RemoveAll(p)); must(t, os.WriteFile(p, []byte(b), 0o644)) }
+	}
+	corruptions := []struct {
+		name string
+		do   func(t *testing.T, p string)
+	}{
+		{"intact", nil},
+		{"directory", func(t *testing.T, p string) { must(t, os.RemoveAll(p)); must(t, os.Mkdir(p, 0o755)) }},
+		{"dangling symlink", func(t *testing.T, p string) { must(t, os.RemoveAll(p)); must(t, os.Symlink("/nonexistent/target", p)) }},
+		{"garbage", file("\x00\xff\xfe garbage <Directory \x01\n</Virtual\x00\n")},
+		{"truncated", func(t *testing.T, p string) {
+			if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+				t.Skip("a directory cannot be truncated")
+			}
+			b, err := os.ReadFile(p)
+			must(t, err)
+			must(t, os.WriteFile(p, b[:len(b)/2], 0o644))
+		}},
+		{"removed", func(t *testing.T, p string) { must(t, os.RemoveAll(p)) }},
+	}
+	// absentOK are removals that leave a legitimate host: a drop-in
+	// configuration file deleted is one not there, an empty or missing
+	// sites-enabled is no site, and without its main configuration file
+	// Apache does not run (the collector leaves such a server out).
+	absentOK := map[string]bool{
+		"etc/apache2/sites-enabled/000-default.conf/removed": true,
+		"etc/apache2/conf-enabled/docs.conf/removed":         true,
+		"etc/apache2/sites-enabled/directory":                true,
+		"etc/apache2/sites-enabled/removed":                  true,
+		"etc/apache2/apache2.conf/removed":                   true,
+	}
+	sources := []string{
+		"srv",
+		"srv/complaints",
+		"etc/apache2/apache2.conf",
+		"etc/apache2/sites-enabled/000-default.conf",
+		"etc/apache2/conf-enabled/docs.conf",
+		"etc/apache2/sites-enabled",
+	}
+	for _, src := range sources {
+		for _, c := range corruptions {
+			name := src + "/" + c.name
+			t.Run(name, func(t *testing.T) {
+				if absentOK[name] {
+					t.Skip("absence is a legitimate state the collector cannot tell from removal")
+				}
+				dir := makeRoot(t, "apache-private")
+				if c.do != nil {
+					c.do(t, filepath.Join(dir, filepath.FromSlash(src)))
+				}
+				if _, err := collectorRun(t, dir, fx.options); err != nil {
+					t.Logf("collector error (ICO-SEC-05 ends in error): %v", err)
+					return
+				}
+				f, warns := collectDir(t, dir, fx.options)
+				status, ev := controlStatus(t, f)
+				t.Logf("ICO-SEC-05 = %s %+v (warnings %q)", status, ev, warns)
+				if c.do == nil {
+					if status != result.Pass {
+						t.Errorf("ICO-SEC-05 on the intact fixture = %s, want pass", status)
+					}
+					return
+				}
+				switch status {
+				case result.NotAssessed:
+					if len(ev) == 0 {
+						t.Error("ICO-SEC-05 not_assessed without a reason")
+					}
+				case result.Error, result.Fail:
+				default:
+					t.Errorf("ICO-SEC-05 = %s on a corrupted %s: %+v", status, src, ev)
+				}
+				if slices.ContainsFunc(ev, func(e result.Evidence) bool {
+					return strings.HasPrefix(e.Detail, "0 ") || strings.HasPrefix(e.Detail, "items checked: 0;")
+				}) {
+					t.Errorf("ICO-SEC-05 reports a count of zero: %+v", ev)
+				}
+			})
+		}
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// collectorRun runs the collector without failing the test on an error.
+func collectorRun(t *testing.T, dir, options string) (any, error) {
+	t.Helper()
+	resp, err := collectortest.Run(t, New(), dir, options)
+	return resp.Facts, err
+}
