@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"strings"
 )
 
 // EachStanza calls fn for every stanza of deb822 data (dpkg status, apt
@@ -63,14 +62,18 @@ func EachStanzaReader(r io.Reader, fields []string, fn func(vals []string)) erro
 
 // stanzas collects the wanted fields of one stanza at a time.
 type stanzas struct {
-	fields []string
+	fields [][]byte
 	vals   []string
 	have   bool
 	fn     func(vals []string)
 }
 
 func newStanzas(fields []string, fn func(vals []string)) *stanzas {
-	return &stanzas{fields: fields, vals: make([]string, len(fields)), fn: fn}
+	bs := make([][]byte, len(fields))
+	for i, f := range fields {
+		bs[i] = []byte(f)
+	}
+	return &stanzas{fields: bs, vals: make([]string, len(fields)), fn: fn}
 }
 
 // line takes one line (without its newline).
@@ -89,7 +92,7 @@ func (s *stanzas) line(line []byte) {
 	}
 	name := line[:colon]
 	for k, f := range s.fields {
-		if len(f) == len(name) && strings.EqualFold(f, string(name)) {
+		if len(f) == len(name) && bytes.EqualFold(f, name) {
 			s.vals[k] = string(bytes.TrimSpace(line[colon+1:]))
 			s.have = true
 			return
