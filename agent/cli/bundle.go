@@ -137,22 +137,10 @@ func withLifecycle(fsys fs.FS, path string) (fs.FS, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("lifecycle data %s: %w", path, err)
 	}
-	tree := fstest.MapFS{}
-	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		tree[p] = &fstest.MapFile{Data: b}
-		return nil
-	})
+	tree, err := withFile(fsys, lifecycleFile, data)
 	if err != nil {
-		return nil, "", fmt.Errorf("read policies: %w", err)
+		return nil, "", err
 	}
-	tree[lifecycleFile] = &fstest.MapFile{Data: data}
 	return tree, sourceOf(doc), nil
 }
 
@@ -176,8 +164,14 @@ func withOrg(ctx context.Context, fsys fs.FS, dir string) (fs.FS, error) {
 	if err != nil {
 		return nil, err
 	}
+	return withFile(fsys, assess.BundleOrgFile, data)
+}
+
+// withFile returns a copy of the policy tree fsys with the file at name
+// set to data (added, or replacing the tree's own).
+func withFile(fsys fs.FS, name string, data []byte) (fs.FS, error) {
 	tree := fstest.MapFS{}
-	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -191,7 +185,7 @@ func withOrg(ctx context.Context, fsys fs.FS, dir string) (fs.FS, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read policies: %w", err)
 	}
-	tree[assess.BundleOrgFile] = &fstest.MapFile{Data: data}
+	tree[name] = &fstest.MapFile{Data: data}
 	return tree, nil
 }
 
