@@ -26,6 +26,16 @@
 // returns ErrExists and the stored bytes are untouched, and of several
 // concurrent writers of one key exactly one succeeds.
 //
+// Mutable records (host registry entries, counters) are changed by
+// compare-and-swap: Put, Get and Stat return the object's ETag, and a Put
+// with PutOptions.IfMatch set to it succeeds only if no other writer has
+// changed the key since (ErrChanged otherwise, ErrNotFound if it is gone);
+// PutOptions.IfAbsent creates a key only if it does not exist (ErrExists).
+// Of concurrent conditional writers exactly one succeeds. On S3 these are
+// the If-Match and If-None-Match: * headers of PutObject; the directory
+// store checks the revision it keeps in the object's header under a lock
+// that holds across processes.
+//
 // Get returns a reader that verifies the SHA-256 of the bytes as it reaches
 // EOF and returns ErrChecksum instead of io.EOF if they differ from the
 // checksum recorded at Put. Stat describes a key without reading it.

@@ -23,6 +23,9 @@ var (
 	ErrRetained = errors.New("object is under compliance retention")
 	// ErrPublicBucket means anonymous users could read or list the bucket.
 	ErrPublicBucket = errors.New("bucket is publicly readable or listable")
+	// ErrChanged means a conditional Put (PutOptions.IfMatch) found the
+	// object changed since the caller read it: read it again and retry.
+	ErrChanged = errors.New("object changed since it was read")
 )
 
 // Object describes one stored object (the current version of a key).
@@ -42,6 +45,11 @@ type Object struct {
 	// VersionID identifies the version on a versioned bucket; empty where
 	// the backend keeps no versions.
 	VersionID string `json:"version_id,omitempty"`
+	// ETag identifies this revision of the object's content: Put, Get and
+	// Stat return it, and PutOptions.IfMatch takes it back. It is opaque
+	// (S3's entity tag without quotes; a random revision on the directory
+	// store) and may be empty in objects yielded by List.
+	ETag string `json:"etag,omitempty"`
 }
 
 // PutOptions control how Put stores an object.
@@ -60,6 +68,19 @@ type PutOptions struct {
 	Retain time.Time
 	// LegalHold places the object under legal hold as it is written.
 	LegalHold bool
+	// IfMatch, when not empty, makes the write conditional on the key's
+	// current revision: it succeeds only if the key's ETag is still
+	// IfMatch, fails with ErrChanged if another writer changed it
+	// meanwhile and with ErrNotFound if it was deleted. This is how a
+	// mutable record is read, changed and written back without undoing a
+	// concurrent writer's change (read, change, Put with IfMatch, and on
+	// ErrChanged start again).
+	IfMatch string
+	// IfAbsent makes the write conditional on the key not existing: it
+	// fails with ErrExists if it does, and of several concurrent writers
+	// exactly one succeeds. Unlike WriteOnce the object stays mutable
+	// (by Puts with IfMatch).
+	IfAbsent bool
 }
 
 // DefaultContentType is the content type of objects stored without one.

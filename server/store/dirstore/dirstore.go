@@ -2,6 +2,8 @@ package dirstore
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -40,11 +42,16 @@ type Store struct {
 	objects string
 	holds   string
 	tmp     string
-	// locks serialise, per key, the checks a plain Put, Delete and
-	// SetLegalHold make before they change anything, within one process.
+	// locks serialise, per key, the checks a plain or conditional Put,
+	// Delete and SetLegalHold make before they change anything: a mutex
+	// within this process and a file lock (locks/<n>) across processes.
 	// Write-once Puts need no lock: link is atomic.
-	locks [64]sync.Mutex
+	locks   [lockStripes]sync.Mutex
+	lockDir string
 }
+
+// lockStripes is the number of lock files keys are spread over.
+const lockStripes = 64
 
 type marker struct {
 	Format  string `json:"format"`
@@ -70,8 +77,9 @@ func Open(dir string) (*Store, error) {
 		objects: filepath.Join(abs, "objects"),
 		holds:   filepath.Join(abs, "holds"),
 		tmp:     filepath.Join(abs, "tmp"),
+		lockDir: filepath.Join(abs, "locks"),
 	}
-	for _, d := range []string{s.objects, s.holds, s.tmp} {
+	for _, d := range []string{s.objects, s.holds, s.tmp, s.lockDir} {
 		if err := os.MkdirAll(d, dirMode); err != nil {
 			return nil, fmt.Errorf("open directory store: %w", err)
 		}
@@ -134,12 +142,29 @@ func (s *Store) removeStaleTemp() {
 // Dir returns the store's root directory.
 func (s *Store) Dir() string { return s.root }
 
-func (s *Store) lock(key string) func() {
+// lock takes key's lock, in this process and across processes, and
+// returns the function that releases it.
+func (s *Store) lock(key string) (unlock func(), err error) {
 	h := fnv.New32a()
 	h.Write([]byte(key))
-	m := &s.locks[h.Sum32()%uint32(len(s.locks))]
+	n := h.Sum32() % lockStripes
+	m := &s.locks[n]
 	m.Lock()
-	return m.Unlock
+	f, err := os.OpenFile(filepath.Join(s.lockDir, fmt.Sprintf("%02d", n)), os.O_RDWR|os.O_CREATE, fileMode)
+	if err == nil {
+		if err = flock(f); err != nil {
+			f.Close()
+		}
+	}
+	if err != nil {
+		m.Unlock()
+		return nil, fmt.Errorf("lock %s: %w", key, err)
+	}
+	return func() {
+		_ = unflock(f)
+		f.Close()
+		m.Unlock()
+	}, nil
 }
 
 // paths validates key and returns its object file and hold marker paths.
@@ -187,15 +212,22 @@ func (s *Store) put(ctx context.Context, key string, r io.Reader, size int64, op
 	if err != nil {
 		return store.Object{}, err
 	}
-	if opts.WriteOnce {
+	if opts.WriteOnce || opts.IfAbsent {
 		err = s.linkOnce(key, path, holdPath, tmp, opts.LegalHold)
 	} else {
-		err = s.overwrite(ctx, key, path, holdPath, tmp, opts.LegalHold)
+		err = s.overwrite(ctx, key, path, holdPath, tmp, opts)
 	}
 	if err != nil {
 		return store.Object{}, err
 	}
-	return store.Object{Key: key, Size: h.Size, SHA256: h.SHA256, ContentType: ct, LastModified: fi.ModTime().UTC()}, nil
+	return store.Object{Key: key, Size: h.Size, SHA256: h.SHA256, ContentType: ct, LastModified: fi.ModTime().UTC(), ETag: h.etag()}, nil
+}
+
+// newRev returns a new random revision for an object's header.
+func newRev() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // writeTemp writes the header and bytes to a new temporary file, hashing
@@ -219,7 +251,7 @@ func (s *Store) writeTemp(ctx context.Context, key string, r io.Reader, size int
 	if _, err := io.Copy(f, d); err != nil {
 		return "", header{}, err
 	}
-	h = header{SHA256: d.Sum(), Size: d.N(), ContentType: ct, WriteOnce: opts.WriteOnce}
+	h = header{SHA256: d.Sum(), Size: d.N(), ContentType: ct, WriteOnce: opts.WriteOnce, Rev: newRev()}
 	if !opts.Retain.IsZero() {
 		h.RetainUntil = opts.Retain.UTC()
 	}
@@ -284,16 +316,26 @@ func (s *Store) linkOnce(key, path, holdPath, tmp string, hold bool) (err error)
 }
 
 // overwrite renames tmp over path, unless the existing object is
-// write-once, retained or held.
-func (s *Store) overwrite(ctx context.Context, key, path, holdPath, tmp string, hold bool) error {
-	unlock := s.lock(key)
+// write-once, retained or held, or (with opts.IfMatch) is not the revision
+// the caller read.
+func (s *Store) overwrite(ctx context.Context, key, path, holdPath, tmp string, opts store.PutOptions) error {
+	unlock, err := s.lock(key)
+	if err != nil {
+		return err
+	}
 	defer unlock()
-	if f, err := os.Open(path); err == nil {
+	f, err := os.Open(path)
+	if opts.IfMatch != "" && err != nil {
+		return notFound(err)
+	}
+	if err == nil {
 		old, err := readHeader(f, key)
 		f.Close()
 		switch {
 		case err != nil:
 			return fmt.Errorf("existing object: %w", err)
+		case opts.IfMatch != "" && old.etag() != opts.IfMatch:
+			return store.ErrChanged
 		case old.WriteOnce:
 			return fmt.Errorf("%w: it was written write-once", store.ErrExists)
 		case old.RetainUntil.After(time.Now()):
@@ -306,7 +348,7 @@ func (s *Store) overwrite(ctx context.Context, key, path, holdPath, tmp string, 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if hold {
+	if opts.LegalHold {
 		if _, err := s.placeHold(holdPath); err != nil {
 			return err
 		}
@@ -402,7 +444,7 @@ func open(path, key string) (*os.File, store.Object, header, error) {
 		f.Close()
 		return nil, store.Object{}, header{}, err
 	}
-	return f, store.Object{Key: key, Size: h.Size, SHA256: h.SHA256, ContentType: h.ContentType, LastModified: fi.ModTime().UTC()}, h, nil
+	return f, store.Object{Key: key, Size: h.Size, SHA256: h.SHA256, ContentType: h.ContentType, LastModified: fi.ModTime().UTC(), ETag: h.etag()}, h, nil
 }
 
 // notFound maps the errors of a path that does not exist (including a
@@ -420,7 +462,10 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 	if err != nil {
 		return fmt.Errorf("delete %s: %w", key, err)
 	}
-	unlock := s.lock(key)
+	unlock, err := s.lock(key)
+	if err != nil {
+		return fmt.Errorf("delete %s: %w", key, err)
+	}
 	defer unlock()
 	if _, err := os.Lstat(path); err != nil {
 		return fmt.Errorf("delete %s: %w", key, notFound(err))
@@ -455,7 +500,10 @@ func (s *Store) SetLegalHold(ctx context.Context, key string, on bool) error {
 	if err != nil {
 		return fmt.Errorf("set legal hold on %s: %w", key, err)
 	}
-	unlock := s.lock(key)
+	unlock, err := s.lock(key)
+	if err != nil {
+		return fmt.Errorf("set legal hold on %s: %w", key, err)
+	}
 	defer unlock()
 	if _, err := os.Lstat(path); err != nil {
 		return fmt.Errorf("set legal hold on %s: %w", key, notFound(err))

@@ -8,6 +8,7 @@
 //	<root>/objects/...       one file per object
 //	<root>/holds/...         legal-hold markers, the sidecar tree
 //	<root>/tmp/              files being written
+//	<root>/locks/            lock files for conditional writes, 64 stripes
 //
 // A key's segments become directories and the last one a file. Each
 // segment is escaped so the name is portable and unambiguous: a-z, 0-9,
@@ -48,6 +49,15 @@
 // held object with store.ErrLegalHold. Delete honours legal holds and, like
 // a governance-mode bypass on S3, ignores retention, so decommissioning
 // can delete.
+//
+// Each write gives the object a new random revision, kept in its header:
+// the object's ETag. A conditional Put (store.PutOptions.IfMatch) and
+// every plain Put, Delete and SetLegalHold check what is there under a
+// per-key lock, held within the process (a mutex) and across processes
+// (flock, LockFileEx on Windows, on one of 64 files in locks/), so the
+// check and the rename that follows are one step for every writer of the
+// directory. IfAbsent creates the key by hard link, like a write-once Put,
+// but leaves it mutable.
 //
 // # Listing
 //

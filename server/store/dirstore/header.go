@@ -27,6 +27,18 @@ type header struct {
 	ContentType string    `json:"content_type"`
 	WriteOnce   bool      `json:"write_once,omitempty"`
 	RetainUntil time.Time `json:"retain_until,omitzero"`
+	// Rev is a random revision made at each write: the object's ETag.
+	// Objects written before revisions existed have none; their ETag is
+	// their SHA-256.
+	Rev string `json:"rev,omitempty"`
+}
+
+// etag returns the object's ETag.
+func (h header) etag() string {
+	if h.Rev != "" {
+		return h.Rev
+	}
+	return h.SHA256
 }
 
 // encode returns the header's headerSize bytes.
@@ -64,5 +76,5 @@ func readHeader(r io.Reader, key string) (header, error) {
 // equal reports whether two headers say the same.
 func (h header) equal(o header) bool {
 	return h.SHA256 == o.SHA256 && h.Size == o.Size && h.ContentType == o.ContentType &&
-		h.WriteOnce == o.WriteOnce && h.RetainUntil.Equal(o.RetainUntil)
+		h.WriteOnce == o.WriteOnce && h.RetainUntil.Equal(o.RetainUntil) && h.Rev == o.Rev
 }

@@ -217,8 +217,11 @@ func (s *Store) put(ctx context.Context, key string, r io.Reader, size int64, op
 		Checksum:         minio.ChecksumSHA256,
 		DisableMultipart: true,
 	}
-	if opts.WriteOnce {
+	switch {
+	case opts.WriteOnce || opts.IfAbsent:
 		popts.SetMatchETagExcept("*") // If-None-Match: *
+	case opts.IfMatch != "":
+		popts.SetMatchETag(opts.IfMatch) // If-Match: "<etag>"
 	}
 	if opts.LegalHold || !opts.Retain.IsZero() {
 		locked, err := s.objectLock(ctx)
@@ -258,6 +261,11 @@ func (s *Store) put(ctx context.Context, key string, r io.Reader, size int64, op
 		if errors.Is(err, digest.ErrSize) {
 			return store.Object{}, err
 		}
+		if opts.IfMatch != "" {
+			if err := s.ifMatchFailed(ctx, key, err); err != nil {
+				return store.Object{}, err
+			}
+		}
 		if isCode(err, "PreconditionFailed") || isCode(err, "ConditionalRequestConflict") {
 			return store.Object{}, store.ErrExists
 		}
@@ -281,8 +289,28 @@ func (s *Store) put(ctx context.Context, key string, r io.Reader, size int64, op
 	if got, err := digest.Base64ToHex(stored); err != nil || got != sum {
 		return store.Object{}, fmt.Errorf("%w: endpoint stored sha256 %s, sent %s", store.ErrChecksum, stored, sum)
 	}
-	return store.Object{Key: key, Size: size, SHA256: sum, ContentType: ct, LastModified: time.Now().UTC(), VersionID: info.VersionID}, nil
+	return store.Object{Key: key, Size: size, SHA256: sum, ContentType: ct, LastModified: time.Now().UTC(), VersionID: info.VersionID, ETag: unquote(info.ETag)}, nil
 }
+
+// ifMatchFailed maps the error of a PUT with If-Match: ErrChanged when the
+// object has another revision, ErrNotFound when it is gone (S3 answers a
+// missing key with 404 NoSuchKey or, as some implementations do, 412), and
+// nil for any other error.
+func (s *Store) ifMatchFailed(ctx context.Context, key string, err error) error {
+	switch {
+	case isCode(err, "NoSuchKey"):
+		return store.ErrNotFound
+	case isCode(err, "PreconditionFailed") || isCode(err, "ConditionalRequestConflict"):
+		if _, serr := s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{}); isCode(serr, "NoSuchKey") {
+			return store.ErrNotFound
+		}
+		return store.ErrChanged
+	}
+	return nil
+}
+
+// unquote strips the quotes S3 puts around an entity tag.
+func unquote(etag string) string { return strings.Trim(etag, `"`) }
 
 // spool copies a reader of unknown length to a temporary file, so that it
 // can be sent as one PUT with a length.
@@ -323,21 +351,19 @@ func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, store.Objec
 	}
 	var gopts minio.GetObjectOptions
 	gopts.Set("x-amz-checksum-mode", "ENABLED") // return the stored checksum; we verify it ourselves
-	o, err := s.client.GetObject(ctx, s.bucket, key, gopts)
+	// One GET answers both the body and its description, so the checksum
+	// verified is the one of the bytes read even while another writer
+	// replaces the object (a separate HEAD and GET could see two versions).
+	body, info, _, err := minio.Core{Client: s.client}.GetObject(ctx, s.bucket, key, gopts)
 	if err != nil {
-		return nil, store.Object{}, fmt.Errorf("get %s: %w", key, mapErr(ctx, err))
-	}
-	info, err := o.Stat()
-	if err != nil {
-		o.Close()
 		return nil, store.Object{}, fmt.Errorf("get %s: %w", key, mapErr(ctx, err))
 	}
 	obj, err := object(key, info)
 	if err != nil {
-		o.Close()
+		body.Close()
 		return nil, store.Object{}, fmt.Errorf("get %s: %w", key, err)
 	}
-	return digest.Verify(o, key, obj.SHA256, obj.Size), obj, nil
+	return digest.Verify(body, key, obj.SHA256, obj.Size), obj, nil
 }
 
 // object converts what the endpoint said about a key, requiring its
@@ -357,6 +383,7 @@ func object(key string, info minio.ObjectInfo) (store.Object, error) {
 		ContentType:  info.ContentType,
 		LastModified: info.LastModified.UTC(),
 		VersionID:    info.VersionID,
+		ETag:         unquote(info.ETag),
 	}, nil
 }
 
@@ -399,7 +426,7 @@ func (s *Store) List(ctx context.Context, prefix string) iter.Seq2[store.Object,
 				yield(store.Object{}, fmt.Errorf("list %q: %w", prefix, mapErr(ctx, info.Err)))
 				return
 			}
-			obj := store.Object{Key: info.Key, Size: info.Size, LastModified: info.LastModified.UTC(), VersionID: info.VersionID}
+			obj := store.Object{Key: info.Key, Size: info.Size, LastModified: info.LastModified.UTC(), VersionID: info.VersionID, ETag: unquote(info.ETag)}
 			if !yield(obj, nil) {
 				return
 			}
