@@ -87,10 +87,17 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request, p auth.Principal
 	if err != nil {
 		return err
 	}
-	if !rc.Duplicate {
-		if err := s.Registry.RecordReport(r.Context(), h, c, s.now()); err != nil {
-			return err
+	// The host may have been revoked or decommissioned while its report
+	// was stored: then nothing of it may stay.
+	if err := s.Registry.RecordReport(r.Context(), id, c, s.now()); err != nil {
+		if errors.Is(err, registry.ErrInactive) {
+			if derr := s.Ingest.Discard(r.Context(), id, c, rc.ReportID); derr != nil {
+				return errors.Join(err, derr)
+			}
 		}
+		return err
+	}
+	if !rc.Duplicate {
 		if err := s.Audit.Append(r.Context(), auditlog.Entry{Actor: p, Action: auditlog.Create, Object: "report " + rc.ReportID + " cycle " + rc.CycleID, Outcome: "ok", Remote: r.RemoteAddr}); err != nil {
 			return fmt.Errorf("record report: %w", err)
 		}

@@ -40,12 +40,20 @@ type env struct {
 	api    *Server
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvWrapped(t, nil) }
+
+// newEnvWrapped is newEnv with the store seen through wrap (nil: as is),
+// for tests that delay or fail storage operations.
+func newEnvWrapped(t *testing.T, wrap func(store.Backend) store.Backend) *env {
 	t.Helper()
 	ctx := context.Background()
+	var st store.Backend
 	st, err := dirstore.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
+	}
+	if wrap != nil {
+		st = wrap(st)
 	}
 	now := func() time.Time { return testNow }
 	engine, err := opa.New(ctx, policies.FS, opa.Options{})

@@ -37,6 +37,8 @@ func toError(err error) *Error {
 		return errorf(http.StatusUnauthorized, "unauthenticated", "unknown or expired enroll secret")
 	case errors.Is(err, registry.ErrNotFound):
 		return errorf(http.StatusNotFound, "not_found", err.Error())
+	case errors.Is(err, registry.ErrInactive):
+		return errorf(http.StatusForbidden, "host_inactive", "the host was revoked or decommissioned while its report was stored; the report was not kept")
 	case errors.Is(err, registry.ErrNotReadmit):
 		return errorf(http.StatusForbidden, "forbidden", err.Error())
 	case errors.Is(err, registry.ErrNotRevocable), errors.Is(err, registry.ErrActive):

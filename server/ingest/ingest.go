@@ -128,6 +128,22 @@ func (in *Ingester) Ingest(ctx context.Context, h Host, c objkey.CycleID, body [
 	return rc, nil
 }
 
+// Discard deletes the facts and results of report rid of host h in cycle
+// c, as when the host was revoked or decommissioned while the report was
+// being stored. Objects already gone are no error.
+func (in *Ingester) Discard(ctx context.Context, h objkey.HostID, c objkey.CycleID, rid string) error {
+	id, err := objkey.ParseReportID(rid)
+	if err != nil {
+		return fmt.Errorf("discard report %q of %s: %w", rid, h, err)
+	}
+	for _, key := range []string{objkey.Results(c, h, id), objkey.Facts(c, h, id)} {
+		if err := in.Store.Delete(ctx, key); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("discard report %s of %s: %w", rid, h, err)
+		}
+	}
+	return nil
+}
+
 // decode parses and validates a facts document (assess.Decode), its
 // report ID and collection time, and each namespace against its schema.
 func (in *Ingester) decode(body []byte, now time.Time) (*assess.Report, objkey.ReportID, error) {

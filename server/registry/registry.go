@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	mrand "math/rand/v2"
 	"slices"
 	"strings"
 	"time"
@@ -85,6 +86,9 @@ var (
 	ErrLegalHold    = errors.New("host data is under legal hold")
 	ErrNotRevocable = errors.New("host is not active")
 	ErrActive       = errors.New("host is already active")
+	// ErrInactive means the host was revoked or decommissioned while a
+	// report of it was being stored.
+	ErrInactive = errors.New("host was revoked or decommissioned")
 	// ErrDuplicateMachine means a host enrolled with the machine ID of an
 	// enrolled host under another name: hosts cloned from one image share
 	// /etc/machine-id.
@@ -150,6 +154,10 @@ type machineIndex struct {
 
 // Enroll registers a host (or re-enrolls a known machine) and returns its
 // host ID and a new token; a re-enrolled host's old token stops working.
+// The host record is changed by compare-and-swap, so an enrollment racing
+// a revocation or decommissioning either lands before it (and its token is
+// revoked with the host) or sees the host inactive and is refused: a token
+// issued during the race never outlives the revocation.
 func (r *Registry) Enroll(ctx context.Context, secret string, req EnrollRequest) (objkey.HostID, string, error) {
 	if err := r.checkEnrollSecret(ctx, secret); err != nil {
 		return objkey.HostID{}, "", err
@@ -158,81 +166,139 @@ func (r *Registry) Enroll(ctx context.Context, secret string, req EnrollRequest)
 		return objkey.HostID{}, "", fmt.Errorf("enroll: %w", err)
 	}
 	mh := auth.Hash("machine:" + req.MachineID)
-	idx := objkey.MachineIndex(mh)
-	var (
-		h      Host
-		exists bool
-	)
-	var mi machineIndex
-	_, err := store.GetJSON(ctx, r.Store, idx, &mi)
-	switch {
-	case err == nil:
-		if _, err := store.GetJSON(ctx, r.Store, objkey.Host(mi.HostID), &h); err != nil {
-			return objkey.HostID{}, "", fmt.Errorf("enroll: read host %s: %w", mi.HostID, err)
-		}
-		exists = true
-	case errors.Is(err, store.ErrNotFound):
-		id := objkey.NewHostID()
-		if _, err := store.PutJSON(ctx, r.Store, idx, machineIndex{HostID: id}, store.PutOptions{WriteOnce: true}); err != nil {
-			if errors.Is(err, store.ErrExists) {
-				// Another replica enrolled this machine at the same moment.
-				return r.Enroll(ctx, secret, req)
-			}
-			return objkey.HostID{}, "", fmt.Errorf("enroll: %w", err)
-		}
-		h = Host{ID: id, EnrolledAt: r.now(), MachineHash: mh.String()}
-	default:
-		return objkey.HostID{}, "", fmt.Errorf("enroll: %w", err)
-	}
-	if exists && h.State != Active {
-		return objkey.HostID{}, "", fmt.Errorf("enroll %s: %w", h.ID, ErrNotReadmit)
-	}
-	if exists && h.Hostname != "" && !strings.EqualFold(h.Hostname, req.Hostname) {
-		return objkey.HostID{}, "", r.refuseClone(ctx, h, req.Hostname)
-	}
-	token, th, err := r.Tokens.Issue(ctx, auth.Principal{Kind: "host", ID: h.ID.String(), Role: auth.Agent}, auth.HostTokenPrefix, nil)
+	id, err := r.machineHost(ctx, mh)
 	if err != nil {
 		return objkey.HostID{}, "", fmt.Errorf("enroll: %w", err)
 	}
-	old := h.TokenHash
-	h.Hostname, h.OS, h.Agent, h.State, h.TokenHash = req.Hostname, req.OS, req.AgentVersion, Active, th.String()
-	if err := r.put(ctx, h); err != nil {
-		_ = r.Tokens.Revoke(ctx, th)
+	token, th, err := r.Tokens.Issue(ctx, auth.Principal{Kind: "host", ID: id.String(), Role: auth.Agent}, auth.HostTokenPrefix, nil)
+	if err != nil {
 		return objkey.HostID{}, "", fmt.Errorf("enroll: %w", err)
 	}
-	if old != "" {
-		if oh, err := objkey.ParseHash(old); err == nil {
-			if err := r.Tokens.Revoke(ctx, oh); err != nil {
-				return objkey.HostID{}, "", fmt.Errorf("enroll: revoke previous token: %w", err)
-			}
+	var old string
+	h, err := r.update(ctx, id, func(h *Host) error {
+		switch {
+		case h.State != Active && h.State != "":
+			return fmt.Errorf("enroll %s: %w", h.ID, ErrNotReadmit)
+		case h.Hostname != "" && !strings.EqualFold(h.Hostname, req.Hostname):
+			return errClone
 		}
+		old = h.TokenHash
+		h.Hostname, h.OS, h.Agent, h.TokenHash, h.State = req.Hostname, req.OS, req.AgentVersion, th.String(), Active
+		return nil
+	})
+	if err != nil {
+		_ = r.Tokens.Revoke(ctx, th)
+		if errors.Is(err, errClone) {
+			return objkey.HostID{}, "", r.refuseClone(ctx, id, req.Hostname)
+		}
+		return objkey.HostID{}, "", fmt.Errorf("enroll: %w", err)
+	}
+	if err := r.revokeToken(ctx, old); err != nil {
+		return objkey.HostID{}, "", fmt.Errorf("enroll %s: revoke previous token: %w", h.ID, err)
 	}
 	return h.ID, token, nil
 }
 
-// refuseClone records on h that hostname tried to enroll with h's machine
-// ID, and returns the error that refuses it. Taking over h's identity
-// would silently merge two hosts' evidence and revoke h's token.
-func (r *Registry) refuseClone(ctx context.Context, h Host, hostname string) error {
-	i := slices.IndexFunc(h.Clones, func(c Clone) bool { return strings.EqualFold(c.Hostname, hostname) })
+// errClone stops an enrollment update whose host name differs from the
+// enrolled host's with the same machine ID.
+var errClone = errors.New("machine ID enrolled under another host name")
+
+// machineHost returns the host of machine hash mh, registering a new
+// host (no state and no token until its enrollment completes) if the
+// machine is not known. Of replicas
+// enrolling one machine at once, one creates it and the others use it.
+func (r *Registry) machineHost(ctx context.Context, mh objkey.Hash) (objkey.HostID, error) {
+	idx := objkey.MachineIndex(mh)
+	var mi machineIndex
+	_, err := store.GetJSON(ctx, r.Store, idx, &mi)
 	switch {
-	case i >= 0:
-		h.Clones[i].At = r.now()
-	case len(h.Clones) < maxClones:
-		h.Clones = append(h.Clones, Clone{Hostname: hostname, At: r.now()})
+	case errors.Is(err, store.ErrNotFound):
+		mi.HostID = objkey.NewHostID()
+		if _, err := store.PutJSON(ctx, r.Store, idx, mi, store.PutOptions{WriteOnce: true}); errors.Is(err, store.ErrExists) {
+			return r.machineHost(ctx, mh) // another replica registered it first
+		} else if err != nil {
+			return objkey.HostID{}, err
+		}
+	case err != nil:
+		return objkey.HostID{}, err
 	}
-	if err := r.put(ctx, h); err != nil {
-		return fmt.Errorf("enroll %s: record clone %q: %w", h.ID, hostname, err)
+	// Create the host record if it is missing: a new machine, or one
+	// whose registration stopped between the index and the record.
+	h := Host{ID: mi.HostID, EnrolledAt: r.now(), MachineHash: mh.String()}
+	if _, err := store.PutJSON(ctx, r.Store, objkey.Host(h.ID), h, store.PutOptions{IfAbsent: true}); err != nil && !errors.Is(err, store.ErrExists) {
+		return objkey.HostID{}, fmt.Errorf("save host %s: %w", h.ID, err)
+	}
+	return mi.HostID, nil
+}
+
+// refuseClone records on host id that hostname tried to enroll with its
+// machine ID, and returns the error that refuses it. Taking over the
+// host's identity would silently merge two hosts' evidence and revoke its
+// token.
+func (r *Registry) refuseClone(ctx context.Context, id objkey.HostID, hostname string) error {
+	h, err := r.update(ctx, id, func(h *Host) error {
+		i := slices.IndexFunc(h.Clones, func(c Clone) bool { return strings.EqualFold(c.Hostname, hostname) })
+		switch {
+		case i >= 0:
+			h.Clones[i].At = r.now()
+		case len(h.Clones) < maxClones:
+			h.Clones = append(h.Clones, Clone{Hostname: hostname, At: r.now()})
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("enroll %s: record clone %q: %w", id, hostname, err)
 	}
 	return fmt.Errorf("enroll %q: %w: host %s (%s) has this machine ID; hosts cloned from one image share /etc/machine-id, so give this host its own (rm /etc/machine-id && systemd-machine-id-setup) and enroll again, or decommission %s if it was renamed",
 		hostname, ErrDuplicateMachine, h.ID, h.Hostname, h.ID)
 }
 
-func (r *Registry) put(ctx context.Context, h Host) error {
-	if _, err := store.PutJSON(ctx, r.Store, objkey.Host(h.ID), h, store.PutOptions{}); err != nil {
-		return fmt.Errorf("save host %s: %w", h.ID, err)
+// maxAttempts bounds the compare-and-swap retries of one update.
+const maxAttempts = 50
+
+// update applies change to host id's current record and writes it back
+// only if no other writer changed it meanwhile (store.PutOptions.IfMatch),
+// reading it again and reapplying change on a conflict. change may run
+// more than once and must change nothing but h; an error from it stops
+// the update and is returned as is.
+func (r *Registry) update(ctx context.Context, id objkey.HostID, change func(h *Host) error) (Host, error) {
+	for attempt := 1; ; attempt++ {
+		var h Host
+		o, err := store.GetJSON(ctx, r.Store, objkey.Host(id), &h)
+		if errors.Is(err, store.ErrNotFound) {
+			return Host{}, fmt.Errorf("host %s: %w", id, ErrNotFound)
+		} else if err != nil {
+			return Host{}, err
+		}
+		if err := change(&h); err != nil {
+			return Host{}, err
+		}
+		_, err = store.PutJSON(ctx, r.Store, objkey.Host(id), h, store.PutOptions{IfMatch: o.ETag})
+		switch {
+		case err == nil:
+			return h, nil
+		case errors.Is(err, store.ErrNotFound):
+			return Host{}, fmt.Errorf("host %s: %w", id, ErrNotFound)
+		case !errors.Is(err, store.ErrChanged) || attempt == maxAttempts:
+			return Host{}, fmt.Errorf("save host %s: %w", id, err)
+		}
+		// Another writer changed the record: wait a moment, spread out so
+		// that writers racing each other do not collide again.
+		select {
+		case <-ctx.Done():
+			return Host{}, fmt.Errorf("save host %s: %w", id, ctx.Err())
+		case <-time.After(time.Duration(mrand.N(attempt*5)+1) * time.Millisecond):
+		}
 	}
-	return nil
+}
+
+// revokeToken deletes the token whose hash is hash (if any).
+func (r *Registry) revokeToken(ctx context.Context, hash string) error {
+	th, err := objkey.ParseHash(hash)
+	if hash == "" || err != nil {
+		return nil
+	}
+	return r.Tokens.Revoke(ctx, th)
 }
 
 // Get returns a host's registry entry.
@@ -292,43 +358,51 @@ func (r *Registry) List(ctx context.Context) iter.Seq2[Host, error] {
 	}
 }
 
-// RecordReport notes that a host reported in a cycle.
-func (r *Registry) RecordReport(ctx context.Context, h Host, cycle objkey.CycleID, at time.Time) error {
+// RecordReport notes that a host reported in a cycle. It fails with
+// ErrInactive if the host was revoked or decommissioned meanwhile: the
+// report must then not be kept.
+func (r *Registry) RecordReport(ctx context.Context, id objkey.HostID, cycle objkey.CycleID, at time.Time) error {
 	at = at.UTC()
-	h.LastReport, h.LastCycle = &at, cycle.String()
-	return r.put(ctx, h)
+	_, err := r.update(ctx, id, func(h *Host) error {
+		if h.State != Active {
+			return fmt.Errorf("record report of %s: %w (%s)", id, ErrInactive, h.State)
+		}
+		h.LastReport, h.LastCycle = &at, cycle.String()
+		return nil
+	})
+	return err
 }
 
 // Revoke stops a host's token; the host must be re-admitted to enroll again.
 func (r *Registry) Revoke(ctx context.Context, id objkey.HostID) (Host, error) {
-	h, err := r.Get(ctx, id)
+	var token string
+	h, err := r.update(ctx, id, func(h *Host) error {
+		if h.State != Active {
+			return fmt.Errorf("revoke %s: %w", id, ErrNotRevocable)
+		}
+		token = h.TokenHash
+		h.State, h.TokenHash = Revoked, ""
+		return nil
+	})
 	if err != nil {
 		return Host{}, err
 	}
-	if h.State != Active {
-		return Host{}, fmt.Errorf("revoke %s: %w", id, ErrNotRevocable)
+	if err := r.revokeToken(ctx, token); err != nil {
+		return Host{}, fmt.Errorf("revoke %s: %w", id, err)
 	}
-	if th, err := objkey.ParseHash(h.TokenHash); err == nil {
-		if err := r.Tokens.Revoke(ctx, th); err != nil {
-			return Host{}, fmt.Errorf("revoke %s: %w", id, err)
-		}
-	}
-	h.State, h.TokenHash = Revoked, ""
-	return h, r.put(ctx, h)
+	return h, nil
 }
 
 // Readmit lets a revoked or decommissioned host enroll again: it becomes
 // active without a token until it re-enrolls with an enroll secret.
 func (r *Registry) Readmit(ctx context.Context, id objkey.HostID) (Host, error) {
-	h, err := r.Get(ctx, id)
-	if err != nil {
-		return Host{}, err
-	}
-	if h.State == Active {
-		return Host{}, fmt.Errorf("readmit %s: %w", id, ErrActive)
-	}
-	h.State, h.TokenHash = Active, ""
-	return h, r.put(ctx, h)
+	return r.update(ctx, id, func(h *Host) error {
+		if h.State == Active {
+			return fmt.Errorf("readmit %s: %w", id, ErrActive)
+		}
+		h.State, h.TokenHash = Active, ""
+		return nil
+	})
 }
 
 // Decommission revokes the host and truly deletes its facts, results and
@@ -337,19 +411,21 @@ func (r *Registry) Readmit(ctx context.Context, id objkey.HostID) (Host, error) 
 // erasure itself remains on record. It returns the number of objects
 // deleted.
 func (r *Registry) Decommission(ctx context.Context, id objkey.HostID) (int, error) {
-	h, err := r.Get(ctx, id)
-	if err != nil {
-		return 0, err
-	}
-	if th, err := objkey.ParseHash(h.TokenHash); err == nil {
-		if err := r.Tokens.Revoke(ctx, th); err != nil {
-			return 0, fmt.Errorf("decommission %s: %w", id, err)
-		}
-	}
-	h.State, h.TokenHash = Decommissioned, ""
-	if err := r.put(ctx, h); err != nil {
+	var token string
+	if _, err := r.update(ctx, id, func(h *Host) error {
+		token = h.TokenHash
+		h.State, h.TokenHash = Decommissioned, ""
+		return nil
+	}); err != nil {
 		return 0, fmt.Errorf("decommission %s: %w", id, err)
 	}
+	if err := r.revokeToken(ctx, token); err != nil {
+		return 0, fmt.Errorf("decommission %s: %w", id, err)
+	}
+	// The host is no longer active, so a report still being stored is
+	// refused at RecordReport and removed by its ingest; one recorded
+	// before this point was written before it, so the listing below finds
+	// it.
 	deleted := 0
 	var held []string
 	for o, err := range r.Store.List(ctx, objkey.CyclesPrefix) {
