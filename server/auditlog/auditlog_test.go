@@ -175,8 +175,13 @@ func (f *fixture) delete(t *testing.T, label string) {
 // "kind writer-label seq".
 func (f *fixture) verify(t *testing.T, at time.Time) ([]string, *Report) {
 	t.Helper()
+	return f.verifyFrom(t, t0.Add(-time.Hour), at)
+}
+
+func (f *fixture) verifyFrom(t *testing.T, from, at time.Time) ([]string, *Report) {
+	t.Helper()
 	v := &Log{Store: f.st, Now: func() time.Time { return at }}
-	rep, err := v.Verify(context.Background(), t0.Add(-time.Hour), at, VerifyOptions{Stale: 2 * time.Hour})
+	rep, err := v.Verify(context.Background(), from, at, VerifyOptions{Stale: 2 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,6 +209,10 @@ func TestVerify(t *testing.T) {
 		{"intact", nil, soon, []string{}},
 		{"deleted entry", func(t *testing.T, f *fixture) { f.delete(t, "A3") }, soon, []string{"missing A3"}},
 		{"deleted entries", func(t *testing.T, f *fixture) { f.delete(t, "A2"); f.delete(t, "A3") }, soon, []string{"missing A2"}},
+		// The range starts an hour before the chains; the verification
+		// allows 2h of silence, so the start of a chain is not missed.
+		{"deleted first entry", func(t *testing.T, f *fixture) { f.delete(t, "A1") }, soon, []string{}},
+		{"deleted first entry, range from 3h before", func(t *testing.T, f *fixture) { f.delete(t, "A1") }, soon, []string{"missing A1"}},
 		// A closed chain that lost its close looks like a live one until
 		// its checkpoints are overdue.
 		{"deleted close", func(t *testing.T, f *fixture) { f.delete(t, "A6") }, later, []string{"truncated A5", "truncated B4"}},
@@ -282,7 +291,11 @@ func TestVerify(t *testing.T) {
 					if tt.tamper != nil {
 						tt.tamper(t, f)
 					}
-					got, rep := f.verify(t, tt.at)
+					from := t0.Add(-time.Hour)
+					if strings.Contains(tt.name, "range from 3h before") {
+						from = t0.Add(-3 * time.Hour)
+					}
+					got, rep := f.verifyFrom(t, from, tt.at)
 					if !slices.Equal(got, tt.want) {
 						var sb strings.Builder
 						_ = rep.WriteText(&sb)

@@ -137,8 +137,9 @@ type slot struct {
 // each writer's chain, reporting every entry that is corrupt, altered,
 // missing or out of order, and every chain that ends without a close
 // although its writer should have written since. Entries before from are
-// not read, so Verify cannot tell whether entries just before the range
-// are missing. The error is for a store that cannot be read; what is wrong
+// not read: a chain whose first entry in the range is not its first is
+// reported missing its start only if that entry is more than
+// opts.Stale after from. The error is for a store that cannot be read; what is wrong
 // with the log is in the Report.
 func (l *Log) Verify(ctx context.Context, from, to time.Time, opts VerifyOptions) (*Report, error) {
 	if opts.Stale <= 0 {
@@ -229,6 +230,11 @@ func (rep *Report) walk(w objkey.WriterID, c map[uint64]*slot, followed map[objk
 	}
 	if first.good && seqs[0] == 1 && first.e.Prev != "" {
 		rep.problem(Altered, first.key, w, 1, first.at, "the first entry of a chain links to a previous entry")
+	}
+	if seqs[0] > 1 && first.at.Sub(rep.From) > stale {
+		// A writer never stays silent for stale (it checkpoints), so the
+		// entries before this one would be in the range.
+		rep.problem(Missing, "", w, 1, rep.From, gap(1, seqs[0]-1, rep.From, first.at))
 	}
 	closedAt := uint64(0)
 	for i, seq := range seqs {
