@@ -94,7 +94,7 @@ func New(ctx context.Context, cfg *config.Config, st store.Backend, log *slog.Lo
 	}
 	tokens := &auth.Tokens{Store: st}
 	reg := &registry.Registry{Store: st, Tokens: tokens}
-	audit := &auditlog.Log{Store: st}
+	audit := &auditlog.Log{Store: st, Retain: cfg.AuditRetention()}
 	s := &Server{Config: cfg, Store: st, Tokens: tokens, Registry: reg, Audit: audit, Log: log, Org: orgs}
 	closer := &cycle.Closer{Store: st, Hosts: reg, Schedule: sched, Controls: engine.Controls(), Policies: orgs.Current, Log: log}
 	s.Closer = closer
@@ -111,6 +111,7 @@ func New(ctx context.Context, cfg *config.Config, st store.Backend, log *slog.Lo
 			JitterSeconds:        int(time.Duration(cfg.Cycle.Jitter).Seconds()),
 			ReportsPerMinute:     cfg.Limits.ReportsPerMinute,
 			ReportBurst:          cfg.Limits.ReportBurst,
+			AuditCheckpointEvery: time.Duration(cfg.Audit.CheckpointEvery),
 		},
 	}
 	return s, nil
@@ -156,8 +157,8 @@ func (s *Server) Bootstrap(ctx context.Context, path string) (bool, error) {
 }
 
 // Serve serves the API on the configured address and runs the cycle
-// closer beside it, as one group, until ctx ends; then it shuts down
-// gracefully. If either stops on its own (the listener fails, the closer
+// closer and the audit log's checkpoints beside it, as one group, until
+// ctx ends; then it shuts down gracefully and closes its audit chain. If either stops on its own (the listener fails, the closer
 // cannot read its schedule), the other is stopped too and Serve returns
 // that error at once: the server never serves on without cycles. ready,
 // if not nil, receives the bound address.
@@ -210,6 +211,10 @@ func (s *Server) Serve(ctx context.Context, ready chan<- string) error {
 		}
 		return nil
 	}, func(error) { stopCloser() })
+	auditCtx, stopAudit := context.WithCancel(context.Background())
+	g.Add(func() error {
+		return s.Audit.Run(auditCtx, time.Duration(s.Config.Audit.CheckpointEvery))
+	}, func(error) { stopAudit() })
 	stopped := make(chan struct{})
 	g.Add(func() error {
 		select {
@@ -223,7 +228,16 @@ func (s *Server) Serve(ctx context.Context, ready chan<- string) error {
 	if ready != nil {
 		ready <- addr
 	}
-	if err := g.Run(); err != nil {
+	err = g.Run()
+	// Nothing appends any more: close this process's audit chain, so that
+	// verification can tell its end from a deleted tail.
+	closeCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if cerr := s.Audit.Close(closeCtx); cerr != nil {
+		s.Log.Error("close audit log chain", "err", cerr)
+		err = errors.Join(err, cerr)
+	}
+	if err != nil {
 		s.Log.Error("server stopped", "err", err)
 		return err
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -9,7 +10,13 @@ import (
 	"github.com/auditfleet/auditfleet/server/auth"
 )
 
-func (s *Server) auditEntries(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
+// maxAuditDays bounds the days one audit request reads.
+const maxAuditDays = 31
+
+// auditRange parses the from and to days (YYYY-MM-DD, UTC) of an audit
+// request; both default to defFrom and today. It returns the first and
+// the last instant of the range.
+func (s *Server) auditRange(r *http.Request, defFrom time.Time) (time.Time, time.Time, error) {
 	day := func(name string, def time.Time) (time.Time, error) {
 		v := r.URL.Query().Get(name)
 		if v == "" {
@@ -22,24 +29,67 @@ func (s *Server) auditEntries(w http.ResponseWriter, r *http.Request, _ auth.Pri
 		return t, nil
 	}
 	today := s.now().Truncate(24 * time.Hour)
-	from, err := day("from", today)
+	from, err := day("from", defFrom)
 	if err != nil {
-		return err
+		return time.Time{}, time.Time{}, err
 	}
 	to, err := day("to", today)
 	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	if to.Sub(from) > maxAuditDays*24*time.Hour || to.Before(from) {
+		return time.Time{}, time.Time{}, errorf(http.StatusBadRequest, "bad_request", fmt.Sprintf("from..to must be 0 to %d days", maxAuditDays))
+	}
+	return from, to.Add(24*time.Hour - time.Nanosecond), nil
+}
+
+// auditEntries lists the entries of a range of days. An entry that cannot
+// be read as written is listed under problems, not served, and does not
+// stop the others being listed.
+func (s *Server) auditEntries(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
+	from, to, err := s.auditRange(r, s.now().Truncate(24*time.Hour))
+	if err != nil {
 		return err
 	}
-	if to.Sub(from) > 31*24*time.Hour || to.Before(from) {
-		return errorf(http.StatusBadRequest, "bad_request", "from..to must be 0 to 31 days")
-	}
 	entries := []auditlog.Entry{}
-	for e, err := range s.Audit.Entries(r.Context(), from, to.Add(24*time.Hour-time.Nanosecond)) {
-		if err != nil {
+	problems := []auditlog.Problem{}
+	for e, err := range s.Audit.Entries(r.Context(), from, to) {
+		var ee *auditlog.EntryError
+		switch {
+		case errors.As(err, &ee):
+			problems = append(problems, auditlog.Problem{Kind: ee.Kind, Key: ee.Key, Detail: ee.Err.Error()})
+			if ee.Entry != nil {
+				entries = append(entries, *ee.Entry)
+			}
+		case err != nil:
 			return err
+		default:
+			entries = append(entries, e)
 		}
-		entries = append(entries, e)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
+	writeJSON(w, http.StatusOK, map[string]any{"entries": entries, "problems": problems})
+	return nil
+}
+
+// auditVerify verifies the chains of a range of days (default: the last
+// seven) up to now and answers with the report; ok is false when anything
+// is wrong.
+func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
+	from, to, err := s.auditRange(r, s.now().Truncate(24*time.Hour).Add(-6*24*time.Hour))
+	if err != nil {
+		return err
+	}
+	every := s.Config.AuditCheckpointEvery
+	if every <= 0 {
+		every = auditlog.DefaultCheckpointEvery
+	}
+	rep, err := s.Audit.Verify(r.Context(), from, to, auditlog.VerifyOptions{Stale: 2 * every})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, struct {
+		OK bool `json:"ok"`
+		*auditlog.Report
+	}{rep.OK(), rep})
 	return nil
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -35,6 +36,10 @@ type Config struct {
 	JitterSeconds int
 	// ReportsPerMinute and ReportBurst rate-limit each host's reports.
 	ReportsPerMinute, ReportBurst int
+	// AuditCheckpointEvery is how often the servers' idle audit chains
+	// get a checkpoint; verification flags a chain silent for twice as
+	// long (default auditlog.DefaultCheckpointEvery).
+	AuditCheckpointEvery time.Duration
 }
 
 // Server serves the API.
@@ -95,6 +100,7 @@ var routes = []route{
 	{"DELETE", "/api/v1/hosts/{host_id}", auth.Admin, auditlog.Delete, (*Server).decommission},
 	{"POST", "/api/v1/enroll-secrets", auth.Admin, auditlog.Create, (*Server).createEnrollSecret},
 	{"GET", "/api/v1/audit", auth.Admin, auditlog.Read, (*Server).auditEntries},
+	{"GET", "/api/v1/audit/verify", auth.Admin, auditlog.Read, (*Server).auditVerify},
 	{"GET", "/api/v1/cycles", auth.Assurance, "", (*Server).listCycles},
 	{"GET", "/api/v1/org/{kind}", auth.Assurance, auditlog.Read, (*Server).getOrg},
 	{"PUT", "/api/v1/org/{kind}", auth.Operator, auditlog.Update, (*Server).putOrg},
@@ -154,9 +160,7 @@ func (s *Server) wrap(rt route) http.Handler {
 				}
 			}
 			if rt.audited != "" {
-				if err := s.auditAccess(r, rt, p, reqID); err != nil {
-					return err
-				}
+				return s.auditAccess(sw, r, rt, p, reqID)
 			}
 			return rt.handle(s, sw, r, p)
 		}()
@@ -206,27 +210,115 @@ func justification(r *http.Request) string {
 	return j
 }
 
-// auditAccess records an audited access before it happens; without a
-// record (or a required justification) the access does not happen.
-func (s *Server) auditAccess(r *http.Request, rt route, p auth.Principal, reqID string) error {
+// auditAccess serves an audited route and records it with its real
+// outcome. A read's answer is held back until its entry is stored: if the
+// entry cannot be stored, the client gets a 500 and nothing of the answer
+// (an unlogged read is not allowed). A change is recorded twice: its
+// intent (Started) before it is made, so that no change happens without a
+// record, and its outcome after. Without a required justification nothing
+// happens and the refusal is recorded.
+func (s *Server) auditAccess(w http.ResponseWriter, r *http.Request, rt route, p auth.Principal, reqID string) error {
 	j := justification(r)
-	if j == "" && s.Config.RequireJustification {
-		return errorf(http.StatusPreconditionRequired, "justification_required", "this access to audit data is logged and needs a reason: set the X-Justification header")
-	}
-	err := s.Audit.Append(r.Context(), auditlog.Entry{
+	entry := auditlog.Entry{
 		Actor: p, Action: rt.audited, Object: r.Method + " " + r.URL.Path + queryOf(r),
-		Justification: j, Outcome: "ok", RequestID: reqID, Remote: r.RemoteAddr,
-	})
+		Justification: j, RequestID: reqID, Remote: r.RemoteAddr,
+	}
+	buf := newBufferedWriter()
+	var err error
+	if j == "" && s.Config.RequireJustification {
+		err = errorf(http.StatusPreconditionRequired, "justification_required", "this access to audit data is logged and needs a reason: set the X-Justification header")
+	} else {
+		if rt.method != http.MethodGet {
+			intent := entry
+			intent.Outcome = auditlog.Started
+			if err := s.Audit.Append(r.Context(), intent); err != nil {
+				return fmt.Errorf("record access: %w", err)
+			}
+		}
+		err = call(rt, s, buf, r, p)
+	}
 	if err != nil {
+		e := toError(err)
+		if e.Status >= 500 {
+			s.Log.Error("request failed", "method", r.Method, "route", rt.pattern, "request_id", reqID, "err", err)
+		}
+		writeError(buf, e)
+		entry.Detail = e.Code + ": " + e.Message
+	}
+	entry.Status = buf.statusCode()
+	entry.Outcome = outcomeOf(entry.Status)
+	if err := s.Audit.Append(r.Context(), entry); err != nil {
 		return fmt.Errorf("record access: %w", err)
 	}
+	buf.sendTo(w)
 	return nil
+}
+
+// call runs a route's handler, turning a panic into an error.
+func call(rt route, s *Server, w http.ResponseWriter, r *http.Request, p auth.Principal) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("panic in %s %s: %v", rt.method, rt.pattern, v)
+		}
+	}()
+	return rt.handle(s, w, r, p)
+}
+
+// outcomeOf is the audit outcome of an HTTP status.
+func outcomeOf(status int) string {
+	switch {
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return auditlog.Denied
+	case status >= 400:
+		return auditlog.Failed
+	}
+	return auditlog.OK
+}
+
+// bufferedWriter holds a whole answer until it is sent.
+type bufferedWriter struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func newBufferedWriter() *bufferedWriter { return &bufferedWriter{header: http.Header{}} }
+
+func (b *bufferedWriter) Header() http.Header { return b.header }
+
+func (b *bufferedWriter) WriteHeader(code int) {
+	if b.status == 0 {
+		b.status = code
+	}
+}
+
+func (b *bufferedWriter) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	return b.body.Write(p)
+}
+
+func (b *bufferedWriter) statusCode() int {
+	if b.status == 0 {
+		return http.StatusOK
+	}
+	return b.status
+}
+
+// sendTo writes the held answer to w.
+func (b *bufferedWriter) sendTo(w http.ResponseWriter) {
+	for k, v := range b.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(b.statusCode())
+	_, _ = w.Write(b.body.Bytes())
 }
 
 func (s *Server) auditDenied(r *http.Request, rt route, p auth.Principal, reqID string) {
 	err := s.Audit.Append(r.Context(), auditlog.Entry{
 		Actor: p, Action: rt.audited, Object: r.Method + " " + r.URL.Path, Justification: justification(r),
-		Outcome: "denied", Detail: "role " + string(p.Role) + " lacks " + string(rt.role), RequestID: reqID, Remote: r.RemoteAddr,
+		Outcome: auditlog.Denied, Status: http.StatusForbidden, Detail: "role " + string(p.Role) + " lacks " + string(rt.role), RequestID: reqID, Remote: r.RemoteAddr,
 	})
 	if err != nil {
 		s.Log.Error("audit log", "request_id", reqID, "err", err)

@@ -63,13 +63,20 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root.PersistentFlags().StringVar(&dir, "dir", "", "single-machine mode: keep everything in this directory store, serve on 127.0.0.1:8480")
 	root.PersistentFlags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error (JSON logs on stderr)")
 
+	var opened *server.Server // its audit chain is closed when the command ends
 	open := func(ctx context.Context) (*server.Server, error) {
 		st, err := server.OpenStore(ctx, cfg.Storage, log)
 		if err != nil {
 			return nil, err
 		}
-		return server.New(ctx, cfg, st, log)
+		s, err := server.New(ctx, cfg, st, log)
+		if err != nil {
+			return nil, err
+		}
+		opened = s
+		return s, nil
 	}
+	cliActor := func() auth.Principal { return auth.Principal{Kind: "cli", ID: "cli:" + os.Getenv("USER")} }
 
 	var listen string
 	serve := &cobra.Command{
@@ -125,6 +132,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			if err != nil {
 				return err
 			}
+			if err := s.Audit.Append(cmd.Context(), auditlog.Entry{Actor: cliActor(), Action: auditlog.Create, Object: "token of person " + name + " role " + string(r), Outcome: auditlog.OK, Detail: expiryDetail(ttl)}); err != nil {
+				return fmt.Errorf("token created but not recorded, so not shown: %w", err)
+			}
 			_, err = fmt.Fprintln(stdout, secret)
 			return err
 		},
@@ -146,6 +156,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			secret, err := s.Registry.CreateEnrollSecret(cmd.Context(), secretName, expiry(ttl))
 			if err != nil {
 				return err
+			}
+			if err := s.Audit.Append(cmd.Context(), auditlog.Entry{Actor: cliActor(), Action: auditlog.Create, Object: "enroll secret " + secretName, Outcome: auditlog.OK, Detail: expiryDetail(ttl)}); err != nil {
+				return fmt.Errorf("enroll secret created but not recorded, so not shown: %w", err)
 			}
 			_, err = fmt.Fprintln(stdout, secret)
 			return err
@@ -176,12 +189,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			if err != nil {
 				return err
 			}
-			who := "cli:" + os.Getenv("USER")
-			p, err := s.Org.Upload(cmd.Context(), k, ct, data, who)
+			who := cliActor()
+			p, err := s.Org.Upload(cmd.Context(), k, ct, data, who.ID)
 			if err != nil {
 				return err
 			}
-			if err := s.Audit.Append(cmd.Context(), auditlog.Entry{Actor: auth.Principal{Kind: "cli", ID: who}, Action: auditlog.Update, Object: "org " + k.String() + " version " + p.Version, Outcome: "ok"}); err != nil {
+			if err := s.Audit.Append(cmd.Context(), auditlog.Entry{Actor: who, Action: auditlog.Update, Object: "org " + k.String() + " version " + p.Version, Outcome: "ok"}); err != nil {
 				return err
 			}
 			_, err = fmt.Fprintf(stdout, "%s version %s is now current\n", k, p.Version)
@@ -209,7 +222,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			if err != nil {
 				return err
 			}
-			if err := s.Audit.Append(cmd.Context(), auditlog.Entry{Actor: auth.Principal{Kind: "cli", ID: "cli:" + os.Getenv("USER")}, Action: auditlog.Read, Object: "fleet scorecard " + c.String(), Outcome: "ok"}); err != nil {
+			if err := s.Audit.Append(cmd.Context(), auditlog.Entry{Actor: cliActor(), Action: auditlog.Read, Object: "fleet scorecard " + c.String(), Outcome: "ok"}); err != nil {
 				return err
 			}
 			if asJSON {
@@ -227,6 +240,60 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	closeCycle.Flags().BoolVar(&asJSON, "json", false, "print the scorecard as JSON")
 
+	var verifyFrom, verifyTo string
+	var verifyJSON bool
+	verify := &cobra.Command{
+		Use:   "verify",
+		Short: "Verify the audit log's chains: report missing, altered, reordered and corrupt entries (exit 1 if any)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			now := time.Now().UTC()
+			from, err := verifyDay("--from", verifyFrom, now.Truncate(24*time.Hour).Add(-6*24*time.Hour))
+			if err != nil {
+				return err
+			}
+			to, err := verifyDay("--to", verifyTo, now.Truncate(24*time.Hour))
+			if err != nil {
+				return err
+			}
+			if to.Before(from) {
+				return errors.New("--to is before --from")
+			}
+			s, err := open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			rep, err := s.Audit.Verify(cmd.Context(), from, to.Add(24*time.Hour-time.Nanosecond), auditlog.VerifyOptions{Stale: 2 * time.Duration(cfg.Audit.CheckpointEvery)})
+			if err != nil {
+				return err
+			}
+			if err := s.Audit.Append(cmd.Context(), auditlog.Entry{Actor: cliActor(), Action: auditlog.Read, Object: "audit log verification " + from.Format(time.DateOnly) + ".." + to.Format(time.DateOnly), Outcome: auditlog.OK, Detail: fmt.Sprintf("%d entries, %d problems", rep.Entries, len(rep.Problems))}); err != nil {
+				return err
+			}
+			if verifyJSON {
+				enc := json.NewEncoder(stdout)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(struct {
+					OK bool `json:"ok"`
+					*auditlog.Report
+				}{rep.OK(), rep}); err != nil {
+					return err
+				}
+			} else if err := rep.WriteText(stdout); err != nil {
+				return err
+			}
+			if !rep.OK() {
+				return fmt.Errorf("audit log: %d problems", len(rep.Problems))
+			}
+			return nil
+		},
+	}
+	verify.Flags().StringVar(&verifyFrom, "from", "", "first day to verify, YYYY-MM-DD (UTC; default: six days ago)")
+	verify.Flags().StringVar(&verifyTo, "to", "", "last day to verify, YYYY-MM-DD (UTC; default: today)")
+	verify.Flags().BoolVar(&verifyJSON, "json", false, "print the report as JSON")
+	audit := &cobra.Command{Use: "audit", Short: "Work with the audit log"}
+	audit.AddCommand(verify)
+
 	ver := &cobra.Command{
 		Use:   "version",
 		Short: "Print the server version",
@@ -236,15 +303,42 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return err
 		},
 	}
-	root.AddCommand(serve, token, enroll, orgUpload, closeCycle, ver)
+	root.AddCommand(serve, token, enroll, orgUpload, closeCycle, audit, ver)
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	if err := root.ExecuteContext(ctx); err != nil {
+	err := root.ExecuteContext(ctx)
+	if opened != nil {
+		// End this command's audit chain (serve has closed its own).
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		err = errors.Join(err, opened.Audit.Close(cctx))
+	}
+	if err != nil {
 		fmt.Fprintln(stderr, "auditfleet-server:", err)
 		return 1
 	}
 	return 0
+}
+
+// verifyDay parses a day flag, def when empty.
+func verifyDay(flag, v string, def time.Time) (time.Time, error) {
+	if v == "" {
+		return def, nil
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%s %q: want YYYY-MM-DD", flag, v)
+	}
+	return t, nil
+}
+
+// expiryDetail describes a credential's validity for the audit log.
+func expiryDetail(ttl time.Duration) string {
+	if e := expiry(ttl); e != nil {
+		return "expires " + e.Format(time.RFC3339)
+	}
+	return "never expires"
 }
 
 // expiry is the end of a validity of ttl from now; nil when ttl is 0.

@@ -87,6 +87,24 @@ type Audit struct {
 	// RequireJustification makes a stated reason mandatory for every
 	// audited access (default true; DPA 2018 s.62).
 	RequireJustification *bool `json:"require_justification,omitempty"`
+	// RetentionDays locks each audit log entry against deletion and
+	// overwrite for this many days where the store supports it (S3 object
+	// lock); 0 means storage.s3.retention_days.
+	RetentionDays int `json:"retention_days,omitempty"`
+	// CheckpointEvery is how often a server whose audit chain has been
+	// idle appends a checkpoint entry (default 1h); verification reports
+	// a chain without a close and silent for twice as long as truncated.
+	CheckpointEvery Duration `json:"checkpoint_every,omitempty"`
+}
+
+// AuditRetention is how long audit log entries are locked: audit
+// retention_days, else the store's retention_days.
+func (c *Config) AuditRetention() time.Duration {
+	days := c.Audit.RetentionDays
+	if days == 0 {
+		days = c.Storage.S3.RetentionDays
+	}
+	return time.Duration(days) * 24 * time.Hour
 }
 
 // Duration is a time.Duration written as a string such as "30s".
@@ -115,6 +133,9 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Limits.ReportsPerMinute == 0 {
 		c.Limits.ReportsPerMinute, c.Limits.ReportBurst = 6, 3
+	}
+	if c.Audit.CheckpointEvery == 0 {
+		c.Audit.CheckpointEvery = Duration(time.Hour)
 	}
 	if c.Audit.RequireJustification == nil {
 		t := true
@@ -180,6 +201,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Limits.MaxReportBytes < 1024 || c.Limits.MaxReportBytes > 256<<20 {
 		errs = append(errs, fmt.Errorf("limits.max_report_bytes %d: want 1 KiB to 256 MiB", c.Limits.MaxReportBytes))
+	}
+	if c.Audit.RetentionDays < 0 {
+		errs = append(errs, fmt.Errorf("audit.retention_days %d: want 0 or more", c.Audit.RetentionDays))
+	}
+	if every := time.Duration(c.Audit.CheckpointEvery); every < time.Minute || every > 24*time.Hour {
+		errs = append(errs, fmt.Errorf("audit.checkpoint_every %s: want 1m to 24h", every))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("invalid server config: %w", err)

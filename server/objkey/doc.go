@@ -17,7 +17,7 @@
 //	scorecards/<cycle>/hosts/<host>.json           host scorecard
 //	org/<kind>/<version>.<ext>                     organisation data, one object per version (write-once)
 //	org/<kind>/current.json                        pointer to the current version
-//	audit/<yyyy>/<mm>/<dd>/<timestamp>-<random>.json  audit log entry (write-once evidence)
+//	audit/<yyyy>/<mm>/<dd>/<timestamp>-<writer>-<seq>.json  audit log entry (write-once evidence)
 //	auth/tokens/<hash>.json                        token, by SHA-256 of its secret (auth.go)
 //	auth/enroll/<hash>.json                        enroll secret, by SHA-256 of the secret
 //	index/machines/<hash>.json                     host enrolled with a machine ID, by SHA-256 of the ID
@@ -29,7 +29,9 @@
 // <version> an OrgVersion ("20261120T120000Z-1a2b3c4d"), <ext> a Format
 // and <hash> a Hash (64 lowercase hex digits; secrets never appear in keys).
 // Audit timestamps have fixed width ("20261120T120000.000000000Z"), so
-// entries list in time order.
+// entries list in time order; <writer> is a WriterID ("w_" and 16
+// lowercase hex digits, one per server or command process) and <seq> the
+// entry's place in that writer's chain, 20 decimal digits.
 //
 // # Why cycle-first, and how decommissioning finds a host
 //

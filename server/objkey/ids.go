@@ -268,3 +268,44 @@ func quote(s string) string {
 	}
 	return fmt.Sprintf("%q", s)
 }
+
+// WriterID identifies one writer of the audit log, one server or command
+// process: "w_" followed by 16 lowercase hex digits (64 random bits).
+// Obtain one from NewWriterID or ParseWriterID.
+type WriterID struct{ s string }
+
+const (
+	writerPrefix = "w_"
+	writerHexLen = 16
+)
+
+// NewWriterID returns a new random writer ID.
+func NewWriterID() WriterID {
+	var b [writerHexLen / 2]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return WriterID{writerPrefix + hex.EncodeToString(b[:])}
+}
+
+// ParseWriterID parses s as a writer ID.
+func ParseWriterID(s string) (WriterID, error) {
+	hexPart, ok := strings.CutPrefix(s, writerPrefix)
+	if !ok || !isLowerHex(hexPart, writerHexLen) {
+		return WriterID{}, fmt.Errorf("writer ID %s: want %q and %d lowercase hex digits", quote(s), writerPrefix, writerHexLen)
+	}
+	return WriterID{s}, nil
+}
+
+// String returns the ID as it appears in keys.
+func (w WriterID) String() string { return w.s }
+
+// IsZero reports whether w is the zero WriterID.
+func (w WriterID) IsZero() bool { return w.s == "" }
+
+// MarshalText implements encoding.TextMarshaler.
+func (w WriterID) MarshalText() ([]byte, error) { return []byte(w.s), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler, validating the ID.
+func (w *WriterID) UnmarshalText(b []byte) (err error) {
+	*w, err = ParseWriterID(string(b))
+	return err
+}

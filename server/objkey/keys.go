@@ -1,9 +1,8 @@
 package objkey
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -129,20 +128,65 @@ func AuditDay(t time.Time) string {
 	return AuditPrefix + t.UTC().Format("2006/01/02") + "/"
 }
 
-// Audit returns a new, unique key for an audit log entry recorded at t.
-// Keys of one day list in time order.
-func Audit(at time.Time) (string, error) {
-	var b [8]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
-	return audit(at, b)
-}
+// auditSeqDigits is the fixed width of the sequence number in an audit
+// entry's key (every uint64 fits).
+const auditSeqDigits = 20
 
-func audit(at time.Time, random [8]byte) (string, error) {
+// Audit returns the key of entry seq of writer w's chain, recorded at at.
+// Keys of one day list in time order; writer and sequence make the key
+// unique and let a verifier compare the key with the entry's content.
+func Audit(at time.Time, w WriterID, seq uint64) (string, error) {
 	at = at.UTC()
 	if y := at.Year(); y < 1000 || y > 9999 {
 		return "", fmt.Errorf("audit time %s: year %d out of range", at, y)
 	}
-	return AuditDay(at) + at.Format(AuditLayout) + "-" + hex.EncodeToString(random[:]) + jsonExt, nil
+	return AuditDay(at) + at.Format(AuditLayout) + "-" + need(w.s, "Audit", "WriterID") + "-" + fmt.Sprintf("%0*d", auditSeqDigits, seq) + jsonExt, nil
+}
+
+// AuditKey is what an audit entry's key says about the entry.
+type AuditKey struct {
+	// Time is when the entry was recorded.
+	Time time.Time
+	// Writer is the chain the entry belongs to.
+	Writer WriterID
+	// Seq is the entry's place in its chain, from 1.
+	Seq uint64
+}
+
+// ParseAudit parses a key made by Audit.
+func ParseAudit(key string) (AuditKey, error) {
+	bad := func() (AuditKey, error) {
+		return AuditKey{}, fmt.Errorf("audit key %s: want %s<yyyy>/<mm>/<dd>/<time>-<writer>-<seq>%s", quote(key), AuditPrefix, jsonExt)
+	}
+	rest, ok := strings.CutPrefix(key, AuditPrefix)
+	if ok {
+		rest, ok = strings.CutSuffix(rest, jsonExt)
+	}
+	if !ok || len(rest) < len("2006/01/02/") {
+		return bad()
+	}
+	day, name := rest[:len("2006/01/02/")], rest[len("2006/01/02/"):]
+	ts, rest, ok := strings.Cut(name, "-")
+	if !ok {
+		return bad()
+	}
+	t, err := time.Parse(AuditLayout, ts)
+	if err != nil || t.Format(AuditLayout) != ts || AuditPrefix+day != AuditDay(t) {
+		return bad()
+	}
+	ws, seqs, ok := strings.Cut(rest, "-")
+	if !ok || len(seqs) != auditSeqDigits || strings.Trim(seqs, "0123456789") != "" {
+		return bad()
+	}
+	w, err := ParseWriterID(ws)
+	if err != nil {
+		return bad()
+	}
+	seq, err := strconv.ParseUint(seqs, 10, 64)
+	if err != nil {
+		return bad()
+	}
+	return AuditKey{Time: t, Writer: w, Seq: seq}, nil
 }
 
 // need returns s, or panics if it is empty: a builder was given a zero ID,

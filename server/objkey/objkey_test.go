@@ -148,7 +148,11 @@ func TestKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 11, 20, 12, 0, 0, 5, time.FixedZone("BST", 3600))
-	audit, err := audit(at, [8]byte{1, 2, 3, 4, 5, 6, 7, 8})
+	w, err := ParseWriterID("w_0102030405060708")
+	if err != nil {
+		t.Fatal(err)
+	}
+	audit, err := Audit(at, w, 42)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +171,7 @@ func TestKeys(t *testing.T) {
 		{"HostScorecard", HostScorecard(c, h), "scorecards/2026-11-20T1200Z/hosts/h_0123456789abcdef0123.json"},
 		{"OrgData", OrgData(Leavers, v, CSV), "org/leavers/20261120T120000Z-1a2b3c4d.csv"},
 		{"OrgCurrent", OrgCurrent(Leavers), "org/leavers/current.json"},
-		{"Audit", audit, "audit/2026/11/20/20261120T110000.000000005Z-0102030405060708.json"},
+		{"Audit", audit, "audit/2026/11/20/20261120T110000.000000005Z-w_0102030405060708-00000000000000000042.json"},
 		{"AuditDay", AuditDay(at), "audit/2026/11/20/"},
 	}
 	for _, tt := range tests {
@@ -184,7 +188,7 @@ func built(t testing.TB, c CycleID, h HostID, r ReportID, k OrgKind, v OrgVersio
 	segs             int
 	prefix           bool
 } {
-	a, err := Audit(c.Time())
+	a, err := Audit(c.Time(), NewWriterID(), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -347,8 +351,9 @@ func TestCycleAt(t *testing.T) {
 func TestAuditKeysSortByTime(t *testing.T) {
 	base := time.Date(2026, 11, 20, 23, 59, 59, 0, time.UTC)
 	var keys []string
-	for _, d := range []time.Duration{0, 1, 10, 999, time.Millisecond, time.Second - 1, time.Second} {
-		k, err := Audit(base.Add(d))
+	w := NewWriterID()
+	for i, d := range []time.Duration{0, 1, 10, 999, time.Millisecond, time.Second - 1, time.Second} {
+		k, err := Audit(base.Add(d), w, uint64(i+1))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -417,6 +422,40 @@ func TestParseHost(t *testing.T) {
 	for _, bad := range []string{"hosts/../x.json", "hosts/h_x.json", "cycles/" + goodHost + ".json", "hosts/" + goodHost} {
 		if _, err := ParseHost(bad); err == nil {
 			t.Errorf("ParseHost(%q) = nil error, want one", bad)
+		}
+	}
+}
+
+func TestParseAudit(t *testing.T) {
+	w := NewWriterID()
+	at := time.Date(2026, 11, 20, 23, 59, 59, 123, time.UTC)
+	for _, seq := range []uint64{1, 2, 99, 1<<64 - 1} {
+		k, err := Audit(at, w, seq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ParseAudit(k)
+		if err != nil {
+			t.Fatalf("ParseAudit(%q): %v", k, err)
+		}
+		if !got.Time.Equal(at) || got.Writer != w || got.Seq != seq {
+			t.Errorf("ParseAudit(%q) = %+v, want %s %s %d", k, got, at, w, seq)
+		}
+	}
+	for _, bad := range []string{
+		"",
+		"audit/2026/11/20/20261120T235959.000000123Z-w_0102030405060708-00000000000000000001",
+		"audit/2026/11/21/20261120T235959.000000123Z-w_0102030405060708-00000000000000000001.json", // day differs from time
+		"audit/2026/11/20/20261120T235959.123Z-w_0102030405060708-00000000000000000001.json",       // not fixed width
+		"audit/2026/11/20/20261120T235959.000000123Z-w_01020304050607-00000000000000000001.json",   // short writer
+		"audit/2026/11/20/20261120T235959.000000123Z-w_0102030405060708-1.json",                    // short seq
+		"audit/2026/11/20/20261120T235959.000000123Z-w_0102030405060708-99999999999999999999.json", // seq overflows
+		"audit/2026/11/20/20261120T235959.000000123Z-w_0102030405060708-0000000000000000000x.json",
+		"audit/2026/11/20/20261120T235959.000000123Z-0102030405060708.json", // the old layout
+		"hosts/2026/11/20/20261120T235959.000000123Z-w_0102030405060708-00000000000000000001.json",
+	} {
+		if got, err := ParseAudit(bad); err == nil {
+			t.Errorf("ParseAudit(%q) = %+v, want an error", bad, got)
 		}
 	}
 }
