@@ -1,0 +1,353 @@
+#!/usr/bin/env bash
+# Builds the real-dnf validation roots of the patching collector and
+# records dnf's own answer beside each (TestPendingMatchesDnf).
+#
+# Needs bash, rpm (rpmbuild), createrepo-c, dnf, zstd, python3 and gzip,
+# all from Debian (apt-get install rpm createrepo-c dnf zstd); no network.
+# rpmbuild builds tiny empty packages; rpm installs the older versions
+# into an installroot (an SQLite rpm database, as RHEL 9 and Fedora keep
+# it); createrepo_c makes two local repositories (baseos, appstream) of
+# the newer versions and modifyrepo_c adds the security advisories
+# (updateinfo) to them, compressed one way per root: none, gz, bz2, xz,
+# zstd and zck. dnf itself then fills the root's metadata cache
+# (`dnf --installroot ROOT makecache`) and answers, from that cache:
+#   dnf-updateinfo.txt   `dnf updateinfo list --security` (the advisories
+#                        whose packages are newer than the installed
+#                        ones: ID, severity, NEVRA);
+#   dnf-check-update.txt `dnf check-update --security` (the upgrades dnf
+#                        would make for them: name.arch, EVR, repository).
+# The test needs only the files the collector reads, so only those are
+# kept under <compression>/root: the release files, the rpm database
+# (gzipped; the test unpacks it) and, of dnf's cache, each repository's
+# repomd.xml, primary list and updateinfo exactly as dnf stored them.
+#
+# The advisories cover: a multilib package (x86_64 and i686 installed)
+# behind on two advisories; install-only kernels, the newest installed
+# current with one advisory and behind on another; epochs (a higher one
+# pending, a lower one with a higher version not); rpm version order
+# (tilde, caret, numeric release segments, alphanumeric segments); an
+# advisory for an architecture not installed, for a package not
+# installed, for the installed version itself, for an architecture
+# change (noarch installed, x86_64 advised); one package advised in both
+# repositories (the newer from appstream); and bug-fix and enhancement
+# advisories, which are not security updates.
+#
+# usage: ./build.sh [WORKDIR]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+work=${1:-$(mktemp -d)}
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+compressions=(none gz bz2 xz zstd zck)
+for tool in rpmbuild rpm createrepo_c modifyrepo_c dnf zstd python3 gzip; do
+	command -v "$tool" >/dev/null || {
+		echo "build.sh: $tool is missing (apt-get install rpm createrepo-c dnf zstd python3)" >&2
+		exit 1
+	}
+done
+
+# Debian's rpm keeps its database in ~/.rpmdb; rpm and dnf here must use
+# /var/lib/rpm of the root in SQLite, as RHEL 9 does.
+export HOME=$work/home
+mkdir -p "$HOME"
+printf '%%_dbpath /var/lib/rpm\n%%_db_backend sqlite\n' >"$HOME/.rpmmacros"
+
+# Build and repository times: 2026-07-31T00:00:00Z.
+epoch_time=1785456000
+top=$work/rpmbuild
+rpms=$work/rpms
+rm -rf "$top" "$rpms"
+mkdir -p "$top"/{SPECS,RPMS,BUILD,BUILDROOT,SRPMS} "$rpms"
+
+# pkg NAME EPOCH VERSION RELEASE ARCH: builds an empty package.
+pkg() {
+	local name=$1 epoch=$2 version=$3 release=$4 arch=$5
+	local spec="$top/SPECS/$name-$version-$release.$arch.spec"
+	{
+		echo "Name: $name"
+		[ "$epoch" = 0 ] || echo "Epoch: $epoch"
+		echo "Version: $version"
+		echo "Release: $release"
+		echo "Summary: auditfleet fixture package $name"
+		echo "License: MIT"
+		[ "$arch" = noarch ] && echo "BuildArch: noarch"
+		echo "%description"
+		echo "Fixture package for the auditfleet patching collector's dnf validation."
+		echo "%files"
+	} >"$spec"
+	SOURCE_DATE_EPOCH=$epoch_time rpmbuild --quiet -bb --target "$arch" --define "_topdir $top" \
+		--define 'use_source_date_epoch_as_buildtime 1' --define 'clamp_mtime_to_source_date_epoch 1' \
+		--define '_build_id_links none' --define 'dist %{nil}' \
+		--define '__os_install_post %{nil}' "$spec" >/dev/null
+	find "$top/RPMS" -name "*.rpm" -exec mv {} "$rpms/" \;
+}
+
+# Installed (old) and offered (new) versions, NAME:EPOCH:VERSION:RELEASE:ARCH.
+installed=(
+	openssl-libs:1:3.0.7:24.el9:x86_64
+	openssl-libs:1:3.0.7:24.el9:i686
+	kernel-core:0:5.14.0:427.13.1.el9_4:x86_64
+	kernel-core:0:5.14.0:427.31.1.el9_4:x86_64
+	vim-minimal:2:8.2.2637:20.el9_1:x86_64
+	bash:0:5.1.8:6.el9_1:x86_64
+	ca-certificates:0:2024.2.69_v8.0.303:91.4.el9_4:noarch
+	glibc:0:2.34:100.el9:x86_64
+	tzdata:0:2026a:1.el9:noarch
+	python3-libs:0:3.9.18:1.el9:x86_64
+	curl:0:7.76.1~rc1:1.el9:x86_64
+	sudo:0:1.9.5p2:9.el9:x86_64
+	less:0:590:10.el9:x86_64
+	shadow-utils:2:4.9:8.el9:x86_64
+	perl-libs:4:5.32.1:480.el9:x86_64
+	libxml2:0:2.9.13a:1.el9:x86_64
+	dnf-data:0:4.14.0:9.el9:noarch
+)
+baseos=(
+	openssl-libs:1:3.0.7:25.el9_3:x86_64
+	openssl-libs:1:3.0.7:25.el9_3:i686
+	openssl-libs:1:3.0.7:27.el9:x86_64
+	openssl-devel:1:3.0.7:27.el9:x86_64
+	kernel-core:0:5.14.0:427.31.1.el9_4:x86_64
+	kernel-core:0:5.14.0:503.11.1.el9_5:x86_64
+	bash:0:5.1.8:9.el9:x86_64
+	ca-certificates:0:2024.2.69_v8.0.303:91.4.el9_4:noarch
+	glibc:0:2.34:100.el9:x86_64
+	glibc:0:2.34:105.el9:i686
+	tzdata:0:2026b:1.el9:noarch
+	python3-libs:0:3.9.18:3.el9:x86_64
+	curl:0:7.76.1:1.el9:x86_64
+	sudo:0:1.9.5p2^20260701git:9.el9:x86_64
+	less:0:590:9.el9:x86_64
+	shadow-utils:0:4.10:1.el9:x86_64
+	perl-libs:4:5.32.1:481.el9:x86_64
+	libxml2:0:2.9.13.1:1.el9:x86_64
+	dnf-data:0:4.14.0:17.el9:x86_64
+)
+appstream=(
+	vim-minimal:2:8.2.2637:21.el9:x86_64
+	python3-libs:0:3.9.19:1.el9:x86_64
+)
+for p in "${installed[@]}" "${baseos[@]}" "${appstream[@]}"; do
+	IFS=: read -r n e v r a <<<"$p"
+	[ -e "$rpms/$n-$v-$r.$a.rpm" ] || pkg "$n" "$e" "$v" "$r" "$a"
+done
+file() { # NAME:EPOCH:VERSION:RELEASE:ARCH -> the package file
+	local n e v r a
+	IFS=: read -r n e v r a <<<"$1"
+	echo "$rpms/$n-$v-$r.$a.rpm"
+}
+
+# advisory ID TYPE SEVERITY ISSUED PACKAGE...: one <update> of updateinfo.xml.
+advisory() {
+	local id=$1 type=$2 severity=$3 issued=$4
+	shift 4
+	cat <<EOF
+  <update from="releng@rockylinux.org" status="final" type="$type" version="2">
+    <id>$id</id>
+    <title>$id fixture advisory</title>
+    <issued date="$issued"/>
+    <updated date="$issued"/>
+    <rights>Copyright 2026 Rocky Enterprise Software Foundation</rights>
+    <release>Rocky Linux 9</release>
+    <severity>$severity</severity>
+    <summary>Fixture advisory $id.</summary>
+    <description>Fixture advisory $id for the auditfleet dnf validation.</description>
+    <references>
+      <reference href="https://errata.rockylinux.org/$id" id="$id" type="self" title="$id"/>
+    </references>
+    <pkglist>
+      <collection short="rocky-linux-9-x86_64-fixture">
+        <name>rocky-linux-9-x86_64-fixture</name>
+EOF
+	local p n e v r a
+	for p in "$@"; do
+		IFS=: read -r n e v r a <<<"$p"
+		cat <<EOF
+        <package name="$n" version="$v" release="$r" epoch="$e" arch="$a" src="$n-$v-$r.src.rpm">
+          <filename>$n-$v-$r.$a.rpm</filename>
+        </package>
+EOF
+	done
+	cat <<'EOF'
+      </collection>
+    </pkglist>
+  </update>
+EOF
+}
+
+ui=$work/updateinfo
+mkdir -p "$ui/baseos" "$ui/appstream"
+{
+	echo '<?xml version="1.0" encoding="UTF-8"?>'
+	echo '<updates>'
+	advisory RLSA-2026:1001 security Important "2026-07-02 10:15:00" \
+		openssl-libs:1:3.0.7:25.el9_3:x86_64 openssl-libs:1:3.0.7:25.el9_3:i686
+	advisory RLSA-2026:1187 security Critical "2026-08-12 14:30:00" \
+		openssl-libs:1:3.0.7:27.el9:x86_64 openssl-devel:1:3.0.7:27.el9:x86_64
+	advisory RLSA-2026:1102 security Important "2026-07-30 09:00:00" \
+		kernel-core:0:5.14.0:427.31.1.el9_4:x86_64
+	advisory RLSA-2026:1300 security Important "2026-08-29 09:00:00" \
+		kernel-core:0:5.14.0:503.11.1.el9_5:x86_64
+	advisory RLBA-2026:1050 bugfix None "2026-07-20 08:00:00" \
+		bash:0:5.1.8:9.el9:x86_64
+	advisory RLSA-2026:0950 security Moderate "2026-06-10 00:00:00" \
+		ca-certificates:0:2024.2.69_v8.0.303:91.4.el9_4:noarch
+	advisory RLSA-2026:1120 security Moderate "2026-07-21 00:00:00" \
+		glibc:0:2.34:105.el9:i686
+	advisory RLEA-2026:1130 enhancement None "2026-07-22 00:00:00" \
+		tzdata:0:2026b:1.el9:noarch
+	advisory RLSA-2026:1140 security Low "2026-07-23 00:00:00" \
+		python3-libs:0:3.9.18:3.el9:x86_64
+	advisory RLSA-2026:1150 security Important "2026-07-24 00:00:00" \
+		curl:0:7.76.1:1.el9:x86_64
+	advisory RLSA-2026:1160 security Important "2026-07-25 00:00:00" \
+		sudo:0:1.9.5p2^20260701git:9.el9:x86_64
+	advisory RLSA-2026:1170 security Moderate "2026-07-26 00:00:00" \
+		less:0:590:9.el9:x86_64
+	advisory RLSA-2026:1180 security Moderate "2026-07-27 00:00:00" \
+		shadow-utils:0:4.10:1.el9:x86_64
+	advisory RLSA-2026:1190 security Moderate "2026-07-28 00:00:00" \
+		perl-libs:4:5.32.1:481.el9:x86_64
+	advisory RLSA-2026:1200 security Moderate "2026-07-29 00:00:00" \
+		libxml2:0:2.9.13.1:1.el9:x86_64
+	advisory RLSA-2026:1210 security Moderate "2026-07-29 12:00:00" \
+		dnf-data:0:4.14.0:17.el9:x86_64
+	echo '</updates>'
+} >"$ui/baseos/updateinfo.xml"
+{
+	echo '<?xml version="1.0" encoding="UTF-8"?>'
+	echo '<updates>'
+	advisory RLSA-2026:1250 security Moderate "2026-08-20 16:45:00" \
+		vim-minimal:2:8.2.2637:21.el9:x86_64
+	advisory RLSA-2026:1260 security Important "2026-08-21 00:00:00" \
+		python3-libs:0:3.9.19:1.el9:x86_64
+	echo '</updates>'
+} >"$ui/appstream/updateinfo.xml"
+
+# repo DIR COMPRESSION UPDATEINFO PACKAGE...: a repository of the
+# packages with the updateinfo added in COMPRESSION.
+repo() {
+	local d=$1 comp=$2 xml=$3
+	shift 3
+	rm -rf "$d"
+	mkdir -p "$d"
+	local p
+	for p in "$@"; do cp "$(file "$p")" "$d/"; done
+	createrepo_c --quiet --no-database --unique-md-filenames --general-compress-type gz \
+		--revision "$epoch_time" --set-timestamp-to-revision "$d" >/dev/null
+	case $comp in
+	none) modifyrepo_c --mdtype updateinfo --no-compress "$xml" "$d/repodata" >/dev/null ;;
+	zstd)
+		# createrepo_c 0.17 (Debian 12) cannot write zstd, which Fedora
+		# uses: add the updateinfo gzipped, then recompress it with zstd
+		# and rewrite its repomd.xml entry (checksum, size, name).
+		modifyrepo_c --mdtype updateinfo --compress-type gz "$xml" "$d/repodata" >/dev/null
+		python3 - "$d/repodata" <<'PY'
+import glob, gzip, hashlib, os, re, subprocess, sys
+rd = sys.argv[1]
+(old,) = glob.glob(os.path.join(rd, "*-updateinfo.xml.gz"))
+raw = gzip.open(old).read()
+z = subprocess.run(["zstd", "-q", "-19", "-c"], input=raw, capture_output=True, check=True).stdout
+sha = hashlib.sha256(z).hexdigest()
+new = f"{sha}-updateinfo.xml.zst"
+open(os.path.join(rd, new), "wb").write(z)
+os.remove(old)
+md = open(os.path.join(rd, "repomd.xml")).read()
+start = md.index('<data type="updateinfo">')
+end = md.index("</data>", start)
+d = md[start:end]
+oldsum = re.search(r'<checksum type="sha256">([0-9a-f]+)</checksum>', d).group(1)
+d = d.replace(os.path.basename(old), new).replace(oldsum, sha)
+d = re.sub(r"<size>\d+</size>", f"<size>{len(z)}</size>", d)
+open(os.path.join(rd, "repomd.xml"), "w").write(md[:start] + d + md[end:])
+PY
+		;;
+	*) modifyrepo_c --mdtype updateinfo --compress-type "$comp" "$xml" "$d/repodata" >/dev/null ;;
+	esac
+}
+
+# The installroot: the installed packages in its rpm database.
+base=$work/installed
+rm -rf "$base"
+mkdir -p "$base/etc"
+echo 'Rocky Linux release 9.4 (Blue Onyx)' >"$base/etc/redhat-release"
+cat >"$base/etc/os-release" <<'EOF'
+NAME="Rocky Linux"
+VERSION="9.4 (Blue Onyx)"
+ID="rocky"
+ID_LIKE="rhel centos fedora"
+VERSION_ID="9.4"
+PLATFORM_ID="platform:el9"
+PRETTY_NAME="Rocky Linux 9.4 (Blue Onyx)"
+EOF
+rpm --root "$base" --initdb
+files=()
+for p in "${installed[@]}"; do files+=("$(file "$p")"); done
+rpm --root "$base" -i --force-debian --nodeps --noscripts --nosignature --ignorearch "${files[@]}"
+
+# dnfroot ROOT ARGS...: dnf on the root's metadata cache, with only the
+# local repositories named in $repos (both by default) of $comp.
+dnfroot() {
+	local root=$1 r args=()
+	shift
+	for r in ${repos:-baseos appstream}; do
+		args+=(--repofrompath="$r,file://$work/repos/$comp/$r" --setopt="$r.gpgcheck=0")
+	done
+	dnf -q --installroot="$root" --releasever=9 --forcearch=x86_64 --setopt=reposdir=/nonexistent \
+		--setopt=install_weak_deps=0 --disablerepo='*' "${args[@]}" "$@"
+}
+
+for comp in "${compressions[@]}"; do
+	repo "$work/repos/$comp/baseos" "$comp" "$ui/baseos/updateinfo.xml" "${baseos[@]}"
+	repo "$work/repos/$comp/appstream" "$comp" "$ui/appstream/updateinfo.xml" "${appstream[@]}"
+	root=$work/roots/$comp
+	rm -rf "$root"
+	mkdir -p "$(dirname "$root")"
+	cp -a "$base" "$root"
+	out=$here/$comp
+	rm -rf "$out"
+	mkdir -p "$out/root/etc" "$out/root/var/lib/rpm" "$out/root/var/cache/dnf"
+	if ! dnfroot "$root" makecache >/dev/null 2>"$work/$comp.err"; then
+		# Debian's dnf (libsolv and librepo built without zchunk) stops
+		# at a zchunk updateinfo: "failed to open: ….xml.zck". That
+		# refusal is its answer; the cache is filled one repository at a
+		# time (each attempt fails the same way after the download).
+		[ "$comp" = zck ] || {
+			cat "$work/$comp.err" >&2
+			exit 1
+		}
+		for r in baseos appstream; do
+			! repos=$r dnfroot "$root" makecache >/dev/null 2>&1
+		done
+		sed "s|$root||g" "$work/$comp.err" >"$out/dnf-error.txt"
+	else
+		dnfroot "$root" -C updateinfo list --security | sort >"$out/dnf-updateinfo.txt"
+		rc=0
+		dnfroot "$root" -C check-update --security >"$work/$comp.check-update" || rc=$?
+		# check-update exits 100 when there are upgrades, 0 when none.
+		[ "$rc" = 0 ] || [ "$rc" = 100 ] || {
+			echo "build.sh: dnf check-update failed ($rc) for $comp" >&2
+			exit 1
+		}
+		sed '/^$/d' "$work/$comp.check-update" | sort >"$out/dnf-check-update.txt"
+	fi
+
+	cp "$root/etc/os-release" "$root/etc/redhat-release" "$out/root/etc/"
+	# rpm keeps the database in WAL mode: fold the log in and compact it.
+	python3 - "$root/var/lib/rpm/rpmdb.sqlite" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+c.execute("VACUUM")
+c.close()
+PY
+	gzip -9n <"$root/var/lib/rpm/rpmdb.sqlite" >"$out/root/var/lib/rpm/rpmdb.sqlite.gz"
+	for d in "$root"/var/cache/dnf/*/repodata; do
+		dst=$out/root/var/cache/dnf/$(basename "$(dirname "$d")")/repodata
+		mkdir -p "$dst"
+		cp -p "$d/repomd.xml" "$d"/*-primary.xml.* "$dst/"
+		cp -p "$d"/*-updateinfo.xml* "$dst/" 2>/dev/null || true
+	done
+	dnf --version | head -1 >"$out/dnf-version"
+done
+echo "validation roots written to $here"
