@@ -89,6 +89,7 @@ func collectDnf(ctx context.Context, root *hostroot.Root, w *sdk.Warnings) (Fact
 		return Facts{}, err
 	}
 	inst := installedRPMs(pkgs)
+	mods := readModuleStreams(ctx, root, repos, &f.UnreadSources, w)
 	cands := map[string]*rpmCandidate{}
 	withAdvisories := 0
 	var refreshed time.Time
@@ -96,7 +97,7 @@ func collectDnf(ctx context.Context, root *hostroot.Root, w *sdk.Warnings) (Fact
 		if err := ctx.Err(); err != nil {
 			return Facts{}, err
 		}
-		if err := r.readAdvisories(ctx, root, inst, cands); err != nil {
+		if err := r.readAdvisories(ctx, root, inst, mods, cands); err != nil {
 			if ctx.Err() != nil {
 				return Facts{}, ctx.Err()
 			}
@@ -112,6 +113,7 @@ func collectDnf(ctx context.Context, root *hostroot.Root, w *sdk.Warnings) (Fact
 			refreshed = r.refreshed
 		}
 	}
+	mods.report(&f.UnreadSources, w)
 	if withAdvisories == 0 {
 		// As on Debian without a security list: no advisory can show, so
 		// an empty pending list would be an unfounded pass.
@@ -154,6 +156,7 @@ type dnfRepo struct {
 	// metadata still current).
 	refreshed  time.Time
 	updateinfo string // host path, "" when the repository has none
+	modules    string // host path of the modules metadata, "" when none
 }
 
 // dnfRepos lists the repositories of dnf's metadata caches that have a
@@ -240,6 +243,9 @@ func readRepoDir(root *hostroot.Root, dir string, unread *[]Unread, w *sdk.Warni
 	if u, ok := locs["updateinfo"]; ok {
 		r.updateinfo = dir + "/" + u
 	}
+	if m, ok := locs["modules"]; ok {
+		r.modules = dir + "/" + m
+	}
 	return r, true
 }
 
@@ -254,8 +260,9 @@ type rpmCandidate struct {
 
 // readAdvisories reads the repository's updateinfo, if it has one, and
 // records in cands each security advisory package newer than the
-// installed package of the same name and architecture.
-func (r dnfRepo) readAdvisories(ctx context.Context, root *hostroot.Root, inst map[string]rpmdb.Package, cands map[string]*rpmCandidate) error {
+// installed package of the same name and architecture, leaving out, as
+// dnf does, packages of module streams that are not active.
+func (r dnfRepo) readAdvisories(ctx context.Context, root *hostroot.Root, inst map[string]rpmdb.Package, mods *moduleStreams, cands map[string]*rpmCandidate) error {
 	if r.updateinfo == "" {
 		return nil
 	}
@@ -282,6 +289,9 @@ func (r dnfRepo) readAdvisories(ctx context.Context, root *hostroot.Root, inst m
 			key := p.Name + "\x00" + p.Arch
 			ip, ok := inst[key]
 			if !ok || rpmdb.CompareEVR(p.EVR, ip.EVR()) <= 0 {
+				continue
+			}
+			if len(p.Modules) > 0 && !mods.active(p.Modules) {
 				continue
 			}
 			c := cands[key]
@@ -316,12 +326,12 @@ type fileCloser struct {
 func (c fileCloser) Close() error { return errors.Join(c.ReadCloser.Close(), c.f.Close()) }
 
 // openMetadata opens a repository metadata file, decompressing it by its
-// name: plain .xml, or compressed in a format of package compressed
-// (dnf uses gzip, xz, bzip2 and zstd); zchunk (.zck) is refused, having
-// no maintained pure-Go reader.
+// name: plain .xml (updateinfo) or .yaml (modules), or compressed in a
+// format of package compressed (dnf uses gzip, xz, bzip2 and zstd);
+// zchunk (.zck) is refused, having no maintained pure-Go reader.
 func openMetadata(root *hostroot.Root, p string) (io.ReadCloser, error) {
 	ext := path.Ext(p)
-	if ext == ".xml" {
+	if ext == ".xml" || ext == ".yaml" {
 		ext = ""
 	} else if !slices.Contains(compressed.Extensions, ext) {
 		return nil, fmt.Errorf("read %s: %w: %q", p, compressed.ErrUnsupported, ext)

@@ -8,7 +8,8 @@
 # into an installroot (an SQLite rpm database, as RHEL 9 and Fedora keep
 # it); createrepo_c makes two local repositories (baseos, appstream) of
 # the newer versions and modifyrepo_c adds the security advisories
-# (updateinfo) to them, compressed one way per root: none, gz, bz2, xz,
+# (updateinfo) and module streams (modules) to them, compressed one way
+# per root: none, gz, bz2, xz,
 # zstd and zck. dnf itself then fills the root's metadata cache
 # (`dnf --installroot ROOT makecache`) and answers, from that cache:
 #   dnf-updateinfo.txt   `dnf updateinfo list --security` (the advisories
@@ -17,9 +18,11 @@
 #   dnf-check-update.txt `dnf check-update --security` (the upgrades dnf
 #                        would make for them: name.arch, EVR, repository).
 # The test needs only the files the collector reads, so only those are
-# kept under <compression>/root: the release files, the rpm database
+# kept under <compression>/root: the release files, dnf's module state
+# (/etc/dnf/modules.d), the rpm database
 # (gzipped; the test unpacks it) and, of dnf's cache, each repository's
-# repomd.xml, primary list and updateinfo exactly as dnf stored them.
+# repomd.xml, primary list, updateinfo and modules metadata exactly as
+# dnf stored them.
 #
 # The advisories cover: a multilib package (x86_64 and i686 installed)
 # behind on two advisories; install-only kernels, the newest installed
@@ -30,7 +33,11 @@
 # installed, for the installed version itself, for an architecture
 # change (noarch installed, x86_64 advised); one package advised in both
 # repositories (the newer from appstream); and bug-fix and enhancement
-# advisories, which are not security updates.
+# advisories, which are not security updates; and module streams
+# (appstream's modules metadata): advisories of an enabled stream count,
+# of another stream of the same module not, even when that one is the
+# default; of a module without state its default stream counts, another
+# not; of a disabled module none.
 #
 # usage: ./build.sh [WORKDIR]
 set -euo pipefail
@@ -101,6 +108,9 @@ installed=(
 	perl-libs:4:5.32.1:480.el9:x86_64
 	libxml2:0:2.9.13a:1.el9:x86_64
 	dnf-data:0:4.14.0:9.el9:noarch
+	nodejs:1:18.19.0:1.module+el9.3.0+100+aaaa:x86_64
+	postgresql:0:15.5:1.module+el9.3.0+400+dddd:x86_64
+	redis:0:6.2.7:1.module+el9.3.0+700+1111:x86_64
 )
 baseos=(
 	openssl-libs:1:3.0.7:25.el9_3:x86_64
@@ -126,6 +136,14 @@ baseos=(
 appstream=(
 	vim-minimal:2:8.2.2637:21.el9:x86_64
 	python3-libs:0:3.9.19:1.el9:x86_64
+	nodejs:1:18.19.0:1.module+el9.3.0+100+aaaa:x86_64
+	nodejs:1:18.20.0:1.module+el9.4.0+200+bbbb:x86_64
+	nodejs:1:20.11.0:1.module+el9.4.0+300+cccc:x86_64
+	postgresql:0:15.5:1.module+el9.3.0+400+dddd:x86_64
+	postgresql:0:15.6:1.module+el9.4.0+500+eeee:x86_64
+	postgresql:0:16.2:1.module+el9.4.0+600+ffff:x86_64
+	redis:0:6.2.7:1.module+el9.3.0+700+1111:x86_64
+	redis:0:6.2.9:1.module+el9.4.0+800+2222:x86_64
 )
 for p in "${installed[@]}" "${baseos[@]}" "${appstream[@]}"; do
 	IFS=: read -r n e v r a <<<"$p"
@@ -159,6 +177,9 @@ advisory() {
       <collection short="rocky-linux-9-x86_64-fixture">
         <name>rocky-linux-9-x86_64-fixture</name>
 EOF
+	if [ -n "${adv_module:-}" ]; then
+		echo "        <module name=\"${adv_module%%:*}\" stream=\"${adv_module#*:}\" version=\"9040020240101\" context=\"9edba152\" arch=\"x86_64\"/>"
+	fi
 	local p n e v r a
 	for p in "$@"; do
 		IFS=: read -r n e v r a <<<"$p"
@@ -221,8 +242,117 @@ mkdir -p "$ui/baseos" "$ui/appstream"
 		vim-minimal:2:8.2.2637:21.el9:x86_64
 	advisory RLSA-2026:1260 security Important "2026-08-21 00:00:00" \
 		python3-libs:0:3.9.19:1.el9:x86_64
+	adv_module=nodejs:18 advisory RLSA-2026:1270 security Important "2026-08-22 00:00:00" \
+		nodejs:1:18.20.0:1.module+el9.4.0+200+bbbb:x86_64
+	adv_module=nodejs:20 advisory RLSA-2026:1271 security Important "2026-08-22 00:00:00" \
+		nodejs:1:20.11.0:1.module+el9.4.0+300+cccc:x86_64
+	adv_module=postgresql:15 advisory RLSA-2026:1280 security Moderate "2026-08-23 00:00:00" \
+		postgresql:0:15.6:1.module+el9.4.0+500+eeee:x86_64
+	adv_module=postgresql:16 advisory RLSA-2026:1281 security Moderate "2026-08-23 00:00:00" \
+		postgresql:0:16.2:1.module+el9.4.0+600+ffff:x86_64
+	adv_module=redis:6 advisory RLSA-2026:1290 security Moderate "2026-08-24 00:00:00" \
+		redis:0:6.2.9:1.module+el9.4.0+800+2222:x86_64
 	echo '</updates>'
 } >"$ui/appstream/updateinfo.xml"
+
+# module NAME STREAM VERSION PACKAGE...: a modulemd document of a stream.
+module() {
+	local name=$1 stream=$2 version=$3 p n e v r a
+	shift 3
+	cat <<EOF
+---
+document: modulemd
+version: 2
+data:
+  name: $name
+  stream: "$stream"
+  version: $version
+  context: 9edba152
+  arch: x86_64
+  summary: $name fixture module
+  description: >-
+    The $name fixture module of the auditfleet dnf validation.
+  license:
+    module:
+    - MIT
+  profiles:
+    common:
+      rpms:
+      - $name
+  artifacts:
+    rpms:
+EOF
+	for p in "$@"; do
+		IFS=: read -r n e v r a <<<"$p"
+		echo "    - $n-$e:$v-$r.$a"
+	done
+	echo "..."
+}
+# defaults NAME STREAM: a modulemd-defaults document. The stream is
+# written unquoted, a YAML number, as some repositories do.
+defaults() {
+	cat <<EOF
+---
+document: modulemd-defaults
+version: 1
+data:
+  module: $1
+  stream: $2
+  profiles:
+    $2: [common]
+...
+EOF
+}
+# The module streams of appstream: nodejs 18 (enabled on the root, though
+# 20 is the default) and 20; postgresql 15 (the default; the root has no
+# state for it) and 16; redis 6 (disabled on the root).
+{
+	module nodejs 18 9040020240101 nodejs:1:18.19.0:1.module+el9.3.0+100+aaaa:x86_64 \
+		nodejs:1:18.20.0:1.module+el9.4.0+200+bbbb:x86_64
+	module nodejs 20 9040020240102 nodejs:1:20.11.0:1.module+el9.4.0+300+cccc:x86_64
+	module postgresql 15 9040020240103 postgresql:0:15.5:1.module+el9.3.0+400+dddd:x86_64 \
+		postgresql:0:15.6:1.module+el9.4.0+500+eeee:x86_64
+	module postgresql 16 9040020240104 postgresql:0:16.2:1.module+el9.4.0+600+ffff:x86_64
+	module redis 6 9040020240105 redis:0:6.2.7:1.module+el9.3.0+700+1111:x86_64 \
+		redis:0:6.2.9:1.module+el9.4.0+800+2222:x86_64
+	defaults nodejs 20
+	defaults postgresql 15
+} >"$ui/appstream/modules.yaml"
+
+# addmd REPODATA TYPE COMPRESSION FILE: adds a metadata file to a
+# repository in COMPRESSION.
+addmd() {
+	local rd=$1 type=$2 comp=$3 f=$4
+	case $comp in
+	none) modifyrepo_c --mdtype "$type" --no-compress "$f" "$rd" >/dev/null ;;
+	zstd)
+		# createrepo_c 0.17 (Debian 12) cannot write zstd, which Fedora
+		# uses: add the file gzipped, then recompress it with zstd and
+		# rewrite its repomd.xml entry (checksum, size, name).
+		modifyrepo_c --mdtype "$type" --compress-type gz "$f" "$rd" >/dev/null
+		python3 - "$rd" "$type" "$(basename "$f")" <<'PY'
+import glob, gzip, hashlib, os, re, subprocess, sys
+rd, mdtype, base = sys.argv[1:]
+(old,) = glob.glob(os.path.join(rd, f"*-{base}.gz"))
+raw = gzip.open(old).read()
+z = subprocess.run(["zstd", "-q", "-19", "-c"], input=raw, capture_output=True, check=True).stdout
+sha = hashlib.sha256(z).hexdigest()
+new = f"{sha}-{base}.zst"
+open(os.path.join(rd, new), "wb").write(z)
+os.remove(old)
+md = open(os.path.join(rd, "repomd.xml")).read()
+start = md.index(f'<data type="{mdtype}">')
+end = md.index("</data>", start)
+d = md[start:end]
+oldsum = re.search(r'<checksum type="sha256">([0-9a-f]+)</checksum>', d).group(1)
+d = d.replace(os.path.basename(old), new).replace(oldsum, sha)
+d = re.sub(r"<size>\d+</size>", f"<size>{len(z)}</size>", d)
+open(os.path.join(rd, "repomd.xml"), "w").write(md[:start] + d + md[end:])
+PY
+		;;
+	*) modifyrepo_c --mdtype "$type" --compress-type "$comp" "$f" "$rd" >/dev/null ;;
+	esac
+}
 
 # repo DIR COMPRESSION UPDATEINFO PACKAGE...: a repository of the
 # packages with the updateinfo added in COMPRESSION.
@@ -235,35 +365,10 @@ repo() {
 	for p in "$@"; do cp "$(file "$p")" "$d/"; done
 	createrepo_c --quiet --no-database --unique-md-filenames --general-compress-type gz \
 		--revision "$epoch_time" --set-timestamp-to-revision "$d" >/dev/null
-	case $comp in
-	none) modifyrepo_c --mdtype updateinfo --no-compress "$xml" "$d/repodata" >/dev/null ;;
-	zstd)
-		# createrepo_c 0.17 (Debian 12) cannot write zstd, which Fedora
-		# uses: add the updateinfo gzipped, then recompress it with zstd
-		# and rewrite its repomd.xml entry (checksum, size, name).
-		modifyrepo_c --mdtype updateinfo --compress-type gz "$xml" "$d/repodata" >/dev/null
-		python3 - "$d/repodata" <<'PY'
-import glob, gzip, hashlib, os, re, subprocess, sys
-rd = sys.argv[1]
-(old,) = glob.glob(os.path.join(rd, "*-updateinfo.xml.gz"))
-raw = gzip.open(old).read()
-z = subprocess.run(["zstd", "-q", "-19", "-c"], input=raw, capture_output=True, check=True).stdout
-sha = hashlib.sha256(z).hexdigest()
-new = f"{sha}-updateinfo.xml.zst"
-open(os.path.join(rd, new), "wb").write(z)
-os.remove(old)
-md = open(os.path.join(rd, "repomd.xml")).read()
-start = md.index('<data type="updateinfo">')
-end = md.index("</data>", start)
-d = md[start:end]
-oldsum = re.search(r'<checksum type="sha256">([0-9a-f]+)</checksum>', d).group(1)
-d = d.replace(os.path.basename(old), new).replace(oldsum, sha)
-d = re.sub(r"<size>\d+</size>", f"<size>{len(z)}</size>", d)
-open(os.path.join(rd, "repomd.xml"), "w").write(md[:start] + d + md[end:])
-PY
-		;;
-	*) modifyrepo_c --mdtype updateinfo --compress-type "$comp" "$xml" "$d/repodata" >/dev/null ;;
-	esac
+	addmd "$d/repodata" updateinfo "$comp" "$xml"
+	if [ -e "$(dirname "$xml")/modules.yaml" ]; then
+		addmd "$d/repodata" modules "$comp" "$(dirname "$xml")/modules.yaml"
+	fi
 }
 
 # The installroot: the installed packages in its rpm database.
@@ -280,6 +385,9 @@ VERSION_ID="9.4"
 PLATFORM_ID="platform:el9"
 PRETTY_NAME="Rocky Linux 9.4 (Blue Onyx)"
 EOF
+mkdir -p "$base/etc/dnf/modules.d"
+printf '[nodejs]\nname=nodejs\nstream=18\nprofiles=\nstate=enabled\n' >"$base/etc/dnf/modules.d/nodejs.module"
+printf '[redis]\nname=redis\nstream=\nprofiles=\nstate=disabled\n' >"$base/etc/dnf/modules.d/redis.module"
 rpm --root "$base" --initdb
 files=()
 for p in "${installed[@]}"; do files+=("$(file "$p")"); done
@@ -333,6 +441,8 @@ for comp in "${compressions[@]}"; do
 	fi
 
 	cp "$root/etc/os-release" "$root/etc/redhat-release" "$out/root/etc/"
+	mkdir -p "$out/root/etc/dnf"
+	cp -r "$root/etc/dnf/modules.d" "$out/root/etc/dnf/"
 	# rpm keeps the database in WAL mode: fold the log in and compact it.
 	python3 - "$root/var/lib/rpm/rpmdb.sqlite" <<'PY'
 import sqlite3, sys
@@ -346,7 +456,7 @@ PY
 		dst=$out/root/var/cache/dnf/$(basename "$(dirname "$d")")/repodata
 		mkdir -p "$dst"
 		cp -p "$d/repomd.xml" "$d"/*-primary.xml.* "$dst/"
-		cp -p "$d"/*-updateinfo.xml* "$dst/" 2>/dev/null || true
+		cp -p "$d"/*-updateinfo.xml* "$d"/*-modules.yaml* "$dst/" 2>/dev/null || true
 	done
 	dnf --version | head -1 >"$out/dnf-version"
 done
