@@ -15,9 +15,11 @@ import (
 	"github.com/auditfleet/auditfleet/plugins/internal/rpmdb"
 )
 
-// dnfCompressions are the updateinfo compressions of the real-dnf
-// validation roots (testdata/dnf/build.sh), one root each.
-var dnfCompressions = []string{"none", "gz", "bz2", "xz", "zstd", "zck"}
+// dnfRoots are the real-dnf validation roots (testdata/dnf/build.sh):
+// one per compression of the updateinfo and modules metadata, and
+// variants of the gz root's module state.
+var dnfRoots = []string{"none", "gz", "bz2", "xz", "zstd", "zck",
+	"modules-nostate", "modules-localdefault", "modules-nostream", "modules-conflict"}
 
 // dnfPending is what dnf says about one installed package (name.arch).
 type dnfPending struct {
@@ -123,7 +125,8 @@ func readDnfAnswer(t *testing.T, dir string) map[string]*dnfPending {
 // TestPendingMatchesDnf checks the collector against dnf itself, on RPM
 // roots whose metadata cache dnf filled (`dnf --installroot … makecache`
 // from local repositories built with createrepo_c and modifyrepo_c;
-// testdata/dnf/build.sh), one root per updateinfo compression: the
+// testdata/dnf/build.sh), one root per metadata compression and four
+// more module stream states: the
 // pending security updates are exactly the installed packages (name and
 // architecture) `dnf updateinfo list --security` lists, each with the
 // advisories dnf lists for it, and the candidate version and repository
@@ -132,11 +135,11 @@ func readDnfAnswer(t *testing.T, dir string) map[string]*dnfPending {
 // without it, and there is no maintained Go reader), the collector must
 // not answer either: every such updateinfo is an unread source.
 func TestPendingMatchesDnf(t *testing.T) {
-	for _, comp := range dnfCompressions {
-		t.Run(comp, func(t *testing.T) {
-			dir := filepath.Join("testdata", "dnf", comp)
+	for _, name := range dnfRoots {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join("testdata", "dnf", name)
 			if _, err := os.Stat(filepath.Join(dir, "root")); err != nil {
-				t.Fatalf("no %s validation root (run testdata/dnf/build.sh): %v", comp, err)
+				t.Fatalf("no %s validation root (run testdata/dnf/build.sh): %v", name, err)
 			}
 			root := fixture.Copy(t, filepath.Join(dir, "root"), fileTime)
 			fixture.Gunzip(t, root, "rpmdb.sqlite.gz")

@@ -405,44 +405,26 @@ dnfroot() {
 		--setopt=install_weak_deps=0 --disablerepo='*' "${args[@]}" "$@"
 }
 
-for comp in "${compressions[@]}"; do
-	repo "$work/repos/$comp/baseos" "$comp" "$ui/baseos/updateinfo.xml" "${baseos[@]}"
-	repo "$work/repos/$comp/appstream" "$comp" "$ui/appstream/updateinfo.xml" "${appstream[@]}"
-	root=$work/roots/$comp
-	rm -rf "$root"
-	mkdir -p "$(dirname "$root")"
-	cp -a "$base" "$root"
-	out=$here/$comp
-	rm -rf "$out"
-	mkdir -p "$out/root/etc" "$out/root/var/lib/rpm" "$out/root/var/cache/dnf"
-	if ! dnfroot "$root" makecache >/dev/null 2>"$work/$comp.err"; then
-		# Debian's dnf (libsolv and librepo built without zchunk) stops
-		# at a zchunk updateinfo: "failed to open: ….xml.zck". That
-		# refusal is its answer; the cache is filled one repository at a
-		# time (each attempt fails the same way after the download).
-		[ "$comp" = zck ] || {
-			cat "$work/$comp.err" >&2
-			exit 1
-		}
-		for r in baseos appstream; do
-			! repos=$r dnfroot "$root" makecache >/dev/null 2>&1
-		done
-		sed "s|$root||g" "$work/$comp.err" >"$out/dnf-error.txt"
-	else
-		dnfroot "$root" -C updateinfo list --security | sort >"$out/dnf-updateinfo.txt"
-		rc=0
-		dnfroot "$root" -C check-update --security >"$work/$comp.check-update" || rc=$?
-		# check-update exits 100 when there are upgrades, 0 when none.
-		[ "$rc" = 0 ] || [ "$rc" = 100 ] || {
-			echo "build.sh: dnf check-update failed ($rc) for $comp" >&2
-			exit 1
-		}
-		sed '/^$/d' "$work/$comp.check-update" | sort >"$out/dnf-check-update.txt"
-	fi
+# answer ROOT OUT: records dnf's answers for ROOT, from its cache, in OUT.
+answer() {
+	local root=$1 out=$2 rc=0
+	dnfroot "$root" -C updateinfo list --security | sort >"$out/dnf-updateinfo.txt"
+	dnfroot "$root" -C check-update --security >"$work/check-update" || rc=$?
+	# check-update exits 100 when there are upgrades, 0 when none.
+	[ "$rc" = 0 ] || [ "$rc" = 100 ] || {
+		echo "build.sh: dnf check-update failed ($rc) for $root" >&2
+		exit 1
+	}
+	sed '/^$/d' "$work/check-update" | sort >"$out/dnf-check-update.txt"
+}
 
+# keep ROOT OUT: keeps in OUT/root the files of ROOT the collector reads.
+keep() {
+	local root=$1 out=$2 d dst
+	mkdir -p "$out/root/etc/dnf" "$out/root/var/lib/rpm" "$out/root/var/cache/dnf"
 	cp "$root/etc/os-release" "$root/etc/redhat-release" "$out/root/etc/"
-	mkdir -p "$out/root/etc/dnf"
 	cp -r "$root/etc/dnf/modules.d" "$out/root/etc/dnf/"
+	[ ! -d "$root/etc/dnf/modules.defaults.d" ] || cp -r "$root/etc/dnf/modules.defaults.d" "$out/root/etc/dnf/"
 	# rpm keeps the database in WAL mode: fold the log in and compact it.
 	python3 - "$root/var/lib/rpm/rpmdb.sqlite" <<'PY'
 import sqlite3, sys
@@ -459,5 +441,73 @@ PY
 		cp -p "$d"/*-updateinfo.xml* "$d"/*-modules.yaml* "$dst/" 2>/dev/null || true
 	done
 	dnf --version | head -1 >"$out/dnf-version"
+}
+
+for comp in "${compressions[@]}"; do
+	repo "$work/repos/$comp/baseos" "$comp" "$ui/baseos/updateinfo.xml" "${baseos[@]}"
+	repo "$work/repos/$comp/appstream" "$comp" "$ui/appstream/updateinfo.xml" "${appstream[@]}"
+	root=$work/roots/$comp
+	rm -rf "$root"
+	mkdir -p "$(dirname "$root")"
+	cp -a "$base" "$root"
+	out=$here/$comp
+	rm -rf "$out"
+	mkdir -p "$out"
+	if ! dnfroot "$root" makecache >/dev/null 2>"$work/$comp.err"; then
+		# Debian's dnf (libsolv and librepo built without zchunk) stops
+		# at a zchunk updateinfo: "failed to open: ….xml.zck". That
+		# refusal is its answer; the cache is filled one repository at a
+		# time (each attempt fails the same way after the download).
+		[ "$comp" = zck ] || {
+			cat "$work/$comp.err" >&2
+			exit 1
+		}
+		for r in baseos appstream; do
+			! repos=$r dnfroot "$root" makecache >/dev/null 2>&1
+		done
+		sed "s|$root||g" "$work/$comp.err" >"$out/dnf-error.txt"
+	else
+		answer "$root" "$out"
+	fi
+	keep "$root" "$out"
+done
+
+# Variants of the gz root's module state, each answered by dnf from the
+# same cache:
+#   modules-nostate       no state for nodejs: its default stream (20)
+#                         is active, not 18;
+#   modules-localdefault  /etc/dnf/modules.defaults.d makes 16 the
+#                         default of postgresql, over the repository's 15;
+#   modules-nostream      redis neither enabled nor disabled (state
+#                         empty) and without a default: no stream active;
+#   modules-conflict      a third repository, extras, whose modules
+#                         metadata makes 16 the default of postgresql:
+#                         repositories that disagree leave no default.
+comp=gz
+mkdir -p "$ui/extras"
+defaults postgresql '"16"' >"$ui/extras/modules.yaml"
+rm -rf "$work/repos/gz/extras"
+mkdir -p "$work/repos/gz/extras"
+createrepo_c --quiet --no-database --unique-md-filenames --general-compress-type gz \
+	--revision "$epoch_time" --set-timestamp-to-revision "$work/repos/gz/extras" >/dev/null
+addmd "$work/repos/gz/extras/repodata" modules gz "$ui/extras/modules.yaml"
+for variant in nostate localdefault nostream conflict; do
+	root=$work/roots/modules-$variant
+	rm -rf "$root"
+	cp -a "$work/roots/gz" "$root"
+	case $variant in
+	nostate) rm "$root/etc/dnf/modules.d/nodejs.module" ;;
+	localdefault)
+		mkdir -p "$root/etc/dnf/modules.defaults.d"
+		defaults postgresql '"16"' >"$root/etc/dnf/modules.defaults.d/postgresql.yaml"
+		;;
+	nostream) printf '[redis]\nname=redis\nstream=6\nprofiles=\nstate=\n' >"$root/etc/dnf/modules.d/redis.module" ;;
+	conflict) repos="baseos appstream extras" dnfroot "$root" makecache >/dev/null ;;
+	esac
+	out=$here/modules-$variant
+	rm -rf "$out"
+	mkdir -p "$out"
+	repos="baseos appstream$([ $variant = conflict ] && echo ' extras')" answer "$root" "$out"
+	keep "$root" "$out"
 done
 echo "validation roots written to $here"
