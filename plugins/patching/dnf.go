@@ -240,13 +240,30 @@ func readRepoDir(root *hostroot.Root, dir string, unread *[]Unread, w *sdk.Warni
 			r.refreshed = fi.ModTime().UTC()
 		}
 	}
-	if u, ok := locs["updateinfo"]; ok {
-		r.updateinfo = dir + "/" + u
-	}
-	if m, ok := locs["modules"]; ok {
-		r.modules = dir + "/" + m
-	}
+	r.updateinfo = cachedMetadata(root, dir, locs, "updateinfo")
+	r.modules = cachedMetadata(root, dir, locs, "modules")
 	return r, true
+}
+
+// cachedMetadata returns the host path of the metadata file of type typ
+// in the cache directory dir, "" when the repository has none. dnf built
+// with zchunk (Fedora's) downloads only the zchunk variant a repository
+// offers beside it (type typ_zck): when typ's file is not in the cache
+// and that one is, it is the file dnf reads.
+func cachedMetadata(root *hostroot.Root, dir string, locs map[string]string, typ string) string {
+	p, ok := locs[typ]
+	if !ok {
+		return ""
+	}
+	p = dir + "/" + p
+	if z, ok := locs[typ+"_zck"]; ok {
+		if _, err := root.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			if _, err := root.Stat(dir + "/" + z); err == nil {
+				return dir + "/" + z
+			}
+		}
+	}
+	return p
 }
 
 // rpmCandidate is the newest security update offered for an installed

@@ -123,3 +123,26 @@ func truncate(t *testing.T, p string) {
 		t.Fatal(err)
 	}
 }
+
+// TestZchunkOnlyCache checks a cache as dnf built with zchunk leaves it
+// (Fedora): repomd.xml offers the updateinfo and its zchunk variant, and
+// only the zchunk one was downloaded. It is the updateinfo dnf reads, so
+// it is the one listed unread, with the reason.
+func TestZchunkOnlyCache(t *testing.T) {
+	root, _, baseos := dnfGzRoot(t)
+	m, err := filepath.Glob(filepath.Join(root, baseos, "repodata", "*-updateinfo.xml.gz"))
+	if err != nil || len(m) != 1 {
+		t.Fatalf("baseos updateinfo: %v %v", m, err)
+	}
+	if err := os.Rename(m[0], filepath.Join(root, baseos, "repodata", "fixture-updateinfo.xml.zck")); err != nil {
+		t.Fatal(err)
+	}
+	fixture.Replace(t, root, baseos[1:]+"/repodata/repomd.xml", "</repomd>",
+		`<data type="updateinfo_zck"><location href="repodata/fixture-updateinfo.xml.zck"/></data></repomd>`)
+	facts, _ := mustFacts(t, root, `{}`)
+	want := baseos + "/repodata/fixture-updateinfo.xml.zck"
+	i := slices.IndexFunc(facts.UnreadSources, func(u Unread) bool { return u.Path == want })
+	if i < 0 || !strings.Contains(facts.UnreadSources[i].Reason, `".zck"`) {
+		t.Errorf("unread %+v, want %s as an unsupported compression", facts.UnreadSources, want)
+	}
+}
