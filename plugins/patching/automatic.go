@@ -100,12 +100,18 @@ func timerEnabled(root *hostroot.Root, name string) bool {
 }
 
 // iniValue returns the last value of key in section of an INI file as
-// dnf's configuration parser reads it: "[section]" headers, "key = value"
-// or "key: value" lines, "#" and ";" comment lines; names are matched
-// exactly, values trimmed.
+// dnf's configuration parser reads it (iniSections).
 func iniValue(data []byte, section, key string) (string, bool) {
-	var value string
-	found := false
+	v, ok := iniSections(data)[section][key]
+	return v, ok
+}
+
+// iniSections reads an INI file as dnf's configuration parser does:
+// "[section]" headers, "key = value" or "key: value" lines, "#" and ";"
+// comment lines; names are kept exactly, values trimmed, and the last
+// value of a key wins. It maps section to key to value.
+func iniSections(data []byte) map[string]map[string]string {
+	out := map[string]map[string]string{}
 	cur := ""
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 4096), confLimit)
@@ -119,14 +125,15 @@ func iniValue(data []byte, section, key string) (string, bool) {
 			continue
 		}
 		i := strings.IndexAny(line, "=:")
-		if i < 0 || cur != section {
+		if i < 0 || cur == "" {
 			continue
 		}
-		if strings.TrimSpace(line[:i]) == key {
-			value, found = strings.TrimSpace(line[i+1:]), true
+		if out[cur] == nil {
+			out[cur] = map[string]string{}
 		}
+		out[cur][strings.TrimSpace(line[:i])] = strings.TrimSpace(line[i+1:])
 	}
-	return value, found
+	return out
 }
 
 // dnfBool reads a dnf boolean option: 1, yes, true and on are true.

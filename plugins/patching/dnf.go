@@ -89,6 +89,7 @@ func collectDnf(ctx context.Context, root *hostroot.Root, w *sdk.Warnings) (Fact
 		return Facts{}, err
 	}
 	inst := installedRPMs(pkgs)
+	mods := readModuleStreams(ctx, root, repos, &f.UnreadSources, w)
 	cands := map[string]*rpmCandidate{}
 	withAdvisories := 0
 	var refreshed time.Time
@@ -96,7 +97,7 @@ func collectDnf(ctx context.Context, root *hostroot.Root, w *sdk.Warnings) (Fact
 		if err := ctx.Err(); err != nil {
 			return Facts{}, err
 		}
-		if err := r.readAdvisories(ctx, root, inst, cands); err != nil {
+		if err := r.readAdvisories(ctx, root, inst, mods, cands); err != nil {
 			if ctx.Err() != nil {
 				return Facts{}, ctx.Err()
 			}
@@ -112,6 +113,7 @@ func collectDnf(ctx context.Context, root *hostroot.Root, w *sdk.Warnings) (Fact
 			refreshed = r.refreshed
 		}
 	}
+	mods.report(&f.UnreadSources, w)
 	if withAdvisories == 0 {
 		// As on Debian without a security list: no advisory can show, so
 		// an empty pending list would be an unfounded pass.
@@ -154,6 +156,7 @@ type dnfRepo struct {
 	// metadata still current).
 	refreshed  time.Time
 	updateinfo string // host path, "" when the repository has none
+	modules    string // host path of the modules metadata, "" when none
 }
 
 // dnfRepos lists the repositories of dnf's metadata caches that have a
@@ -237,10 +240,30 @@ func readRepoDir(root *hostroot.Root, dir string, unread *[]Unread, w *sdk.Warni
 			r.refreshed = fi.ModTime().UTC()
 		}
 	}
-	if u, ok := locs["updateinfo"]; ok {
-		r.updateinfo = dir + "/" + u
-	}
+	r.updateinfo = cachedMetadata(root, dir, locs, "updateinfo")
+	r.modules = cachedMetadata(root, dir, locs, "modules")
 	return r, true
+}
+
+// cachedMetadata returns the host path of the metadata file of type typ
+// in the cache directory dir, "" when the repository has none. dnf built
+// with zchunk (Fedora's) downloads only the zchunk variant a repository
+// offers beside it (type typ_zck): when typ's file is not in the cache
+// and that one is, it is the file dnf reads.
+func cachedMetadata(root *hostroot.Root, dir string, locs map[string]string, typ string) string {
+	p, ok := locs[typ]
+	if !ok {
+		return ""
+	}
+	p = dir + "/" + p
+	if z, ok := locs[typ+"_zck"]; ok {
+		if _, err := root.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			if _, err := root.Stat(dir + "/" + z); err == nil {
+				return dir + "/" + z
+			}
+		}
+	}
+	return p
 }
 
 // rpmCandidate is the newest security update offered for an installed
@@ -254,8 +277,9 @@ type rpmCandidate struct {
 
 // readAdvisories reads the repository's updateinfo, if it has one, and
 // records in cands each security advisory package newer than the
-// installed package of the same name and architecture.
-func (r dnfRepo) readAdvisories(ctx context.Context, root *hostroot.Root, inst map[string]rpmdb.Package, cands map[string]*rpmCandidate) error {
+// installed package of the same name and architecture, leaving out, as
+// dnf does, packages of module streams that are not active.
+func (r dnfRepo) readAdvisories(ctx context.Context, root *hostroot.Root, inst map[string]rpmdb.Package, mods *moduleStreams, cands map[string]*rpmCandidate) error {
 	if r.updateinfo == "" {
 		return nil
 	}
@@ -282,6 +306,9 @@ func (r dnfRepo) readAdvisories(ctx context.Context, root *hostroot.Root, inst m
 			key := p.Name + "\x00" + p.Arch
 			ip, ok := inst[key]
 			if !ok || rpmdb.CompareEVR(p.EVR, ip.EVR()) <= 0 {
+				continue
+			}
+			if len(p.Modules) > 0 && !mods.active(p.Modules) {
 				continue
 			}
 			c := cands[key]
@@ -316,12 +343,12 @@ type fileCloser struct {
 func (c fileCloser) Close() error { return errors.Join(c.ReadCloser.Close(), c.f.Close()) }
 
 // openMetadata opens a repository metadata file, decompressing it by its
-// name: plain .xml, or compressed in a format of package compressed
-// (dnf uses gzip, xz, bzip2 and zstd); zchunk (.zck) is refused, having
-// no maintained pure-Go reader.
+// name: plain .xml (updateinfo) or .yaml (modules), or compressed in a
+// format of package compressed (dnf uses gzip, xz, bzip2 and zstd);
+// zchunk (.zck) is refused, having no maintained pure-Go reader.
 func openMetadata(root *hostroot.Root, p string) (io.ReadCloser, error) {
 	ext := path.Ext(p)
-	if ext == ".xml" {
+	if ext == ".xml" || ext == ".yaml" {
 		ext = ""
 	} else if !slices.Contains(compressed.Extensions, ext) {
 		return nil, fmt.Errorf("read %s: %w: %q", p, compressed.ErrUnsupported, ext)

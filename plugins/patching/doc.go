@@ -102,7 +102,9 @@
 // /var/cache/dnf/<repo>-<hash>/repodata (dnf 4) or /var/cache/libdnf5
 // (dnf 5): repomd.xml names the updateinfo file, read plain or
 // compressed with gzip, xz, bzip2 or zstd (zchunk is not read: there is
-// no maintained pure-Go reader of it). A repository with several
+// no maintained pure-Go reader of it; a zchunk updateinfo, including the
+// zchunk variant dnf built with zchunk keeps instead of the plain one,
+// is an unread source). A repository with several
 // cache directories is read from the most recently refreshed one. An
 // update is pending when an advisory of type "security" lists a package
 // of the same name and architecture as an installed one with a higher
@@ -110,10 +112,25 @@
 // included); the candidate is the highest such version, Origin the
 // repository id offering it (e.g. "baseos"), Advisories every such
 // advisory id (e.g. "RLSA-2026:1187"). A package installed for several
-// architectures is named "name.arch". Whether dnf would actually install
-// the candidate (excludes, module streams, version locks, repositories
-// disabled since the cache was filled) is not checked, nor is the primary
-// list read to confirm the repository still carries it.
+// architectures is named "name.arch".
+//
+// As dnf does, a package of an advisory collection that names module
+// streams counts only when one of those streams is active: enabled in
+// /etc/dnf/modules.d, or, for a module neither enabled nor disabled
+// there, its default stream (from /etc/dnf/modules.defaults.d, else the
+// repositories' modules metadata, read like the updateinfo; repositories
+// that disagree leave no default). An unreadable state file is an
+// unread source; unreadable defaults are one when a default was needed.
+// Whether dnf would actually install the candidate (excludes, version
+// locks, repositories disabled since the cache was filled) is not
+// checked, nor is the primary list read to confirm the repository still
+// carries it.
+//
+// testdata/dnf/build.sh validates all this against dnf itself (Debian's
+// dnf 4 on RPM roots filled with rpm, createrepo_c and modifyrepo_c, one
+// per metadata compression and module state): TestPendingMatchesDnf
+// asserts the pending updates are what `dnf updateinfo list --security`
+// and `dnf check-update --security` answer, package for package.
 //
 // PendingSince is the earliest issued date of those advisories (the
 // vendor's publication date, in UTC), or the updateinfo file's

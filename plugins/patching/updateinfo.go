@@ -71,6 +71,9 @@ type advisory struct {
 type advisoryPackage struct {
 	Name, Arch string
 	EVR        rpmdb.EVR
+	// Modules are the module streams of the package's collection, empty
+	// when it belongs to none; dnf counts it only when one is active.
+	Modules []moduleRef
 }
 
 // xmlUpdate is the part of an <update> element the collector reads.
@@ -80,13 +83,19 @@ type xmlUpdate struct {
 	Issued struct {
 		Date string `xml:"date,attr"`
 	} `xml:"issued"`
-	Packages []struct {
-		Name    string `xml:"name,attr"`
-		Epoch   string `xml:"epoch,attr"`
-		Version string `xml:"version,attr"`
-		Release string `xml:"release,attr"`
-		Arch    string `xml:"arch,attr"`
-	} `xml:"pkglist>collection>package"`
+	Collections []struct {
+		Modules []struct {
+			Name   string `xml:"name,attr"`
+			Stream string `xml:"stream,attr"`
+		} `xml:"module"`
+		Packages []struct {
+			Name    string `xml:"name,attr"`
+			Epoch   string `xml:"epoch,attr"`
+			Version string `xml:"version,attr"`
+			Release string `xml:"release,attr"`
+			Arch    string `xml:"arch,attr"`
+		} `xml:"package"`
+	} `xml:"pkglist>collection"`
 }
 
 // errTooMany is returned when an updateinfo exceeds a count limit.
@@ -94,7 +103,8 @@ var errTooMany = errors.New("too many entries")
 
 // parseUpdateinfo reads an updateinfo document (<updates> of <update>
 // elements, as createrepo_c writes and dnf reads it) and calls fn for
-// each advisory with an id. Packages without a name, version or release,
+// each advisory with an id, each package with the module streams of its
+// collection. Packages without a name, version or release,
 // or with an epoch that is not a number, are left out. It stops at the
 // first XML error, returning it with the advisories seen so far already
 // passed to fn.
@@ -125,19 +135,30 @@ func parseUpdateinfo(ctx context.Context, r io.Reader, fn func(advisory)) error 
 		if err := d.DecodeElement(&u, &se); err != nil {
 			return err
 		}
-		if len(u.Packages) > maxAdvisoryPackages {
+		npkgs := 0
+		for _, c := range u.Collections {
+			npkgs += len(c.Packages)
+		}
+		if npkgs > maxAdvisoryPackages {
 			return fmt.Errorf("%w: advisory %q lists more than %d packages", errTooMany, u.ID, maxAdvisoryPackages)
 		}
 		a := advisory{ID: strings.TrimSpace(u.ID), Type: strings.TrimSpace(u.Type), Issued: parseIssued(u.Issued.Date)}
 		if a.ID == "" {
 			continue
 		}
-		for _, p := range u.Packages {
-			e, err := rpmdb.ParseEpoch(strings.TrimSpace(p.Epoch))
-			if err != nil || p.Name == "" || p.Version == "" || p.Release == "" {
-				continue
+		for _, c := range u.Collections {
+			var mods []moduleRef
+			for _, m := range c.Modules {
+				mods = append(mods, moduleRef{Name: strings.TrimSpace(m.Name), Stream: strings.TrimSpace(m.Stream)})
 			}
-			a.Packages = append(a.Packages, advisoryPackage{Name: p.Name, Arch: p.Arch, EVR: rpmdb.EVR{Epoch: e, Version: p.Version, Release: p.Release}})
+			for _, p := range c.Packages {
+				e, err := rpmdb.ParseEpoch(strings.TrimSpace(p.Epoch))
+				if err != nil || p.Name == "" || p.Version == "" || p.Release == "" {
+					continue
+				}
+				a.Packages = append(a.Packages, advisoryPackage{Name: p.Name, Arch: p.Arch,
+					EVR: rpmdb.EVR{Epoch: e, Version: p.Version, Release: p.Release}, Modules: mods})
+			}
 		}
 		fn(a)
 	}

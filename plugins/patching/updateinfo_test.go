@@ -30,6 +30,11 @@ const updateinfoSample = `<?xml version="1.0" encoding="UTF-8"?>
         <package name="bad-epoch" version="1" release="1" epoch="x" arch="x86_64"/>
         <package name="no-release" version="1" epoch="0" arch="x86_64"/>
       </collection>
+      <collection short="rhel-9-nodejs-18">
+        <name>rhel-9-nodejs-18</name>
+        <module name="nodejs" stream="18" version="9040020240101" context="9edba152" arch="x86_64"/>
+        <package name="nodejs" version="18.20.0" release="1.module+el9.4.0+200+bbbb" epoch="1" arch="x86_64"/>
+      </collection>
     </pkglist>
   </update>
   <update type="bugfix"><id> RHBA-2026:1 </id><issued date="1785456000"/></update>
@@ -45,8 +50,10 @@ func TestParseUpdateinfo(t *testing.T) {
 	}
 	want := []advisory{
 		{ID: "RHSA-2026:1234", Type: "security", Issued: time.Date(2026, 7, 2, 10, 15, 0, 0, time.UTC), Packages: []advisoryPackage{
-			{"openssl-libs", "x86_64", rpmdb.EVR{Epoch: 1, Version: "3.0.7", Release: "27.el9"}},
-			{"openssl", "x86_64", rpmdb.EVR{Version: "3.0.7", Release: "27.el9"}},
+			{Name: "openssl-libs", Arch: "x86_64", EVR: rpmdb.EVR{Epoch: 1, Version: "3.0.7", Release: "27.el9"}},
+			{Name: "openssl", Arch: "x86_64", EVR: rpmdb.EVR{Version: "3.0.7", Release: "27.el9"}},
+			{Name: "nodejs", Arch: "x86_64", EVR: rpmdb.EVR{Epoch: 1, Version: "18.20.0", Release: "1.module+el9.4.0+200+bbbb"},
+				Modules: []moduleRef{{Name: "nodejs", Stream: "18"}}},
 		}},
 		{ID: "RHBA-2026:1", Type: "bugfix", Issued: time.Date(2026, 7, 31, 0, 0, 0, 0, time.UTC)},
 		{ID: "RHSA-2026:9", Type: "security"},
