@@ -96,14 +96,16 @@ func New(ctx context.Context, cfg *config.Config, st store.Backend, log *slog.Lo
 	reg := &registry.Registry{Store: st, Tokens: tokens}
 	audit := &auditlog.Log{Store: st, Retain: cfg.AuditRetention()}
 	s := &Server{Config: cfg, Store: st, Tokens: tokens, Registry: reg, Audit: audit, Log: log, Org: orgs}
-	closer := &cycle.Closer{Store: st, Hosts: reg, Schedule: sched, Controls: engine.Controls(), Policies: orgs.Current, Log: log}
+	closer := &cycle.Closer{Store: st, Hosts: reg, Schedule: sched, Controls: engine.Controls(), Policies: orgs.Current, Log: log,
+		Settle: time.Duration(cfg.Cycle.Settle)}
 	s.Closer = closer
 	s.API = &api.Server{
 		Closer: closer,
 		Store:  st, Tokens: tokens, Registry: reg, Audit: audit, Schedule: sched, Log: log,
 		Org: orgs,
 		Ingest: &ingest.Ingester{Store: st, Policies: orgs.Current, ValidateFacts: validateFacts,
-			Retain: time.Duration(cfg.Storage.S3.RetentionDays) * 24 * time.Hour},
+			Retain: time.Duration(cfg.Storage.S3.RetentionDays) * 24 * time.Hour,
+			Next: sched.Next, MaxAge: time.Duration(cfg.Limits.MaxReportAge)},
 		PolicyRevision: engine.Revision(),
 		Config: api.Config{
 			MaxReportBytes:       cfg.Limits.MaxReportBytes,

@@ -83,15 +83,19 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request, p auth.Principal
 	if err != nil {
 		return err
 	}
-	rc, err := s.Ingest.Ingest(r.Context(), ingest.Host{ID: id, Name: h.Hostname}, c, body)
+	rc, err := s.Ingest.Ingest(r.Context(), ingest.Host{ID: id, Name: h.Hostname, Stored: h.Stored()}, c, body)
 	if err != nil {
 		return err
 	}
+	filed, err := objkey.ParseCycleID(rc.CycleID)
+	if err != nil {
+		return fmt.Errorf("report %s: %w", rc.ReportID, err)
+	}
 	// The host may have been revoked or decommissioned while its report
 	// was stored: then nothing of it may stay.
-	if err := s.Registry.RecordReport(r.Context(), id, c, s.now()); err != nil {
+	if err := s.Registry.RecordReport(r.Context(), id, filed, rc.ReportID, s.now()); err != nil {
 		if errors.Is(err, registry.ErrInactive) {
-			if derr := s.Ingest.Discard(r.Context(), id, c, rc.ReportID); derr != nil {
+			if derr := s.Ingest.Discard(r.Context(), id, filed, rc.ReportID); derr != nil {
 				return errors.Join(err, derr)
 			}
 		}

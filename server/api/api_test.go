@@ -75,7 +75,8 @@ func newEnvWrapped(t *testing.T, wrap func(store.Backend) store.Backend) *env {
 	reg := &registry.Registry{Store: st, Tokens: tokens, Now: now}
 	s := &Server{
 		Store: st, Tokens: tokens, Registry: reg,
-		Ingest:   &ingest.Ingester{Store: st, Policies: orgs.Current, Now: now, ValidateFacts: schemas.Validate},
+		Ingest:   &ingest.Ingester{Store: st, Policies: orgs.Current, Now: now, ValidateFacts: schemas.Validate, Next: sched.Next},
+		Closer:   &cycle.Closer{Store: st, Hosts: reg, Schedule: sched, Controls: engine.Controls(), Now: now},
 		Audit:    &auditlog.Log{Store: st, Now: now},
 		Schedule: sched, Now: now, PolicyRevision: engine.Revision(), Org: orgs,
 		Config: Config{MaxReportBytes: 256 << 10, RequireJustification: true, JitterSeconds: 60, ReportsPerMinute: 60, ReportBurst: 20},

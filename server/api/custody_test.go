@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/auditfleet/auditfleet/server/auth"
 	"github.com/auditfleet/auditfleet/server/store"
@@ -78,5 +79,109 @@ func TestInFlightReportOfErasedHost(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// send posts a report and returns the status and answer.
+func (e *env) send(token string, body []byte) (int, map[string]any) {
+	e.t.Helper()
+	code, m, _ := e.do(req{method: "POST", path: "/api/v1/reports", token: token, body: body})
+	return code, m
+}
+
+// TestLatestByCollectionTime sends two reports in one cycle, the later
+// collected with the smaller report ID: the host's results are the later
+// collected (finding 2 of issue 11: before, the greatest report ID won,
+// which the host chooses).
+func TestLatestByCollectionTime(t *testing.T) {
+	e := newEnv(t)
+	hostID, token := e.enroll("web-1", "machine-1")
+	at := func(id string, age time.Duration) []byte {
+		return report(t, "debian12-lts", func(m map[string]any) {
+			m["report_id"] = id
+			m["collected_at"] = testNow.Add(-age).Format(time.RFC3339)
+		})
+	}
+	newer, older := strings.Repeat("0", 31)+"1", strings.Repeat("f", 32)
+	for _, b := range [][]byte{at(newer, time.Minute), at(older, time.Hour)} {
+		if code, m := e.send(token, b); code != http.StatusCreated {
+			t.Fatalf("report = %d %v", code, m)
+		}
+	}
+	for _, what := range []string{"results", "facts"} {
+		code, m, _ := e.do(req{method: "GET", path: "/api/v1/hosts/" + hostID + "/" + what, token: e.tokens[auth.Admin], justification: "review"})
+		if code != http.StatusOK || m["report_id"] != newer {
+			t.Errorf("GET %s = %d, report %v; want the later collected %s", what, code, m["report_id"], newer)
+		}
+	}
+}
+
+// TestReportAfterCloseGoesToOpenCycle closes the current cycle early and
+// then sends a report: it is filed in the next cycle and scored there,
+// never stored unscored in the closed one (finding 5 of issue 11).
+func TestReportAfterCloseGoesToOpenCycle(t *testing.T) {
+	e := newEnv(t)
+	_, token := e.enroll("web-1", "machine-1")
+	if code, m, _ := e.do(req{method: "POST", path: "/api/v1/cycles/close", token: e.tokens[auth.Admin], justification: "early close", body: []byte(`{}`)}); code != http.StatusOK {
+		t.Fatalf("close = %d %v", code, m)
+	}
+	code, m := e.send(token, report(t, "debian12-lts", nil))
+	if code != http.StatusCreated || m["cycle_id"] != "2026-11-21T0200Z" {
+		t.Fatalf("report after close = %d %v; want 201 in the next cycle 2026-11-21T0200Z", code, m)
+	}
+	for k := range e.snapshot() {
+		if strings.HasPrefix(k, "results/2026-11-20T0200Z/") || strings.HasPrefix(k, "facts/2026-11-20T0200Z/") {
+			t.Errorf("report stored in the closed cycle: %s", k)
+		}
+	}
+}
+
+// TestCloseWaitsForReportInFlight starts closing the cycle while a report
+// is being stored in it: the close waits, and scores the report.
+func TestCloseWaitsForReportInFlight(t *testing.T) {
+	gate := &gatedStore{prefix: "results/", reached: make(chan struct{}), open: make(chan struct{})}
+	e := newEnvWrapped(t, func(b store.Backend) store.Backend { gate.Backend = b; return gate })
+	_, token := e.enroll("web-1", "machine-1")
+	body := report(t, "debian12-lts", nil)
+	sent := make(chan int, 1)
+	go func() {
+		code, _ := e.send(token, body)
+		sent <- code
+	}()
+	<-gate.reached
+	closed := make(chan map[string]any, 1)
+	go func() {
+		_, m, _ := e.do(req{method: "POST", path: "/api/v1/cycles/close", token: e.tokens[auth.Admin], justification: "close", body: []byte(`{}`)})
+		closed <- m
+	}()
+	select {
+	case m := <-closed:
+		t.Fatalf("cycle closed while a report was still being stored: %v", m)
+	case <-time.After(300 * time.Millisecond):
+	}
+	close(gate.open)
+	if code := <-sent; code != http.StatusCreated {
+		t.Fatalf("report = %d", code)
+	}
+	m := <-closed
+	if m["reported_hosts"] != float64(1) {
+		t.Errorf("closed cycle reported_hosts = %v, want 1 (the report in flight)", m["reported_hosts"])
+	}
+}
+
+// TestCollectedAtWindow refuses reports collected too long ago or in the
+// future, storing nothing (finding 5: 1970 was filed in the current cycle).
+func TestCollectedAtWindow(t *testing.T) {
+	e := newEnv(t)
+	_, token := e.enroll("web-1", "machine-1")
+	before := e.snapshot()
+	for _, at := range []time.Time{time.Unix(0, 0), testNow.Add(-8 * 24 * time.Hour), testNow.Add(2 * time.Hour)} {
+		code, m := e.send(token, report(t, "debian12-lts", func(m map[string]any) { m["collected_at"] = at.Format(time.RFC3339) }))
+		if code != http.StatusBadRequest {
+			t.Errorf("collected_at %s: %d %v, want 400", at.Format(time.RFC3339), code, m)
+		}
+	}
+	if d := diff(before, e.snapshot()); len(d) > 0 {
+		t.Errorf("refused reports changed the store: %v", d)
 	}
 }

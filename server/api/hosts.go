@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/auditfleet/auditfleet/server/ingest"
+
 	"github.com/auditfleet/auditfleet/server/auditlog"
 	"github.com/auditfleet/auditfleet/server/auth"
 	"github.com/auditfleet/auditfleet/server/objkey"
@@ -47,22 +49,10 @@ func (s *Server) getHost(w http.ResponseWriter, r *http.Request, _ auth.Principa
 	return nil
 }
 
-// latest returns the key of the newest object under prefix.
-func (s *Server) latest(ctx context.Context, prefix string) (string, error) {
-	key := ""
-	for o, err := range s.Store.List(ctx, prefix) {
-		if err != nil {
-			return "", err
-		}
-		key = o.Key // keys of one host and cycle differ only by report ID
-	}
-	if key == "" {
-		return "", errorf(http.StatusNotFound, "not_found", "nothing stored for that host and cycle")
-	}
-	return key, nil
-}
-
-func (s *Server) hostDoc(w http.ResponseWriter, r *http.Request, prefix func(objkey.CycleID, objkey.HostID) string) error {
+// hostDoc answers the stored document of the host named in the path, in
+// the cycle asked for (default: the last it reported in), of the report
+// collected last there (ingest.Latest): key builds the document's key.
+func (s *Server) hostDoc(w http.ResponseWriter, r *http.Request, key func(objkey.CycleID, objkey.HostID, objkey.ReportID) string) error {
 	id, err := s.hostID(r)
 	if err != nil {
 		return err
@@ -84,11 +74,18 @@ func (s *Server) hostDoc(w http.ResponseWriter, r *http.Request, prefix func(obj
 			return err
 		}
 	}
-	key, err := s.latest(r.Context(), prefix(c, id))
+	rec, found, err := ingest.Latest(r.Context(), s.Store, c, id)
 	if err != nil {
 		return err
 	}
-	b, _, err := store.GetBytes(r.Context(), s.Store, key)
+	if !found {
+		return errorf(http.StatusNotFound, "not_found", "nothing stored for that host and cycle")
+	}
+	rid, err := objkey.ParseReportID(rec.ReportID)
+	if err != nil {
+		return fmt.Errorf("results of %s in %s: %w", id, c, err)
+	}
+	b, _, err := store.GetBytes(r.Context(), s.Store, key(c, id, rid))
 	if err != nil {
 		return err
 	}
@@ -99,11 +96,11 @@ func (s *Server) hostDoc(w http.ResponseWriter, r *http.Request, prefix func(obj
 }
 
 func (s *Server) hostResults(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
-	return s.hostDoc(w, r, objkey.HostResults)
+	return s.hostDoc(w, r, objkey.Results)
 }
 
 func (s *Server) hostFacts(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
-	return s.hostDoc(w, r, objkey.HostFacts)
+	return s.hostDoc(w, r, objkey.Facts)
 }
 
 // hostChange applies a registry change to the host named in the path and

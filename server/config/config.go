@@ -73,6 +73,9 @@ type Cycle struct {
 	Schedule string `json:"schedule,omitempty"`
 	// Jitter spreads agents' submissions over this window (default 15m).
 	Jitter Duration `json:"jitter,omitempty"`
+	// Settle is how long closing a cycle waits for reports still being
+	// stored in it (default 2m): longer than any report request takes.
+	Settle Duration `json:"settle,omitempty"`
 }
 
 // Limits bound what agents may send.
@@ -80,6 +83,10 @@ type Limits struct {
 	MaxReportBytes   int64 `json:"max_report_bytes,omitempty"`
 	ReportsPerMinute int   `json:"reports_per_minute,omitempty"`
 	ReportBurst      int   `json:"report_burst,omitempty"`
+	// MaxReportAge refuses reports collected longer ago than this
+	// (default 168h): spooled evidence older than a week says little
+	// about the host today.
+	MaxReportAge Duration `json:"max_report_age,omitempty"`
 }
 
 // Audit configures the audit log.
@@ -130,6 +137,12 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Limits.MaxReportBytes == 0 {
 		c.Limits.MaxReportBytes = 16 << 20
+	}
+	if c.Limits.MaxReportAge == 0 {
+		c.Limits.MaxReportAge = Duration(7 * 24 * time.Hour)
+	}
+	if c.Cycle.Settle == 0 {
+		c.Cycle.Settle = Duration(2 * time.Minute)
 	}
 	if c.Limits.ReportsPerMinute == 0 {
 		c.Limits.ReportsPerMinute, c.Limits.ReportBurst = 6, 3
@@ -198,6 +211,12 @@ func (c *Config) Validate() error {
 		}
 	default:
 		errs = append(errs, fmt.Errorf("storage.type %q: want dir or s3", c.Storage.Type))
+	}
+	if c.Limits.MaxReportAge < Duration(time.Hour) {
+		errs = append(errs, fmt.Errorf("limits.max_report_age %s: want at least 1h", time.Duration(c.Limits.MaxReportAge)))
+	}
+	if c.Cycle.Settle < 0 {
+		errs = append(errs, fmt.Errorf("cycle.settle %s: want 0 (the default) or more", time.Duration(c.Cycle.Settle)))
 	}
 	if c.Limits.MaxReportBytes < 1024 || c.Limits.MaxReportBytes > 256<<20 {
 		errs = append(errs, fmt.Errorf("limits.max_report_bytes %d: want 1 KiB to 256 MiB", c.Limits.MaxReportBytes))

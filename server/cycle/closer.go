@@ -1,6 +1,7 @@
 package cycle
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -42,9 +43,17 @@ type Closer struct {
 	// MissedCycles is how many consecutive missed cycles fail ICO-MON-02
 	// (default 2).
 	MissedCycles int
-	Log          *slog.Logger
-	Now          func() time.Time
+	// Settle bounds how long a close waits for reports still being
+	// stored in the cycle (default DefaultSettle); an in-flight mark older
+	// than that belongs to a request that died and is ignored.
+	Settle time.Duration
+	Log    *slog.Logger
+	Now    func() time.Time
 }
+
+// DefaultSettle is how long a close waits for reports in flight: longer
+// than any report request may take.
+const DefaultSettle = 2 * time.Minute
 
 // Closed is a cycle's fleet scorecard with the difference from the cycle
 // before, as stored at scorecards/<cycle>/fleet.json.
@@ -89,6 +98,9 @@ func (c *Closer) Close(ctx context.Context, id objkey.CycleID) (*Closed, error) 
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("close cycle %s: %w", id, err)
 	}
+	if err := c.settle(ctx, id); err != nil {
+		return nil, fmt.Errorf("close cycle %s: %w", id, err)
+	}
 	th := c.Thresholds
 	if c.Policies != nil {
 		p, err := c.Policies(ctx)
@@ -128,7 +140,7 @@ func (c *Closer) Close(ctx context.Context, id objkey.CycleID) (*Closed, error) 
 			}
 			out.Cloned = append(out.Cloned, ch)
 		}
-		rec, found, err := c.latest(ctx, id, h.ID)
+		rec, found, err := ingest.Latest(ctx, c.Store, id, h.ID)
 		if err != nil {
 			return nil, fmt.Errorf("close cycle %s: %w", id, err)
 		}
@@ -190,23 +202,41 @@ func (c *Closer) period(id objkey.CycleID) time.Duration {
 	return next.Sub(id.Time())
 }
 
-// latest reads the newest results a host stored in a cycle.
-func (c *Closer) latest(ctx context.Context, id objkey.CycleID, h objkey.HostID) (ingest.Record, bool, error) {
-	key := ""
-	for o, err := range c.Store.List(ctx, objkey.HostResults(id, h)) {
-		if err != nil {
-			return ingest.Record{}, false, err
+// settle marks cycle id as closing, so that reports arriving from now on
+// are filed in the next cycle, and waits until the reports already being
+// stored in it are stored (their in-flight marks are gone), or their marks
+// are older than Settle.
+func (c *Closer) settle(ctx context.Context, id objkey.CycleID) error {
+	if _, err := store.PutJSON(ctx, c.Store, objkey.Closing(id), map[string]any{"cycle_id": id.String(), "closing_since": c.now()}, store.PutOptions{WriteOnce: true}); err != nil && !errors.Is(err, store.ErrExists) {
+		return fmt.Errorf("mark closing: %w", err)
+	}
+	limit := cmp.Or(c.Settle, DefaultSettle)
+	deadline := time.Now().Add(limit)
+	for wait := 20 * time.Millisecond; ; wait = min(wait*2, time.Second) {
+		pending := 0
+		for o, err := range c.Store.List(ctx, objkey.CycleInFlight(id)) {
+			if err != nil {
+				return fmt.Errorf("reports in flight: %w", err)
+			}
+			if time.Since(o.LastModified) < limit {
+				pending++
+			}
 		}
-		key = o.Key
+		if pending == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			if c.Log != nil {
+				c.Log.Warn("closing with reports still in flight", "cycle", id.String(), "reports", pending, "waited", limit)
+			}
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
 	}
-	if key == "" {
-		return ingest.Record{}, false, nil
-	}
-	var rec ingest.Record
-	if _, err := store.GetJSON(ctx, c.Store, key, &rec); err != nil {
-		return ingest.Record{}, false, err
-	}
-	return rec, true, nil
 }
 
 // maxLookback bounds how many cycles back missed counts.
@@ -229,8 +259,12 @@ func (c *Closer) missed(h registry.Host, id objkey.CycleID) int {
 	return n
 }
 
-// Run closes each cycle when the next one starts, until ctx ends.
+// Run closes each cycle when the next one starts, until ctx ends. It
+// first closes the cycles that ended while no server ran (CatchUp).
 func (c *Closer) Run(ctx context.Context) error {
+	if err := c.CatchUp(ctx); err != nil && c.Log != nil {
+		c.Log.Error("close missed cycles", "err", err)
+	}
 	for {
 		cur, next, err := c.Schedule.Current(c.now())
 		if err != nil {
@@ -247,4 +281,37 @@ func (c *Closer) Run(ctx context.Context) error {
 			c.Log.Error("close cycle", "cycle", cur.String(), "err", err)
 		}
 	}
+}
+
+// CatchUp closes every cycle that received data and ended before now but
+// has no fleet scorecard: its boundary passed while no server was
+// running. Several replicas may do this at once; each cycle's scorecard
+// is still written once (Close).
+func (c *Closer) CatchUp(ctx context.Context) error {
+	cur, _, err := c.Schedule.Current(c.now())
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for o, err := range c.Store.List(ctx, objkey.CyclesPrefix) {
+		if err != nil {
+			return fmt.Errorf("list cycles: %w", err)
+		}
+		id, err := objkey.ParseCycle(o.Key)
+		if err != nil || !id.Time().Before(cur.Time()) {
+			continue
+		}
+		if _, err := c.Store.Stat(ctx, objkey.FleetScorecard(id)); err == nil {
+			continue
+		} else if !errors.Is(err, store.ErrNotFound) {
+			errs = append(errs, fmt.Errorf("cycle %s: %w", id, err))
+			continue
+		}
+		if _, err := c.Close(ctx, id); err != nil {
+			errs = append(errs, err)
+		} else if c.Log != nil {
+			c.Log.Info("closed a cycle that ended while no server ran", "cycle", id.String())
+		}
+	}
+	return errors.Join(errs...)
 }

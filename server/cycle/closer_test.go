@@ -75,7 +75,7 @@ func TestCloseCountsSilentHosts(t *testing.T) {
 		if _, err := store.PutJSON(ctx, st, objkey.Results(cycle, h.ID, rid), rec, store.PutOptions{WriteOnce: true}); err != nil {
 			t.Fatal(err)
 		}
-		if err := reg.RecordReport(ctx, h.ID, cycle, now); err != nil {
+		if err := reg.RecordReport(ctx, h.ID, cycle, rid.String(), now); err != nil {
 			t.Fatal(err)
 		}
 	}

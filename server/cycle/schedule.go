@@ -80,3 +80,12 @@ func (s *Schedule) Previous(c objkey.CycleID) (objkey.CycleID, error) {
 	id, _, err := s.Current(c.Time().Add(-time.Minute))
 	return id, err
 }
+
+// Next returns the cycle after c.
+func (s *Schedule) Next(c objkey.CycleID) (objkey.CycleID, error) {
+	_, next, err := s.Current(c.Time())
+	if err != nil {
+		return objkey.CycleID{}, err
+	}
+	return objkey.CycleAt(next)
+}

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -30,6 +31,10 @@ type Host struct {
 	ID   objkey.HostID
 	Name string
 	Tags map[string]string
+	// Stored maps the IDs of the host's recent stored reports to their
+	// cycles, so a report sent again after a cycle boundary (its answer
+	// was lost) is recognised as the same report, not stored twice.
+	Stored map[string]objkey.CycleID
 }
 
 // Ingester stores and evaluates reports.
@@ -44,8 +49,24 @@ type Ingester struct {
 	// Retain, when positive, locks facts and results against deletion for
 	// this long where the store supports object lock.
 	Retain time.Duration
+	// Next returns the cycle after c: a report whose cycle has started
+	// to close is filed there, so nothing is stored in a cycle that will
+	// not score it. Nil refuses such a report with ErrClosed.
+	Next func(c objkey.CycleID) (objkey.CycleID, error)
+	// MaxAge bounds how long before its arrival a report may have been
+	// collected (default DefaultMaxAge); older reports are refused.
+	MaxAge time.Duration
 	Now    func() time.Time
 }
+
+// DefaultMaxAge is how old a report may be by default: an agent's spool
+// keeps reports while the server is away, but evidence older than a week
+// says little about the host today.
+const DefaultMaxAge = 7 * 24 * time.Hour
+
+// ErrClosed means the report's cycle was closed and there is no next
+// cycle to file it in.
+var ErrClosed = errors.New("cycle already closed")
 
 // evidence returns the put options of an evidence object written at now.
 func (in *Ingester) evidence(now time.Time) store.PutOptions {
@@ -78,12 +99,24 @@ func (in *Ingester) now() time.Time {
 	return time.Now().UTC()
 }
 
-// Ingest validates, evaluates and stores one report from host h in cycle c.
+// Ingest validates, evaluates and stores one report from host h, received
+// during cycle c. If c has started to close, the report is filed in the
+// next cycle (Receipt.CycleID says which), never stored where it would not
+// be scored: an in-flight marker tells the closer to wait for it.
 func (in *Ingester) Ingest(ctx context.Context, h Host, c objkey.CycleID, body []byte) (Receipt, error) {
 	now := in.now()
 	report, rid, err := in.decode(body, now)
 	if err != nil {
 		return Receipt{}, err
+	}
+	if prev, ok := h.Stored[rid.String()]; ok {
+		c = prev // sent again: answer from where it is stored
+	} else {
+		var done func()
+		if c, done, err = in.enter(ctx, c, h.ID, rid); err != nil {
+			return Receipt{}, err
+		}
+		defer done()
 	}
 	if err := in.ensureCycle(ctx, c, now); err != nil {
 		return Receipt{}, err
@@ -128,6 +161,50 @@ func (in *Ingester) Ingest(ctx context.Context, h Host, c objkey.CycleID, body [
 	return rc, nil
 }
 
+// maxRefile bounds how many closing cycles a report skips.
+const maxRefile = 3
+
+// enter marks report rid of host h as in flight in cycle c, or in the
+// first cycle after c that has not started to close, and returns that
+// cycle and the function that removes the mark. The mark is written
+// before the closing marker is checked, and the closer writes its marker
+// before it looks for marks, so of a report and a close racing each
+// other, either the report sees the marker and moves on, or the closer
+// sees the mark and waits for the report.
+func (in *Ingester) enter(ctx context.Context, c objkey.CycleID, h objkey.HostID, rid objkey.ReportID) (objkey.CycleID, func(), error) {
+	for range maxRefile {
+		mark := objkey.InFlight(c, h, rid)
+		if _, err := store.PutBytes(ctx, in.Store, mark, []byte("{}"), store.PutOptions{}); err != nil {
+			return c, nil, fmt.Errorf("ingest report %s of %s: mark in flight: %w", rid, h, err)
+		}
+		leave := func() {
+			// Remove the mark even if the request was cancelled: a stale
+			// mark only delays the close until it expires.
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			_ = in.Store.Delete(ctx, mark)
+		}
+		_, err := in.Store.Stat(ctx, objkey.Closing(c))
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			return c, leave, nil
+		case err != nil:
+			leave()
+			return c, nil, fmt.Errorf("ingest report %s of %s: %w", rid, h, err)
+		}
+		leave()
+		if in.Next == nil {
+			return c, nil, fmt.Errorf("%w: cycle %s", ErrClosed, c)
+		}
+		next, err := in.Next(c)
+		if err != nil {
+			return c, nil, fmt.Errorf("ingest report %s of %s: cycle after %s: %w", rid, h, c, err)
+		}
+		c = next
+	}
+	return c, nil, fmt.Errorf("%w: cycle %s and the %d before it are closing", ErrClosed, c, maxRefile)
+}
+
 // Discard deletes the facts and results of report rid of host h in cycle
 // c, as when the host was revoked or decommissioned while the report was
 // being stored. Objects already gone are no error.
@@ -158,6 +235,11 @@ func (in *Ingester) decode(body []byte, now time.Time) (*assess.Report, objkey.R
 	}
 	if doc.CollectedAt.After(now.Add(time.Hour)) {
 		return nil, objkey.ReportID{}, fmt.Errorf("%w: collected_at %s is in the future", ErrInvalid, doc.CollectedAt.Format(time.RFC3339))
+	}
+	maxAge := cmp.Or(in.MaxAge, DefaultMaxAge)
+	if doc.CollectedAt.Before(now.Add(-maxAge)) {
+		return nil, objkey.ReportID{}, fmt.Errorf("%w: collected_at %s is more than %s before the server's time %s (the server takes reports at most this old: ingest.max_age)",
+			ErrInvalid, doc.CollectedAt.Format(time.RFC3339), maxAge, now.Format(time.RFC3339))
 	}
 	if in.ValidateFacts == nil {
 		return r, rid, nil
@@ -198,4 +280,37 @@ func (in *Ingester) assess(ctx context.Context, h Host, r *assess.Report, now ti
 	}
 	missed := 0
 	return assess.Assess(ctx, r, assess.Host{ID: h.ID.String(), Name: h.Name, Tags: h.Tags, MissedCycles: &missed}, pol, now)
+}
+
+// Latest returns the results host h stored in cycle c that were collected
+// last, and whether there were any. Of reports collected at the same
+// time, the one with the greatest report ID counts, so the choice does not
+// depend on listing order or on which replica answers.
+func Latest(ctx context.Context, st store.Backend, c objkey.CycleID, h objkey.HostID) (Record, bool, error) {
+	var (
+		best  Record
+		found bool
+	)
+	for o, err := range st.List(ctx, objkey.HostResults(c, h)) {
+		if err != nil {
+			return Record{}, false, fmt.Errorf("results of %s in %s: %w", h, c, err)
+		}
+		var rec Record
+		if _, err := store.GetJSON(ctx, st, o.Key, &rec); err != nil {
+			return Record{}, false, fmt.Errorf("results of %s in %s: %w", h, c, err)
+		}
+		if !found || later(rec.Host, best.Host) {
+			best, found = rec, true
+		}
+	}
+	return best, found, nil
+}
+
+// later reports whether a was collected after b (ties: the greater
+// report ID).
+func later(a, b scorecard.Host) bool {
+	if !a.CollectedAt.Equal(b.CollectedAt) {
+		return a.CollectedAt.After(b.CollectedAt)
+	}
+	return a.ReportID > b.ReportID
 }

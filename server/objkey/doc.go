@@ -11,6 +11,8 @@
 //
 //	hosts/<host>.json                              host registry entry
 //	cycles/<cycle>.json                            audit cycle state
+//	closing/<cycle>.json                           written once when the cycle starts to close
+//	inflight/<cycle>/<host>-<report>.json          a report being stored (deleted when stored)
 //	facts/<cycle>/<host>/<report>.json             facts document (write-once evidence)
 //	results/<cycle>/<host>/<report>.json           evaluated results (write-once evidence)
 //	scorecards/<cycle>/fleet.json                  fleet scorecard

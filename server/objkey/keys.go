@@ -16,6 +16,8 @@ const (
 	ScorecardsPrefix = "scorecards/"
 	OrgPrefix        = "org/"
 	AuditPrefix      = "audit/"
+	ClosingPrefix    = "closing/"
+	InFlightPrefix   = "inflight/"
 )
 
 const jsonExt = ".json"
@@ -77,6 +79,23 @@ func ParseCycle(key string) (CycleID, error) {
 		return CycleID{}, fmt.Errorf("cycle key: %w", err)
 	}
 	return c, nil
+}
+
+// Closing returns the key of the marker written when cycle c starts to
+// close: reports that find it go to the next cycle.
+func Closing(c CycleID) string {
+	return ClosingPrefix + need(c.s, "Closing", "CycleID") + jsonExt
+}
+
+// InFlight returns the key of the marker of report r of host h being
+// stored in cycle c; the cycle's closer waits for such markers to go.
+func InFlight(c CycleID, h HostID, r ReportID) string {
+	return CycleInFlight(c) + need(h.s, "InFlight", "HostID") + "-" + need(r.s, "InFlight", "ReportID") + jsonExt
+}
+
+// CycleInFlight returns the prefix of the in-flight markers of cycle c.
+func CycleInFlight(c CycleID) string {
+	return InFlightPrefix + need(c.s, "CycleInFlight", "CycleID") + "/"
 }
 
 // CycleScorecards returns the prefix of every scorecard of cycle c.

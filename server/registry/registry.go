@@ -41,6 +41,29 @@ type Host struct {
 	// their own identity.
 	Clones    []Clone `json:"clones,omitempty"`
 	LastCycle string  `json:"last_cycle,omitempty"`
+	// Recent are the host's last stored reports, newest last (at most
+	// maxRecent), so a report sent again is known wherever it was filed.
+	Recent []StoredReport `json:"recent_reports,omitempty"`
+}
+
+// StoredReport is a report stored for a host, and its cycle.
+type StoredReport struct {
+	ID    string `json:"report_id"`
+	Cycle string `json:"cycle_id"`
+}
+
+// maxRecent bounds Host.Recent.
+const maxRecent = 8
+
+// Stored maps the IDs of the host's recent reports to their cycles.
+func (h Host) Stored() map[string]objkey.CycleID {
+	m := make(map[string]objkey.CycleID, len(h.Recent))
+	for _, r := range h.Recent {
+		if c, err := objkey.ParseCycleID(r.Cycle); err == nil {
+			m[r.ID] = c
+		}
+	}
+	return m
 }
 
 // EnrollSecret is a stored enroll secret.
@@ -361,13 +384,19 @@ func (r *Registry) List(ctx context.Context) iter.Seq2[Host, error] {
 // RecordReport notes that a host reported in a cycle. It fails with
 // ErrInactive if the host was revoked or decommissioned meanwhile: the
 // report must then not be kept.
-func (r *Registry) RecordReport(ctx context.Context, id objkey.HostID, cycle objkey.CycleID, at time.Time) error {
+func (r *Registry) RecordReport(ctx context.Context, id objkey.HostID, cycle objkey.CycleID, report string, at time.Time) error {
 	at = at.UTC()
 	_, err := r.update(ctx, id, func(h *Host) error {
 		if h.State != Active {
 			return fmt.Errorf("record report of %s: %w (%s)", id, ErrInactive, h.State)
 		}
 		h.LastReport, h.LastCycle = &at, cycle.String()
+		if !slices.ContainsFunc(h.Recent, func(s StoredReport) bool { return s.ID == report }) {
+			h.Recent = append(h.Recent, StoredReport{ID: report, Cycle: cycle.String()})
+			if n := len(h.Recent); n > maxRecent {
+				h.Recent = slices.Clone(h.Recent[n-maxRecent:])
+			}
+		}
 		return nil
 	})
 	return err

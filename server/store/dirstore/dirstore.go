@@ -476,7 +476,9 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 	if err := os.Remove(path); err != nil {
 		return fmt.Errorf("delete %s: %w", key, notFound(err))
 	}
-	if err := syncDir(filepath.Dir(path)); err != nil {
+	// A concurrent Delete of the directory's last other object may have
+	// removed the directory meanwhile: then the removal is durable too.
+	if err := syncDir(filepath.Dir(path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("delete %s: %w", key, err)
 	}
 	s.removeEmptyDirs(filepath.Dir(path), s.objects)
