@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	"sigs.k8s.io/yaml"
@@ -61,8 +62,9 @@ type S3 struct {
 	CAFile    string `json:"ca_file,omitempty"`
 	AccessKey string `json:"access_key,omitempty"`
 	SecretKey string `json:"secret_key,omitempty"`
-	// RetentionMode is "GOVERNANCE" or "COMPLIANCE" for object-lock
-	// buckets; RetentionDays how long evidence is locked.
+	// RetentionMode is the object-lock mode of retention, "governance"
+	// (the default) or "compliance", in any case (S3 writes them
+	// upper-case); RetentionDays is how long evidence is locked.
 	RetentionMode string `json:"retention_mode,omitempty"`
 	RetentionDays int    `json:"retention_days,omitempty"`
 }
@@ -193,8 +195,11 @@ func (c *Config) Validate() error {
 		if c.Storage.S3.Endpoint == "" || c.Storage.S3.Bucket == "" {
 			errs = append(errs, errors.New("storage.s3.endpoint and storage.s3.bucket are required"))
 		}
-		if m := c.Storage.S3.RetentionMode; m != "" && m != "GOVERNANCE" && m != "COMPLIANCE" {
-			errs = append(errs, fmt.Errorf("storage.s3.retention_mode %q: want GOVERNANCE or COMPLIANCE", m))
+		switch m := strings.ToLower(c.Storage.S3.RetentionMode); m {
+		case "", "governance", "compliance":
+			c.Storage.S3.RetentionMode = m
+		default:
+			errs = append(errs, fmt.Errorf("storage.s3.retention_mode %q: want governance or compliance", c.Storage.S3.RetentionMode))
 		}
 	default:
 		errs = append(errs, fmt.Errorf("storage.type %q: want dir or s3", c.Storage.Type))

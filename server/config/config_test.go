@@ -1,6 +1,9 @@
 package config
 
 import (
+	"fmt"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -51,5 +54,41 @@ func TestParseRejects(t *testing.T) {
 func TestDeployExample(t *testing.T) {
 	if _, err := Load("../../deploy/config/server.yaml"); err != nil {
 		t.Fatalf("deploy/config/server.yaml: %v", err)
+	}
+}
+
+// TestRetentionModes keeps storage.s3.retention_mode and docs/storage.md
+// in agreement: every mode the docs name (table and examples) is accepted
+// in either case and normalised to the lower-case form the store takes;
+// anything else is refused.
+func TestRetentionModes(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/storage.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	documented := map[string]bool{}
+	for _, m := range regexp.MustCompile("retention_mode: *(\\w+)|`(governance|compliance)`").FindAllStringSubmatch(string(doc), -1) {
+		documented[m[1]+m[2]] = true
+	}
+	if !documented["governance"] || !documented["compliance"] {
+		t.Fatalf("docs/storage.md names retention modes %v; want governance and compliance", documented)
+	}
+	base := "storage: {type: s3, s3: {endpoint: x, bucket: b, retention_mode: %s}}\n"
+	for m := range documented {
+		for _, v := range []string{m, strings.ToUpper(m)} {
+			c, err := Parse([]byte(fmt.Sprintf(base, v)))
+			if err != nil {
+				t.Errorf("retention_mode %s (documented) refused: %v", v, err)
+				continue
+			}
+			if c.Storage.S3.RetentionMode != strings.ToLower(m) {
+				t.Errorf("retention_mode %s read as %q, want %q", v, c.Storage.S3.RetentionMode, strings.ToLower(m))
+			}
+		}
+	}
+	for _, bad := range []string{"forever", "governance2", "legal"} {
+		if _, err := Parse([]byte(fmt.Sprintf(base, bad))); err == nil || !strings.Contains(err.Error(), "retention_mode") {
+			t.Errorf("retention_mode %s: error %v, want a retention_mode error", bad, err)
+		}
 	}
 }
