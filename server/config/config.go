@@ -27,6 +27,7 @@ type Config struct {
 	Cycle   Cycle   `json:"cycle,omitempty"`
 	Limits  Limits  `json:"limits,omitempty"`
 	Audit   Audit   `json:"audit,omitempty"`
+	Tokens  Tokens  `json:"tokens,omitempty"`
 	// Policy adds the organisation's own controls to the built-in ones, or
 	// replaces them with a signed bundle, as the agent's offline scan can.
 	Policy assess.Source `json:"policy,omitempty"`
@@ -82,6 +83,22 @@ type Limits struct {
 	MaxReportBytes   int64 `json:"max_report_bytes,omitempty"`
 	ReportsPerMinute int   `json:"reports_per_minute,omitempty"`
 	ReportBurst      int   `json:"report_burst,omitempty"`
+	// EnrollsPerMinute and EnrollBurst bound enrollments from one source
+	// address (default 60 and 60); SecretEnrollsPerMinute and
+	// SecretEnrollBurst those with one enroll secret (default 300 and
+	// 100). Each server replica counts its own.
+	EnrollsPerMinute       int `json:"enrolls_per_minute,omitempty"`
+	EnrollBurst            int `json:"enroll_burst,omitempty"`
+	SecretEnrollsPerMinute int `json:"secret_enrolls_per_minute,omitempty"`
+	SecretEnrollBurst      int `json:"secret_enroll_burst,omitempty"`
+}
+
+// Tokens configures people's API tokens.
+type Tokens struct {
+	// DefaultTTLDays is how long a person's token is valid unless it is
+	// made with another lifetime or "never" (default 90). It applies to
+	// the bootstrap admin token and to tokens stored without an expiry.
+	DefaultTTLDays int `json:"default_ttl_days,omitempty"`
 }
 
 // Audit configures the audit log.
@@ -135,6 +152,15 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Limits.ReportsPerMinute == 0 {
 		c.Limits.ReportsPerMinute, c.Limits.ReportBurst = 6, 3
+	}
+	if c.Limits.EnrollsPerMinute == 0 {
+		c.Limits.EnrollsPerMinute, c.Limits.EnrollBurst = 60, 60
+	}
+	if c.Limits.SecretEnrollsPerMinute == 0 {
+		c.Limits.SecretEnrollsPerMinute, c.Limits.SecretEnrollBurst = 300, 100
+	}
+	if c.Tokens.DefaultTTLDays == 0 {
+		c.Tokens.DefaultTTLDays = 90
 	}
 	if c.Audit.CheckpointEvery == 0 {
 		c.Audit.CheckpointEvery = Duration(time.Hour)
@@ -206,6 +232,20 @@ func (c *Config) Validate() error {
 	}
 	if c.Limits.MaxReportBytes < 1024 || c.Limits.MaxReportBytes > 256<<20 {
 		errs = append(errs, fmt.Errorf("limits.max_report_bytes %d: want 1 KiB to 256 MiB", c.Limits.MaxReportBytes))
+	}
+	for _, l := range []struct {
+		name        string
+		rate, burst int
+	}{
+		{"limits.enrolls_per_minute and enroll_burst", c.Limits.EnrollsPerMinute, c.Limits.EnrollBurst},
+		{"limits.secret_enrolls_per_minute and secret_enroll_burst", c.Limits.SecretEnrollsPerMinute, c.Limits.SecretEnrollBurst},
+	} {
+		if l.rate < 1 || l.rate > 100000 || l.burst < 1 || l.burst > 100000 {
+			errs = append(errs, fmt.Errorf("%s %d and %d: want 1 to 100000 each", l.name, l.rate, l.burst))
+		}
+	}
+	if d := c.Tokens.DefaultTTLDays; d < 1 || d > 3650 {
+		errs = append(errs, fmt.Errorf("tokens.default_ttl_days %d: want 1 to 3650 (make a token that never expires explicitly, with ttl never)", d))
 	}
 	if c.Audit.RetentionDays < 0 {
 		errs = append(errs, fmt.Errorf("audit.retention_days %d: want 0 or more", c.Audit.RetentionDays))

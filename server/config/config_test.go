@@ -24,7 +24,8 @@ func TestDefault(t *testing.T) {
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if c.Listen != "127.0.0.1:8480" || c.Cycle.Schedule != "0 2 * * *" || !*c.Audit.RequireJustification {
+	if c.Listen != "127.0.0.1:8480" || c.Cycle.Schedule != "0 2 * * *" || !*c.Audit.RequireJustification ||
+		c.Tokens.DefaultTTLDays != 90 || c.Limits.EnrollsPerMinute != 60 || c.Limits.SecretEnrollBurst != 100 {
 		t.Errorf("Default = %+v", c)
 	}
 }
@@ -39,6 +40,10 @@ func TestParseRejects(t *testing.T) {
 		{"tiny report limit", "storage: {type: dir, dir: /x}\nlimits: {max_report_bytes: 10}\n", "max_report_bytes"},
 		{"bundle without key", "storage: {type: dir, dir: /x}\npolicy: {bundle: /b.tar.gz}\n", "no bundle key"},
 		{"bundle and custom controls", "storage: {type: dir, dir: /x}\npolicy: {bundle: /b.tar.gz, bundle_key: /k.pem, custom_dir: /c}\n", "cannot be used together"},
+		{"enroll limit without burst", "storage: {type: dir, dir: /x}\nlimits: {enrolls_per_minute: 10}\n", "enroll_burst"},
+		{"negative secret enroll limit", "storage: {type: dir, dir: /x}\nlimits: {secret_enrolls_per_minute: -1, secret_enroll_burst: 5}\n", "secret_enroll_burst"},
+		{"token ttl negative", "storage: {type: dir, dir: /x}\ntokens: {default_ttl_days: -1}\n", "default_ttl_days"},
+		{"token ttl too long", "storage: {type: dir, dir: /x}\ntokens: {default_ttl_days: 4000}\n", "default_ttl_days"},
 		{"bad jitter", "storage: {type: dir, dir: /x}\ncycle: {jitter: soon}\n", "invalid duration"},
 	}
 	for _, tt := range tests {
