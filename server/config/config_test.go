@@ -14,7 +14,8 @@ func TestLoadExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Storage.S3.Bucket != "auditfleet-evidence" || !c.Storage.S3.PathStyle || time.Duration(c.Cycle.Jitter) != 30*time.Minute || !*c.Audit.RequireJustification {
+	if c.Storage.S3.Bucket != "auditfleet-evidence" || !c.Storage.S3.PathStyle || time.Duration(c.Cycle.Jitter) != 30*time.Minute || !*c.Audit.RequireJustification ||
+		c.Storage.S3.RetentionMode != "governance" || c.Tokens.DefaultTTLDays != 90 || c.Limits.SecretEnrollsPerMinute != 300 {
 		t.Errorf("Load = %+v", c)
 	}
 }
