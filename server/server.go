@@ -92,7 +92,7 @@ func New(ctx context.Context, cfg *config.Config, st store.Backend, log *slog.Lo
 	if err != nil {
 		return nil, err
 	}
-	tokens := &auth.Tokens{Store: st}
+	tokens := &auth.Tokens{Store: st, DefaultTTL: time.Duration(cfg.Tokens.DefaultTTLDays) * 24 * time.Hour}
 	reg := &registry.Registry{Store: st, Tokens: tokens}
 	audit := &auditlog.Log{Store: st, Retain: cfg.AuditRetention()}
 	s := &Server{Config: cfg, Store: st, Tokens: tokens, Registry: reg, Audit: audit, Log: log, Org: orgs}
@@ -108,12 +108,16 @@ func New(ctx context.Context, cfg *config.Config, st store.Backend, log *slog.Lo
 			Next:   sched.Next, MaxAge: time.Duration(cfg.Limits.MaxReportAge)},
 		PolicyRevision: engine.Revision(),
 		Config: api.Config{
-			MaxReportBytes:       cfg.Limits.MaxReportBytes,
-			RequireJustification: *cfg.Audit.RequireJustification,
-			JitterSeconds:        int(time.Duration(cfg.Cycle.Jitter).Seconds()),
-			ReportsPerMinute:     cfg.Limits.ReportsPerMinute,
-			ReportBurst:          cfg.Limits.ReportBurst,
-			AuditCheckpointEvery: time.Duration(cfg.Audit.CheckpointEvery),
+			MaxReportBytes:         cfg.Limits.MaxReportBytes,
+			RequireJustification:   *cfg.Audit.RequireJustification,
+			JitterSeconds:          int(time.Duration(cfg.Cycle.Jitter).Seconds()),
+			ReportsPerMinute:       cfg.Limits.ReportsPerMinute,
+			ReportBurst:            cfg.Limits.ReportBurst,
+			EnrollsPerMinute:       cfg.Limits.EnrollsPerMinute,
+			EnrollBurst:            cfg.Limits.EnrollBurst,
+			SecretEnrollsPerMinute: cfg.Limits.SecretEnrollsPerMinute,
+			SecretEnrollBurst:      cfg.Limits.SecretEnrollBurst,
+			AuditCheckpointEvery:   time.Duration(cfg.Audit.CheckpointEvery),
 		},
 	}
 	return s, nil
@@ -139,7 +143,7 @@ func (s *Server) Bootstrap(ctx context.Context, path string) (bool, error) {
 	if path == "" {
 		return false, errors.New("bootstrap: no people can sign in yet and bootstrap_token_file is not set")
 	}
-	secret, _, err := s.Tokens.Issue(ctx, auth.Principal{Kind: "person", ID: "bootstrap-admin", Role: auth.Admin}, auth.PersonTokenPrefix, nil)
+	secret, info, err := s.Tokens.IssuePerson(ctx, "bootstrap-admin", auth.Admin, auth.Lifetime{})
 	if err != nil {
 		return false, fmt.Errorf("bootstrap: %w", err)
 	}
@@ -152,7 +156,7 @@ func (s *Server) Bootstrap(ctx context.Context, path string) (bool, error) {
 	if _, err := store.PutJSON(ctx, s.Store, marker, map[string]any{"at": time.Now().UTC(), "token_file": path}, store.PutOptions{WriteOnce: true}); err != nil && !errors.Is(err, store.ErrExists) {
 		return false, fmt.Errorf("bootstrap: %w", err)
 	}
-	if err := s.Audit.Append(ctx, auditlog.Entry{Actor: auth.Principal{Kind: "system", ID: "auditfleet-server"}, Action: auditlog.Create, Object: "bootstrap admin token", Outcome: "ok"}); err != nil {
+	if err := s.Audit.Append(ctx, auditlog.Entry{Actor: auth.Principal{Kind: "system", ID: "auditfleet-server"}, Action: auditlog.Create, Object: "bootstrap admin token", Outcome: "ok", Detail: "created " + info.Describe()}); err != nil {
 		return false, err
 	}
 	return true, nil

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 
@@ -19,6 +20,10 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request, _ auth.Principal
 	if !ok {
 		return errorf(http.StatusUnauthorized, "unauthenticated", "enrolling needs an enroll secret as the bearer token")
 	}
+	secretID := auth.PublicID(registry.SecretIDPrefix, auth.Hash(secret))
+	if err := s.limitEnroll(w, r, secretID); err != nil {
+		return err
+	}
 	var req registry.EnrollRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
@@ -32,11 +37,31 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request, _ auth.Principal
 	}
 	if err := s.Audit.Append(r.Context(), auditlog.Entry{
 		Actor: auth.Principal{Kind: "host", ID: id.String(), Role: auth.Agent}, Action: auditlog.Create,
-		Object: objkey.Host(id), Outcome: "ok", Detail: "enrolled " + req.Hostname, Remote: r.RemoteAddr,
+		Object: objkey.Host(id), Outcome: "ok", Detail: "enrolled " + req.Hostname + " with enroll secret " + secretID, Remote: r.RemoteAddr,
 	}); err != nil {
 		return fmt.Errorf("record enrollment: %w", err)
 	}
 	writeJSON(w, http.StatusCreated, map[string]string{"host_id": id.String(), "token": token})
+	return nil
+}
+
+// limitEnroll refuses an enrollment (429 with Retry-After) when its
+// source address or its enroll secret has enrolled too often. Unknown
+// secrets count too, so guessing is as slow as enrolling.
+func (s *Server) limitEnroll(w http.ResponseWriter, r *http.Request, secretID string) error {
+	addr, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		addr = r.RemoteAddr
+	}
+	for _, l := range []struct {
+		lim       *limiter
+		key, what string
+	}{{s.enrollAddr, addr, "this address"}, {s.enrollSecret, secretID, "this enroll secret"}} {
+		if ok, wait := l.lim.allow(l.key); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+			return errorf(http.StatusTooManyRequests, "rate_limited", "too many enrollments from "+l.what+"; retry later")
+		}
+	}
 	return nil
 }
 

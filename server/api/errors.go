@@ -34,7 +34,9 @@ func toError(err error) *Error {
 	case errors.Is(err, auth.ErrUnauthenticated):
 		return errorf(http.StatusUnauthorized, "unauthenticated", "missing, unknown, expired or revoked credential")
 	case errors.Is(err, registry.ErrBadSecret):
-		return errorf(http.StatusUnauthorized, "unauthenticated", "unknown or expired enroll secret")
+		return errorf(http.StatusUnauthorized, "unauthenticated", "unknown, expired, used up or revoked enroll secret")
+	case errors.Is(err, auth.ErrNoToken), errors.Is(err, registry.ErrNoSecret):
+		return errorf(http.StatusNotFound, "not_found", err.Error())
 	case errors.Is(err, registry.ErrNotFound):
 		return errorf(http.StatusNotFound, "not_found", err.Error())
 	case errors.Is(err, registry.ErrInactive):

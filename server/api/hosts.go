@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
-	"time"
 
 	"github.com/auditfleet/auditfleet/server/ingest"
 
@@ -149,24 +147,5 @@ func (s *Server) decommission(w http.ResponseWriter, r *http.Request, p auth.Pri
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"host_id": id.String(), "state": registry.Decommissioned, "objects_deleted": n})
-	return nil
-}
-
-func (s *Server) createEnrollSecret(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
-	var req struct {
-		Name    string     `json:"name"`
-		Expires *time.Time `json:"expires"`
-	}
-	if err := decodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	if strings.TrimSpace(req.Name) == "" || len(req.Name) > 128 {
-		return errorf(http.StatusBadRequest, "bad_request", "name is required (at most 128 bytes)")
-	}
-	secret, err := s.Registry.CreateEnrollSecret(r.Context(), req.Name, req.Expires)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, map[string]string{"name": req.Name, "secret": secret})
 	return nil
 }

@@ -36,6 +36,12 @@ type Config struct {
 	JitterSeconds int
 	// ReportsPerMinute and ReportBurst rate-limit each host's reports.
 	ReportsPerMinute, ReportBurst int
+	// EnrollsPerMinute and EnrollBurst rate-limit enrollments from each
+	// source address (defaults 60 and 60); SecretEnrollsPerMinute and
+	// SecretEnrollBurst those with each enroll secret (defaults 300 and
+	// 100). Each server replica counts its own.
+	EnrollsPerMinute, EnrollBurst             int
+	SecretEnrollsPerMinute, SecretEnrollBurst int
 	// AuditCheckpointEvery is how often the servers' idle audit chains
 	// get a checkpoint; verification flags a chain silent for twice as
 	// long (default auditlog.DefaultCheckpointEvery).
@@ -60,8 +66,11 @@ type Server struct {
 	// Org keeps the organisation data.
 	Org *org.Org
 
-	limit   *limiter
-	metrics *metrics
+	limit *limiter
+	// enrollAddr and enrollSecret rate-limit enrollments by source
+	// address and by enroll secret.
+	enrollAddr, enrollSecret *limiter
+	metrics                  *metrics
 }
 
 // maxSmallBody bounds every request body but reports.
@@ -99,6 +108,11 @@ var routes = []route{
 	{"POST", "/api/v1/hosts/{host_id}/readmit", auth.Operator, auditlog.Update, (*Server).readmitHost},
 	{"DELETE", "/api/v1/hosts/{host_id}", auth.Admin, auditlog.Delete, (*Server).decommission},
 	{"POST", "/api/v1/enroll-secrets", auth.Admin, auditlog.Create, (*Server).createEnrollSecret},
+	{"GET", "/api/v1/enroll-secrets", auth.Admin, "", (*Server).listEnrollSecrets},
+	{"DELETE", "/api/v1/enroll-secrets/{secret_id}", auth.Admin, auditlog.Delete, (*Server).revokeEnrollSecret},
+	{"POST", "/api/v1/tokens", auth.Admin, auditlog.Create, (*Server).createToken},
+	{"GET", "/api/v1/tokens", auth.Admin, "", (*Server).listTokens},
+	{"DELETE", "/api/v1/tokens/{token_id}", auth.Admin, auditlog.Delete, (*Server).revokeToken},
 	{"GET", "/api/v1/audit", auth.Admin, auditlog.Read, (*Server).auditEntries},
 	{"GET", "/api/v1/audit/verify", auth.Admin, auditlog.Read, (*Server).auditVerify},
 	{"GET", "/api/v1/cycles", auth.Assurance, "", (*Server).listCycles},
@@ -119,7 +133,15 @@ func (s *Server) Handler() http.Handler {
 	if s.Log == nil {
 		s.Log = slog.New(slog.DiscardHandler)
 	}
+	if s.Config.EnrollsPerMinute <= 0 {
+		s.Config.EnrollsPerMinute, s.Config.EnrollBurst = DefaultEnrollsPerMinute, DefaultEnrollBurst
+	}
+	if s.Config.SecretEnrollsPerMinute <= 0 {
+		s.Config.SecretEnrollsPerMinute, s.Config.SecretEnrollBurst = DefaultSecretEnrollsPerMinute, DefaultSecretEnrollBurst
+	}
 	s.limit = newLimiter(s.Config.ReportsPerMinute, s.Config.ReportBurst, s.now)
+	s.enrollAddr = newLimiter(s.Config.EnrollsPerMinute, max(s.Config.EnrollBurst, 1), s.now)
+	s.enrollSecret = newLimiter(s.Config.SecretEnrollsPerMinute, max(s.Config.SecretEnrollBurst, 1), s.now)
 	s.metrics = newMetrics()
 	mux := http.NewServeMux()
 	for _, rt := range routes {
@@ -224,6 +246,8 @@ func (s *Server) auditAccess(w http.ResponseWriter, r *http.Request, rt route, p
 		Justification: j, RequestID: reqID, Remote: r.RemoteAddr,
 	}
 	buf := newBufferedWriter()
+	note := new(string)
+	r = r.WithContext(context.WithValue(r.Context(), auditNoteKey{}, note))
 	var err error
 	if j == "" && s.Config.RequireJustification {
 		err = errorf(http.StatusPreconditionRequired, "justification_required", "this access to audit data is logged and needs a reason: set the X-Justification header")
@@ -244,6 +268,8 @@ func (s *Server) auditAccess(w http.ResponseWriter, r *http.Request, rt route, p
 		}
 		writeError(buf, e)
 		entry.Detail = e.Code + ": " + e.Message
+	} else {
+		entry.Detail = *note
 	}
 	entry.Status = buf.statusCode()
 	entry.Outcome = outcomeOf(entry.Status)
@@ -252,6 +278,18 @@ func (s *Server) auditAccess(w http.ResponseWriter, r *http.Request, rt route, p
 	}
 	buf.sendTo(w)
 	return nil
+}
+
+// auditNoteKey keys the detail a handler adds to its audit entry.
+type auditNoteKey struct{}
+
+// noteAudit sets the detail of the audit entry of the request r is
+// serving (what was created or revoked); outside an audited route it
+// does nothing.
+func noteAudit(r *http.Request, detail string) {
+	if p, ok := r.Context().Value(auditNoteKey{}).(*string); ok {
+		*p = detail
+	}
 }
 
 // call runs a route's handler, turning a panic into an error.

@@ -82,6 +82,11 @@ type Token struct {
 	Created time.Time `json:"created"`
 	// Expires, when set, ends the token's validity.
 	Expires *time.Time `json:"expires,omitempty"`
+	// NeverExpires records that a person's token was made, on request,
+	// never to expire. A person's token with neither Expires nor
+	// NeverExpires (one made before expiry was the default) expires
+	// Tokens.DefaultTTL after Created.
+	NeverExpires bool `json:"never_expires,omitempty"`
 }
 
 // ErrUnauthenticated is returned for a missing, unknown, expired or
@@ -92,6 +97,28 @@ var ErrUnauthenticated = errors.New("unauthenticated")
 type Tokens struct {
 	Store store.Backend
 	Now   func() time.Time
+	// DefaultTTL is how long a person's token is valid when no other
+	// lifetime was asked for (0: DefaultTokenTTL).
+	DefaultTTL time.Duration
+}
+
+// DefaultTokenTTL is the default lifetime of a person's token.
+const DefaultTokenTTL = 90 * 24 * time.Hour
+
+func (t *Tokens) defaultTTL() time.Duration {
+	if t.DefaultTTL > 0 {
+		return t.DefaultTTL
+	}
+	return DefaultTokenTTL
+}
+
+// expiry is when rec stops being valid; nil for never.
+func (t *Tokens) expiry(rec Token) *time.Time {
+	if rec.Expires != nil || rec.NeverExpires || rec.Kind != "person" {
+		return rec.Expires
+	}
+	e := rec.Created.Add(t.defaultTTL())
+	return &e
 }
 
 func (t *Tokens) now() time.Time {
@@ -134,7 +161,7 @@ func (t *Tokens) Authenticate(ctx context.Context, secret string) (Principal, er
 		}
 		return Principal{}, fmt.Errorf("authenticate: %w", err)
 	}
-	if rec.Expires != nil && !t.now().Before(*rec.Expires) {
+	if e := t.expiry(rec); e != nil && !t.now().Before(*e) {
 		return Principal{}, ErrUnauthenticated
 	}
 	return rec.Principal, nil

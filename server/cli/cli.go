@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,6 +19,7 @@ import (
 	"github.com/auditfleet/auditfleet/server/auth"
 	"github.com/auditfleet/auditfleet/server/config"
 	"github.com/auditfleet/auditfleet/server/objkey"
+	"github.com/auditfleet/auditfleet/server/registry"
 	"github.com/auditfleet/auditfleet/version"
 )
 
@@ -63,6 +65,14 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root.PersistentFlags().StringVar(&dir, "dir", "", "single-machine mode: keep everything in this directory store, serve on 127.0.0.1:8480")
 	root.PersistentFlags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error (JSON logs on stderr)")
 
+	// needReason refuses a revocation without a stated reason when the
+	// configuration requires justifications.
+	needReason := func(r string) error {
+		if strings.TrimSpace(r) == "" && *cfg.Audit.RequireJustification {
+			return errors.New("--reason is required: the revocation is recorded in the audit log with its justification")
+		}
+		return nil
+	}
 	var opened *server.Server // its audit chain is closed when the command ends
 	open := func(ctx context.Context) (*server.Server, error) {
 		st, err := server.OpenStore(ctx, cfg.Storage, log)
@@ -110,8 +120,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	serve.Flags().StringVar(&listen, "listen", "", "address to serve on, overriding the configuration")
 
-	var role, name string
-	var ttl time.Duration
+	var role, name, tokenTTL, reason string
 	token := &cobra.Command{
 		Use:   "token-create",
 		Short: "Create an API token for a person (printed once; stored only hashed)",
@@ -124,15 +133,19 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			if name == "" {
 				return errors.New("--name is required")
 			}
+			life, err := auth.ParseLifetime(tokenTTL)
+			if err != nil {
+				return fmt.Errorf("--ttl: %w", err)
+			}
 			s, err := open(cmd.Context())
 			if err != nil {
 				return err
 			}
-			secret, _, err := s.Tokens.Issue(cmd.Context(), auth.Principal{Kind: "person", ID: name, Role: r}, auth.PersonTokenPrefix, expiry(ttl))
+			secret, info, err := s.Tokens.IssuePerson(cmd.Context(), name, r, life)
 			if err != nil {
 				return err
 			}
-			if err := s.Audit.Append(cmd.Context(), auditlog.Entry{Actor: cliActor(), Action: auditlog.Create, Object: "token of person " + name + " role " + string(r), Outcome: auditlog.OK, Detail: expiryDetail(ttl)}); err != nil {
+			if err := s.Audit.Append(cmd.Context(), auditlog.Entry{Actor: cliActor(), Action: auditlog.Create, Object: "token of person " + name + " role " + string(r), Justification: reason, Outcome: auditlog.OK, Detail: "created " + info.Describe()}); err != nil {
 				return fmt.Errorf("token created but not recorded, so not shown: %w", err)
 			}
 			_, err = fmt.Fprintln(stdout, secret)
@@ -141,23 +154,91 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	token.Flags().StringVar(&role, "role", "assurance", "admin, operator or assurance")
 	token.Flags().StringVar(&name, "name", "", "who the token is for (recorded in the audit log)")
-	token.Flags().DurationVar(&ttl, "ttl", 0, "expire the token after this long (default: never)")
+	token.Flags().StringVar(&tokenTTL, "ttl", "", "how long the token is valid: 90d, 36h, or never (default: tokens.default_ttl_days, 90 days)")
+	token.Flags().StringVar(&reason, "reason", "", "why (recorded in the audit log)")
 
-	var secretName string
-	enroll := &cobra.Command{
-		Use:   "enroll-secret-create",
-		Short: "Create an enroll secret for agents (printed once; stored only hashed)",
+	var listJSON bool
+	tokenList := &cobra.Command{
+		Use:   "token-list",
+		Short: "List people's API tokens: ID, person, role, expiry (never the secrets)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			s, err := open(cmd.Context())
 			if err != nil {
 				return err
 			}
-			secret, err := s.Registry.CreateEnrollSecret(cmd.Context(), secretName, expiry(ttl))
+			var out []auth.TokenInfo
+			for info, err := range s.Tokens.People(cmd.Context()) {
+				if err != nil {
+					return err
+				}
+				out = append(out, info)
+			}
+			if listJSON {
+				return writeJSON(stdout, map[string]any{"tokens": nonNil(out)})
+			}
+			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tNAME\tROLE\tCREATED\tEXPIRES")
+			for _, i := range out {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", i.ID, i.Name, i.Role, i.Created.Format(time.RFC3339), expiresText(i.Expires, i.Expired))
+			}
+			return tw.Flush()
+		},
+	}
+	tokenList.Flags().BoolVar(&listJSON, "json", false, "print JSON")
+
+	tokenRevoke := &cobra.Command{
+		Use:   "token-revoke TOKEN_ID",
+		Short: "Revoke a person's API token by its ID (from token-list); it stops working at once",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := needReason(reason); err != nil {
+				return err
+			}
+			s, err := open(cmd.Context())
 			if err != nil {
 				return err
 			}
-			if err := s.Audit.Append(cmd.Context(), auditlog.Entry{Actor: cliActor(), Action: auditlog.Create, Object: "enroll secret " + secretName, Outcome: auditlog.OK, Detail: expiryDetail(ttl)}); err != nil {
+			return auditedChange(cmd.Context(), s, auditlog.Entry{Actor: cliActor(), Action: auditlog.Delete, Object: "token " + args[0], Justification: reason}, func() (string, error) {
+				info, err := s.Tokens.RevokePerson(cmd.Context(), args[0])
+				if err != nil {
+					return "", err
+				}
+				fmt.Fprintf(stdout, "revoked %s\n", info.Describe())
+				return "revoked " + info.Describe(), nil
+			})
+		},
+	}
+
+	var secretName, secretTTL string
+	var maxUses int
+	enroll := &cobra.Command{
+		Use:   "enroll-secret-create",
+		Short: "Create an enroll secret for agents (printed once; stored only hashed)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			life, err := auth.ParseLifetime(secretTTL)
+			if err != nil {
+				return fmt.Errorf("--ttl: %w", err)
+			}
+			var expires *time.Time
+			if life.TTL > 0 {
+				e := time.Now().Add(life.TTL).UTC()
+				expires = &e
+			}
+			spec := registry.SecretSpec{Name: secretName, Expires: expires, MaxUses: maxUses}
+			if err := spec.Validate(); err != nil {
+				return err
+			}
+			s, err := open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			secret, info, err := s.Registry.IssueEnrollSecret(cmd.Context(), spec)
+			if err != nil {
+				return err
+			}
+			if err := s.Audit.Append(cmd.Context(), auditlog.Entry{Actor: cliActor(), Action: auditlog.Create, Object: "enroll secret " + secretName, Justification: reason, Outcome: auditlog.OK, Detail: "created " + info.Describe()}); err != nil {
 				return fmt.Errorf("enroll secret created but not recorded, so not shown: %w", err)
 			}
 			_, err = fmt.Fprintln(stdout, secret)
@@ -165,7 +246,69 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		},
 	}
 	enroll.Flags().StringVar(&secretName, "name", "default", "name of the secret (e.g. the estate or team it is for)")
-	enroll.Flags().DurationVar(&ttl, "ttl", 0, "expire the secret after this long (default: never)")
+	enroll.Flags().StringVar(&secretTTL, "ttl", "", "expire the secret after this long: 30d, 36h (default: never)")
+	enroll.Flags().IntVar(&maxUses, "max-uses", 0, "how many hosts may enroll with it (default 0: no limit)")
+	enroll.Flags().StringVar(&reason, "reason", "", "why (recorded in the audit log)")
+
+	secretList := &cobra.Command{
+		Use:   "enroll-secret-list",
+		Short: "List enroll secrets: ID, name, expiry, uses (never the secrets)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			var out []registry.SecretInfo
+			for info, err := range s.Registry.EnrollSecrets(cmd.Context()) {
+				if err != nil {
+					return err
+				}
+				out = append(out, info)
+			}
+			if listJSON {
+				return writeJSON(stdout, map[string]any{"enroll_secrets": nonNil(out)})
+			}
+			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tNAME\tCREATED\tEXPIRES\tUSES\tUSABLE")
+			for _, i := range out {
+				uses := "-"
+				if i.MaxUses > 0 {
+					uses = fmt.Sprintf("%d/%d", i.Uses, i.MaxUses)
+				}
+				expired := i.Expires != nil && !time.Now().Before(*i.Expires)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%v\n", i.ID, i.Name, i.Created.Format(time.RFC3339), expiresText(i.Expires, expired), uses, i.Usable)
+			}
+			return tw.Flush()
+		},
+	}
+	secretList.Flags().BoolVar(&listJSON, "json", false, "print JSON")
+
+	secretRevoke := &cobra.Command{
+		Use:   "enroll-secret-revoke SECRET_ID",
+		Short: "Revoke an enroll secret by its ID (from enroll-secret-list); hosts enrolled with it keep their tokens",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := needReason(reason); err != nil {
+				return err
+			}
+			s, err := open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			return auditedChange(cmd.Context(), s, auditlog.Entry{Actor: cliActor(), Action: auditlog.Delete, Object: "enroll secret " + args[0], Justification: reason}, func() (string, error) {
+				info, err := s.Registry.RevokeEnrollSecret(cmd.Context(), args[0])
+				if err != nil {
+					return "", err
+				}
+				fmt.Fprintf(stdout, "revoked %s\n", info.Describe())
+				return "revoked " + info.Describe(), nil
+			})
+		},
+	}
+	for _, c := range []*cobra.Command{tokenRevoke, secretRevoke} {
+		c.Flags().StringVar(&reason, "reason", "", "why (recorded in the audit log; required when audit.require_justification is on)")
+	}
 
 	var kind, file string
 	orgUpload := &cobra.Command{
@@ -303,7 +446,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return err
 		},
 	}
-	root.AddCommand(serve, token, enroll, orgUpload, closeCycle, audit, ver)
+	root.AddCommand(serve, token, tokenList, tokenRevoke, enroll, secretList, secretRevoke, orgUpload, closeCycle, audit, ver)
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -333,19 +476,46 @@ func verifyDay(flag, v string, def time.Time) (time.Time, error) {
 	return t, nil
 }
 
-// expiryDetail describes a credential's validity for the audit log.
-func expiryDetail(ttl time.Duration) string {
-	if e := expiry(ttl); e != nil {
-		return "expires " + e.Format(time.RFC3339)
+// auditedChange records the intent of a credential change, makes it and
+// records its outcome, as the API does: no change without a record.
+func auditedChange(ctx context.Context, s *server.Server, entry auditlog.Entry, change func() (string, error)) error {
+	intent := entry
+	intent.Outcome = auditlog.Started
+	if err := s.Audit.Append(ctx, intent); err != nil {
+		return fmt.Errorf("record intent: %w", err)
 	}
-	return "never expires"
+	detail, err := change()
+	entry.Outcome, entry.Detail = auditlog.OK, detail
+	if err != nil {
+		entry.Outcome, entry.Detail = auditlog.Failed, err.Error()
+	}
+	if aerr := s.Audit.Append(ctx, entry); aerr != nil {
+		return errors.Join(err, fmt.Errorf("record outcome: %w", aerr))
+	}
+	return err
 }
 
-// expiry is the end of a validity of ttl from now; nil when ttl is 0.
-func expiry(ttl time.Duration) *time.Time {
-	if ttl <= 0 {
-		return nil
+// expiresText shows an expiry in a listing.
+func expiresText(e *time.Time, expired bool) string {
+	switch {
+	case e == nil:
+		return "never"
+	case expired:
+		return e.Format(time.RFC3339) + " (expired)"
 	}
-	t := time.Now().Add(ttl).UTC()
-	return &t
+	return e.Format(time.RFC3339)
+}
+
+// nonNil makes an empty listing a JSON array, not null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

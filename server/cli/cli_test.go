@@ -189,7 +189,7 @@ func TestCredentialChangesAreAudited(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		found = found || bytes.Contains(b, []byte(`"object":"enroll secret estate"`)) && bytes.Contains(b, []byte(`"detail":"expires `))
+		found = found || bytes.Contains(b, []byte(`"object":"enroll secret estate"`)) && bytes.Contains(b, []byte(`"detail":"created enroll secret es_`)) && bytes.Contains(b, []byte(`, expires `))
 	}
 	if !found {
 		t.Error("enroll-secret-create wrote no audit entry with the secret's expiry")

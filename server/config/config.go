@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	"sigs.k8s.io/yaml"
@@ -26,6 +27,7 @@ type Config struct {
 	Cycle   Cycle   `json:"cycle,omitempty"`
 	Limits  Limits  `json:"limits,omitempty"`
 	Audit   Audit   `json:"audit,omitempty"`
+	Tokens  Tokens  `json:"tokens,omitempty"`
 	// Policy adds the organisation's own controls to the built-in ones, or
 	// replaces them with a signed bundle, as the agent's offline scan can.
 	Policy assess.Source `json:"policy,omitempty"`
@@ -61,8 +63,9 @@ type S3 struct {
 	CAFile    string `json:"ca_file,omitempty"`
 	AccessKey string `json:"access_key,omitempty"`
 	SecretKey string `json:"secret_key,omitempty"`
-	// RetentionMode is "GOVERNANCE" or "COMPLIANCE" for object-lock
-	// buckets; RetentionDays how long evidence is locked.
+	// RetentionMode is the object-lock mode of retention, "governance"
+	// (the default) or "compliance", in any case (S3 writes them
+	// upper-case); RetentionDays is how long evidence is locked.
 	RetentionMode string `json:"retention_mode,omitempty"`
 	RetentionDays int    `json:"retention_days,omitempty"`
 }
@@ -87,6 +90,22 @@ type Limits struct {
 	// (default 168h): spooled evidence older than a week says little
 	// about the host today.
 	MaxReportAge Duration `json:"max_report_age,omitempty"`
+	// EnrollsPerMinute and EnrollBurst bound enrollments from one source
+	// address (default 60 and 60); SecretEnrollsPerMinute and
+	// SecretEnrollBurst those with one enroll secret (default 300 and
+	// 100). Each server replica counts its own.
+	EnrollsPerMinute       int `json:"enrolls_per_minute,omitempty"`
+	EnrollBurst            int `json:"enroll_burst,omitempty"`
+	SecretEnrollsPerMinute int `json:"secret_enrolls_per_minute,omitempty"`
+	SecretEnrollBurst      int `json:"secret_enroll_burst,omitempty"`
+}
+
+// Tokens configures people's API tokens.
+type Tokens struct {
+	// DefaultTTLDays is how long a person's token is valid unless it is
+	// made with another lifetime or "never" (default 90). It applies to
+	// the bootstrap admin token and to tokens stored without an expiry.
+	DefaultTTLDays int `json:"default_ttl_days,omitempty"`
 }
 
 // Audit configures the audit log.
@@ -147,6 +166,15 @@ func (c *Config) applyDefaults() {
 	if c.Limits.ReportsPerMinute == 0 {
 		c.Limits.ReportsPerMinute, c.Limits.ReportBurst = 6, 3
 	}
+	if c.Limits.EnrollsPerMinute == 0 {
+		c.Limits.EnrollsPerMinute, c.Limits.EnrollBurst = 60, 60
+	}
+	if c.Limits.SecretEnrollsPerMinute == 0 {
+		c.Limits.SecretEnrollsPerMinute, c.Limits.SecretEnrollBurst = 300, 100
+	}
+	if c.Tokens.DefaultTTLDays == 0 {
+		c.Tokens.DefaultTTLDays = 90
+	}
 	if c.Audit.CheckpointEvery == 0 {
 		c.Audit.CheckpointEvery = Duration(time.Hour)
 	}
@@ -206,8 +234,11 @@ func (c *Config) Validate() error {
 		if c.Storage.S3.Endpoint == "" || c.Storage.S3.Bucket == "" {
 			errs = append(errs, errors.New("storage.s3.endpoint and storage.s3.bucket are required"))
 		}
-		if m := c.Storage.S3.RetentionMode; m != "" && m != "GOVERNANCE" && m != "COMPLIANCE" {
-			errs = append(errs, fmt.Errorf("storage.s3.retention_mode %q: want GOVERNANCE or COMPLIANCE", m))
+		switch m := strings.ToLower(c.Storage.S3.RetentionMode); m {
+		case "", "governance", "compliance":
+			c.Storage.S3.RetentionMode = m
+		default:
+			errs = append(errs, fmt.Errorf("storage.s3.retention_mode %q: want governance or compliance", c.Storage.S3.RetentionMode))
 		}
 	default:
 		errs = append(errs, fmt.Errorf("storage.type %q: want dir or s3", c.Storage.Type))
@@ -220,6 +251,20 @@ func (c *Config) Validate() error {
 	}
 	if c.Limits.MaxReportBytes < 1024 || c.Limits.MaxReportBytes > 256<<20 {
 		errs = append(errs, fmt.Errorf("limits.max_report_bytes %d: want 1 KiB to 256 MiB", c.Limits.MaxReportBytes))
+	}
+	for _, l := range []struct {
+		name        string
+		rate, burst int
+	}{
+		{"limits.enrolls_per_minute and enroll_burst", c.Limits.EnrollsPerMinute, c.Limits.EnrollBurst},
+		{"limits.secret_enrolls_per_minute and secret_enroll_burst", c.Limits.SecretEnrollsPerMinute, c.Limits.SecretEnrollBurst},
+	} {
+		if l.rate < 1 || l.rate > 100000 || l.burst < 1 || l.burst > 100000 {
+			errs = append(errs, fmt.Errorf("%s %d and %d: want 1 to 100000 each", l.name, l.rate, l.burst))
+		}
+	}
+	if d := c.Tokens.DefaultTTLDays; d < 1 || d > 3650 {
+		errs = append(errs, fmt.Errorf("tokens.default_ttl_days %d: want 1 to 3650 (make a token that never expires explicitly, with ttl never)", d))
 	}
 	if c.Audit.RetentionDays < 0 {
 		errs = append(errs, fmt.Errorf("audit.retention_days %d: want 0 or more", c.Audit.RetentionDays))

@@ -40,6 +40,9 @@ func Token(h Hash) string {
 // TokensPrefix is the prefix of every token object.
 const TokensPrefix = AuthPrefix + "tokens/"
 
+// EnrollSecretsPrefix is the prefix of every enroll secret object.
+const EnrollSecretsPrefix = AuthPrefix + "enroll/"
+
 // EnrollSecret returns the key of the enroll secret that hashes to h.
 func EnrollSecret(h Hash) string {
 	return AuthPrefix + "enroll/" + need(h.s, "EnrollSecret", "Hash") + jsonExt

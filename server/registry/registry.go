@@ -66,13 +66,6 @@ func (h Host) Stored() map[string]objkey.CycleID {
 	return m
 }
 
-// EnrollSecret is a stored enroll secret.
-type EnrollSecret struct {
-	Name    string     `json:"name"`
-	Created time.Time  `json:"created"`
-	Expires *time.Time `json:"expires,omitempty"`
-}
-
 // EnrollRequest is what a host says about itself when it enrolls.
 type EnrollRequest struct {
 	Hostname     string `json:"hostname"`
@@ -130,34 +123,6 @@ func (r *Registry) now() time.Time {
 		return r.Now().UTC()
 	}
 	return time.Now().UTC()
-}
-
-// CreateEnrollSecret makes a new enroll secret and returns it; it is shown
-// once and stored only hashed.
-func (r *Registry) CreateEnrollSecret(ctx context.Context, name string, expires *time.Time) (string, error) {
-	secret, h := auth.NewSecret(auth.EnrollSecretPrefix)
-	rec := EnrollSecret{Name: name, Created: r.now(), Expires: expires}
-	if _, err := store.PutJSON(ctx, r.Store, objkey.EnrollSecret(h), rec, store.PutOptions{WriteOnce: true}); err != nil {
-		return "", fmt.Errorf("create enroll secret %q: %w", name, err)
-	}
-	return secret, nil
-}
-
-func (r *Registry) checkEnrollSecret(ctx context.Context, secret string) error {
-	if !strings.HasPrefix(secret, auth.EnrollSecretPrefix) || len(secret) > 256 {
-		return ErrBadSecret
-	}
-	var rec EnrollSecret
-	if _, err := store.GetJSON(ctx, r.Store, objkey.EnrollSecret(auth.Hash(secret)), &rec); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return ErrBadSecret
-		}
-		return fmt.Errorf("check enroll secret: %w", err)
-	}
-	if rec.Expires != nil && !r.now().Before(*rec.Expires) {
-		return ErrBadSecret
-	}
-	return nil
 }
 
 // Clone is a refused enrollment under this host's machine ID.
