@@ -11,6 +11,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/auditfleet/auditfleet/facts"
+	"github.com/auditfleet/auditfleet/internal/strictjson"
 	"github.com/auditfleet/auditfleet/opa"
 )
 
@@ -28,12 +29,17 @@ type Report struct {
 }
 
 // Decode parses and validates a facts document as an agent sends it:
-// exactly one JSON object of the current schema version, no unknown
+// exactly one JSON object within strictjson.Default (nesting and key
+// counts bounded, no repeated key, valid UTF-8 only, checked before
+// anything is decoded) of the current schema version, no unknown
 // fields, a valid namespace name and an object for every facts
 // namespace, and collector errors that name their collector and kind.
 // Each byte is decoded once: the document's fields into Doc, each
 // namespace's facts into the policies' input.
 func Decode(body []byte) (*Report, error) {
+	if err := strictjson.Check(body, strictjson.Default); err != nil {
+		return nil, fmt.Errorf("%w: not a facts document: %w", ErrInvalid, err)
+	}
 	r := &Report{}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
