@@ -92,6 +92,10 @@ func New(ctx context.Context, cfg *config.Config, st store.Backend, log *slog.Lo
 	if err != nil {
 		return nil, err
 	}
+	validateFacts, err := factsValidator(cfg.Facts.SchemasDir)
+	if err != nil {
+		return nil, err
+	}
 	tokens := &auth.Tokens{Store: st}
 	reg := &registry.Registry{Store: st, Tokens: tokens}
 	audit := &auditlog.Log{Store: st}
@@ -106,11 +110,12 @@ func New(ctx context.Context, cfg *config.Config, st store.Backend, log *slog.Lo
 			Retain: time.Duration(cfg.Storage.S3.RetentionDays) * 24 * time.Hour},
 		PolicyRevision: engine.Revision(),
 		Config: api.Config{
-			MaxReportBytes:       cfg.Limits.MaxReportBytes,
-			RequireJustification: *cfg.Audit.RequireJustification,
-			JitterSeconds:        int(time.Duration(cfg.Cycle.Jitter).Seconds()),
-			ReportsPerMinute:     cfg.Limits.ReportsPerMinute,
-			ReportBurst:          cfg.Limits.ReportBurst,
+			MaxReportBytes:         cfg.Limits.MaxReportBytes,
+			MaxInflightReportBytes: cfg.Limits.MaxInflightReportBytes,
+			RequireJustification:   *cfg.Audit.RequireJustification,
+			JitterSeconds:          int(time.Duration(cfg.Cycle.Jitter).Seconds()),
+			ReportsPerMinute:       cfg.Limits.ReportsPerMinute,
+			ReportBurst:            cfg.Limits.ReportBurst,
 		},
 	}
 	return s, nil

@@ -51,3 +51,38 @@ func (l *limiter) allow(key string) (bool, time.Duration) {
 	}
 	return false, time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
 }
+
+// budget bounds the bytes of report bodies the server holds at once,
+// across all requests: decoding and assessing a report takes several
+// times its size in memory, so without a bound enough concurrent reports
+// exhaust it. A request that does not fit is refused at once (the agent
+// retries later) rather than queued, so waiting requests hold nothing.
+type budget struct {
+	mu        sync.Mutex
+	max, used int64
+}
+
+// take reserves n bytes, or reports false when they do not fit.
+func (b *budget) take(n int64) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if n > b.max-b.used {
+		return false
+	}
+	b.used += n
+	return true
+}
+
+// give returns n bytes taken before.
+func (b *budget) give(n int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.used -= n
+}
+
+// inUse returns the bytes taken now.
+func (b *budget) inUse() int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.used
+}

@@ -28,6 +28,10 @@ import (
 type Config struct {
 	// MaxReportBytes bounds a report body (default 16 MiB).
 	MaxReportBytes int64
+	// MaxInflightReportBytes bounds the report bytes held at once across
+	// all requests (default 4 × MaxReportBytes); a report that does not
+	// fit is answered 503 with Retry-After.
+	MaxInflightReportBytes int64
 	// RequireJustification makes X-Justification mandatory on audited
 	// reads and changes (DPA 2018 s.62; default on).
 	RequireJustification bool
@@ -55,8 +59,9 @@ type Server struct {
 	// Org keeps the organisation data.
 	Org *org.Org
 
-	limit   *limiter
-	metrics *metrics
+	limit    *limiter
+	inflight *budget
+	metrics  *metrics
 }
 
 // maxSmallBody bounds every request body but reports.
@@ -107,6 +112,9 @@ func (s *Server) Handler() http.Handler {
 	if s.Config.MaxReportBytes <= 0 {
 		s.Config.MaxReportBytes = DefaultMaxReportBytes
 	}
+	if s.Config.MaxInflightReportBytes <= 0 {
+		s.Config.MaxInflightReportBytes = 4 * s.Config.MaxReportBytes
+	}
 	if s.Config.ReportsPerMinute <= 0 {
 		s.Config.ReportsPerMinute, s.Config.ReportBurst = 6, 3
 	}
@@ -114,6 +122,7 @@ func (s *Server) Handler() http.Handler {
 		s.Log = slog.New(slog.DiscardHandler)
 	}
 	s.limit = newLimiter(s.Config.ReportsPerMinute, s.Config.ReportBurst, s.now)
+	s.inflight = &budget{max: s.Config.MaxInflightReportBytes}
 	s.metrics = newMetrics()
 	mux := http.NewServeMux()
 	for _, rt := range routes {

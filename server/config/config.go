@@ -25,6 +25,7 @@ type Config struct {
 	Storage Storage `json:"storage"`
 	Cycle   Cycle   `json:"cycle,omitempty"`
 	Limits  Limits  `json:"limits,omitempty"`
+	Facts   Facts   `json:"facts,omitempty"`
 	Audit   Audit   `json:"audit,omitempty"`
 	// Policy adds the organisation's own controls to the built-in ones, or
 	// replaces them with a signed bundle, as the agent's offline scan can.
@@ -77,9 +78,26 @@ type Cycle struct {
 
 // Limits bound what agents may send.
 type Limits struct {
-	MaxReportBytes   int64 `json:"max_report_bytes,omitempty"`
-	ReportsPerMinute int   `json:"reports_per_minute,omitempty"`
-	ReportBurst      int   `json:"report_burst,omitempty"`
+	// MaxReportBytes bounds one report (default 16 MiB).
+	MaxReportBytes int64 `json:"max_report_bytes,omitempty"`
+	// MaxInflightReportBytes bounds the report bytes the server holds at
+	// once across all requests (default 4 × max_report_bytes); decoding
+	// and assessing take several times a report's size in memory. A
+	// report that does not fit is answered 503 with Retry-After.
+	MaxInflightReportBytes int64 `json:"max_inflight_report_bytes,omitempty"`
+	ReportsPerMinute       int   `json:"reports_per_minute,omitempty"`
+	ReportBurst            int   `json:"report_burst,omitempty"`
+}
+
+// Facts says which facts namespaces reports may carry: those of the
+// built-in collectors, plus those of the organisation's own collectors
+// whose schemas are in SchemasDir. A report with any other namespace is
+// refused.
+type Facts struct {
+	// SchemasDir holds <namespace>.schema.json, a JSON Schema for each of
+	// the organisation's own collectors (their facts are validated
+	// against it like the built-in ones).
+	SchemasDir string `json:"schemas_dir,omitempty"`
 }
 
 // Audit configures the audit log.
@@ -112,6 +130,9 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Limits.MaxReportBytes == 0 {
 		c.Limits.MaxReportBytes = 16 << 20
+	}
+	if c.Limits.MaxInflightReportBytes == 0 {
+		c.Limits.MaxInflightReportBytes = 4 * c.Limits.MaxReportBytes
 	}
 	if c.Limits.ReportsPerMinute == 0 {
 		c.Limits.ReportsPerMinute, c.Limits.ReportBurst = 6, 3
@@ -180,6 +201,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Limits.MaxReportBytes < 1024 || c.Limits.MaxReportBytes > 256<<20 {
 		errs = append(errs, fmt.Errorf("limits.max_report_bytes %d: want 1 KiB to 256 MiB", c.Limits.MaxReportBytes))
+	}
+	if c.Limits.MaxInflightReportBytes < c.Limits.MaxReportBytes {
+		errs = append(errs, fmt.Errorf("limits.max_inflight_report_bytes %d: want at least limits.max_report_bytes (%d), or no report of the largest size could ever be accepted", c.Limits.MaxInflightReportBytes, c.Limits.MaxReportBytes))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("invalid server config: %w", err)

@@ -11,7 +11,8 @@ func TestLoadExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Storage.S3.Bucket != "auditfleet-evidence" || !c.Storage.S3.PathStyle || time.Duration(c.Cycle.Jitter) != 30*time.Minute || !*c.Audit.RequireJustification {
+	if c.Storage.S3.Bucket != "auditfleet-evidence" || !c.Storage.S3.PathStyle || time.Duration(c.Cycle.Jitter) != 30*time.Minute || !*c.Audit.RequireJustification ||
+		c.Limits.MaxInflightReportBytes != 64<<20 || c.Facts.SchemasDir != "/etc/auditfleet/schemas" {
 		t.Errorf("Load = %+v", c)
 	}
 }
@@ -21,7 +22,8 @@ func TestDefault(t *testing.T) {
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if c.Listen != "127.0.0.1:8480" || c.Cycle.Schedule != "0 2 * * *" || !*c.Audit.RequireJustification {
+	if c.Listen != "127.0.0.1:8480" || c.Cycle.Schedule != "0 2 * * *" || !*c.Audit.RequireJustification ||
+		c.Limits.MaxInflightReportBytes != 4*c.Limits.MaxReportBytes || c.Facts.SchemasDir != "" {
 		t.Errorf("Default = %+v", c)
 	}
 }
@@ -36,6 +38,7 @@ func TestParseRejects(t *testing.T) {
 		{"tiny report limit", "storage: {type: dir, dir: /x}\nlimits: {max_report_bytes: 10}\n", "max_report_bytes"},
 		{"bundle without key", "storage: {type: dir, dir: /x}\npolicy: {bundle: /b.tar.gz}\n", "no bundle key"},
 		{"bundle and custom controls", "storage: {type: dir, dir: /x}\npolicy: {bundle: /b.tar.gz, bundle_key: /k.pem, custom_dir: /c}\n", "cannot be used together"},
+		{"in-flight budget below one report", "storage: {type: dir, dir: /x}\nlimits: {max_report_bytes: 2048, max_inflight_report_bytes: 2047}\n", "max_inflight_report_bytes"},
 		{"bad jitter", "storage: {type: dir, dir: /x}\ncycle: {jitter: soon}\n", "invalid duration"},
 	}
 	for _, tt := range tests {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/assess"
+	"github.com/auditfleet/auditfleet/schemas"
 	"github.com/auditfleet/auditfleet/scorecard"
 	"github.com/auditfleet/auditfleet/server/objkey"
 	"github.com/auditfleet/auditfleet/server/store"
@@ -25,6 +26,10 @@ var ErrConflict = errors.New("report ID already used")
 // ErrSchema wraps a namespace that fails its facts schema.
 var ErrSchema = errors.New("facts fail their schema")
 
+// ErrUnknownNamespace wraps a facts namespace that has no schema: a report
+// carrying one is refused as invalid, naming it.
+var ErrUnknownNamespace = schemas.ErrUnknownNamespace
+
 // Host is what ingest needs to know of the sending host.
 type Host struct {
 	ID   objkey.HostID
@@ -39,7 +44,8 @@ type Ingester struct {
 	// reports are assessed against.
 	Policies func(ctx context.Context) (*assess.Policies, error)
 	// ValidateFacts checks one namespace's facts against its schema; nil
-	// skips schema checks. It returns nil for namespaces it does not know.
+	// skips schema checks. For a namespace it has no schema for it returns
+	// an error wrapping ErrUnknownNamespace, and the report is refused.
 	ValidateFacts func(namespace string, factsJSON []byte) error
 	// Retain, when positive, locks facts and results against deletion for
 	// this long where the store supports object lock.
@@ -146,11 +152,20 @@ func (in *Ingester) decode(body []byte, now time.Time) (*assess.Report, objkey.R
 	if in.ValidateFacts == nil {
 		return r, rid, nil
 	}
-	var errs []error
+	// Unknown namespaces are refused before any schema is applied, so the
+	// answer names them (400) rather than a schema failure (422).
+	var errs, unknown []error
 	for _, ns := range slices.Sorted(maps.Keys(doc.Facts)) {
-		if err := in.ValidateFacts(ns, bytes.TrimSpace(doc.Facts[ns])); err != nil {
+		err := in.ValidateFacts(ns, bytes.TrimSpace(doc.Facts[ns]))
+		switch {
+		case errors.Is(err, ErrUnknownNamespace):
+			unknown = append(unknown, fmt.Errorf("facts.%s: %w", ns, err))
+		case err != nil:
 			errs = append(errs, fmt.Errorf("%w: facts.%s: %v", ErrSchema, ns, err))
 		}
+	}
+	if err := errors.Join(unknown...); err != nil {
+		return nil, objkey.ReportID{}, fmt.Errorf("%w: %w; a collector's facts are accepted only with its schema (facts.schemas_dir in the server configuration)", ErrInvalid, err)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, objkey.ReportID{}, fmt.Errorf("%w: %w", ErrInvalid, err)
