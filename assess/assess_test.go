@@ -174,3 +174,26 @@ func TestThresholds(t *testing.T) {
 		t.Errorf("Thresholds(custom) = %+v, want High 99 kept, MinCoverage 0", got)
 	}
 }
+
+func TestDecodeChecked(t *testing.T) {
+	body := strings.Replace(goodReport, `"facts":{`, `"facts":{"acme":{"a":1},`, 1)
+	var seen []string
+	errAcme := errors.New("acme has no schema")
+	_, err := DecodeChecked([]byte(body), func(ns string, raw []byte) error {
+		seen = append(seen, ns+"="+string(raw[:1]))
+		if ns == "acme" {
+			return errAcme
+		}
+		return nil
+	})
+	if !errors.Is(err, ErrInvalid) || !errors.Is(err, errAcme) {
+		t.Fatalf("DecodeChecked = %v, want ErrInvalid wrapping the check's error", err)
+	}
+	if strings.Join(seen, ",") != "acme={,os={" {
+		t.Errorf("check saw %v, want each namespace's facts object in order", seen)
+	}
+	r, err := DecodeChecked([]byte(goodReport), func(string, []byte) error { return nil })
+	if err != nil || r.OSFact("hostname") != "web-1" {
+		t.Fatalf("DecodeChecked with a passing check = %v, %v", r, err)
+	}
+}

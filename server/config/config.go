@@ -82,7 +82,8 @@ type Limits struct {
 	MaxReportBytes int64 `json:"max_report_bytes,omitempty"`
 	// MaxInflightReportBytes bounds the report bytes the server holds at
 	// once across all requests (default 4 × max_report_bytes); decoding
-	// and assessing take several times a report's size in memory. A
+	// and assessing take up to about 8 times a report's size in memory,
+	// so this bounds the memory reports take to about 8 times it. A
 	// report that does not fit is answered 503 with Retry-After.
 	MaxInflightReportBytes int64 `json:"max_inflight_report_bytes,omitempty"`
 	ReportsPerMinute       int   `json:"reports_per_minute,omitempty"`

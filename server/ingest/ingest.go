@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/auditfleet/auditfleet/assess"
@@ -134,10 +132,25 @@ func (in *Ingester) Ingest(ctx context.Context, h Host, c objkey.CycleID, body [
 	return rc, nil
 }
 
-// decode parses and validates a facts document (assess.Decode), its
-// report ID and collection time, and each namespace against its schema.
+// decode parses and validates a facts document (assess.DecodeChecked),
+// each namespace against its schema before its policy input is built (an
+// unknown namespace is refused without decoding it further), then its
+// report ID and collection time.
 func (in *Ingester) decode(body []byte, now time.Time) (*assess.Report, objkey.ReportID, error) {
-	r, err := assess.Decode(body)
+	var check func(ns string, raw []byte) error
+	if in.ValidateFacts != nil {
+		check = func(ns string, raw []byte) error {
+			err := in.ValidateFacts(ns, raw)
+			switch {
+			case errors.Is(err, ErrUnknownNamespace):
+				return fmt.Errorf("facts.%s: %w; a collector's facts are accepted only with its schema (facts.schemas_dir in the server configuration)", ns, err)
+			case err != nil:
+				return fmt.Errorf("%w: facts.%s: %v", ErrSchema, ns, err)
+			}
+			return nil
+		}
+	}
+	r, err := assess.DecodeChecked(body, check)
 	if err != nil {
 		return nil, objkey.ReportID{}, err
 	}
@@ -148,27 +161,6 @@ func (in *Ingester) decode(body []byte, now time.Time) (*assess.Report, objkey.R
 	}
 	if doc.CollectedAt.After(now.Add(time.Hour)) {
 		return nil, objkey.ReportID{}, fmt.Errorf("%w: collected_at %s is in the future", ErrInvalid, doc.CollectedAt.Format(time.RFC3339))
-	}
-	if in.ValidateFacts == nil {
-		return r, rid, nil
-	}
-	// Unknown namespaces are refused before any schema is applied, so the
-	// answer names them (400) rather than a schema failure (422).
-	var errs, unknown []error
-	for _, ns := range slices.Sorted(maps.Keys(doc.Facts)) {
-		err := in.ValidateFacts(ns, bytes.TrimSpace(doc.Facts[ns]))
-		switch {
-		case errors.Is(err, ErrUnknownNamespace):
-			unknown = append(unknown, fmt.Errorf("facts.%s: %w", ns, err))
-		case err != nil:
-			errs = append(errs, fmt.Errorf("%w: facts.%s: %v", ErrSchema, ns, err))
-		}
-	}
-	if err := errors.Join(unknown...); err != nil {
-		return nil, objkey.ReportID{}, fmt.Errorf("%w: %w; a collector's facts are accepted only with its schema (facts.schemas_dir in the server configuration)", ErrInvalid, err)
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, objkey.ReportID{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	return r, rid, nil
 }
