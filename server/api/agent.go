@@ -73,11 +73,11 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request, p auth.Principal
 	if reserve < 0 {
 		reserve = s.Config.MaxReportBytes
 	}
-	if !s.inflight.take(reserve) {
+	if !s.inflight.take(p.ID, reserve) {
 		w.Header().Set("Retry-After", strconv.Itoa(busyRetrySeconds))
-		return errorf(http.StatusServiceUnavailable, "busy", fmt.Sprintf("the server is processing %d bytes of reports, its limit; retry later", s.Config.MaxInflightReportBytes))
+		return errorf(http.StatusServiceUnavailable, "busy", fmt.Sprintf("the server is already receiving a report from this host, or as many report bytes as it may hold at once (%d); retry later", s.Config.MaxInflightReportBytes))
 	}
-	defer s.inflight.give(reserve)
+	defer s.inflight.give(p.ID, reserve)
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.Config.MaxReportBytes))
 	if err != nil {
 		var mbe *http.MaxBytesError

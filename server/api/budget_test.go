@@ -8,9 +8,10 @@ import (
 )
 
 // TestInflightBudget holds two reports mid-upload so that their bytes
-// fill the server-wide budget: a third is refused with 503 and
-// Retry-After and stores nothing, and once the two are done the budget is
-// free again.
+// fill the server-wide budget: a third host's report is refused with 503
+// and Retry-After and stores nothing, as is a second report of a host
+// with one in flight whatever the budget, and once the two are done the
+// budget is free again.
 func TestInflightBudget(t *testing.T) {
 	e := newEnv(t)
 	_, token := e.enroll("web-1", "machine-web-1")
@@ -53,8 +54,20 @@ func TestInflightBudget(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 
+	// A host with a report in flight may not start another, budget or not.
+	e.api.inflight.mu.Lock()
+	e.api.inflight.max += 1 << 30
+	e.api.inflight.mu.Unlock()
+	if code, m, hdr := e.do(req{method: "POST", path: "/api/v1/reports", token: token, body: report(t, "debian12-lts", nil)}); code != http.StatusServiceUnavailable || hdr.Get("Retry-After") == "" {
+		t.Errorf("second report of a host with one in flight = %d (Retry-After %q) %v, want 503 with Retry-After", code, hdr.Get("Retry-After"), m)
+	}
+	e.api.inflight.mu.Lock()
+	e.api.inflight.max -= 1 << 30
+	e.api.inflight.mu.Unlock()
+	_, token3 := e.enroll("web-3", "machine-web-3")
+
 	before := e.snapshot()
-	code, m, hdr := e.do(req{method: "POST", path: "/api/v1/reports", token: token, body: report(t, "debian12-lts", nil)})
+	code, m, hdr := e.do(req{method: "POST", path: "/api/v1/reports", token: token3, body: report(t, "debian12-lts", nil)})
 	if code != http.StatusServiceUnavailable || hdr.Get("Retry-After") == "" {
 		t.Errorf("report over the in-flight budget = %d (Retry-After %q) %v, want 503 with Retry-After", code, hdr.Get("Retry-After"), m)
 	}

@@ -55,28 +55,37 @@ func (l *limiter) allow(key string) (bool, time.Duration) {
 // budget bounds the bytes of report bodies the server holds at once,
 // across all requests: decoding and assessing a report takes several
 // times its size in memory, so without a bound enough concurrent reports
-// exhaust it. A request that does not fit is refused at once (the agent
-// retries later) rather than queued, so waiting requests hold nothing.
+// exhaust it. Each host may have one report in flight, so that one host
+// (or one stolen token) cannot hold the whole budget with slow uploads. A
+// request that does not fit is refused at once (the agent retries later)
+// rather than queued, so waiting requests hold nothing.
 type budget struct {
 	mu        sync.Mutex
 	max, used int64
+	holders   map[string]bool
 }
 
-// take reserves n bytes, or reports false when they do not fit.
-func (b *budget) take(n int64) bool {
+// take reserves n bytes for host, or reports false when they do not fit
+// or host already has a report in flight.
+func (b *budget) take(host string, n int64) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if n > b.max-b.used {
+	if n > b.max-b.used || b.holders[host] {
 		return false
 	}
+	if b.holders == nil {
+		b.holders = map[string]bool{}
+	}
+	b.holders[host] = true
 	b.used += n
 	return true
 }
 
-// give returns n bytes taken before.
-func (b *budget) give(n int64) {
+// give returns the n bytes host took.
+func (b *budget) give(host string, n int64) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	delete(b.holders, host)
 	b.used -= n
 }
 
