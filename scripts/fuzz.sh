@@ -18,8 +18,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 
 # Every directory with a fuzz target, once.
-dirs=$(git grep -l -E '^func Fuzz[A-Za-z0-9_]*\(f \*testing\.F\)' -- '*_test.go' | xargs -n1 dirname | sort -u)
+dirs=$(git grep --untracked -l -E '^func Fuzz[A-Za-z0-9_]*\(f \*testing\.F\)' -- '*_test.go' | xargs -n1 dirname | sort -u)
 count=0
+flaked=0
 start=$(date +%s)
 for dir in $dirs; do
 	targets=$(grep -h -o -E '^func Fuzz[A-Za-z0-9_]*\(f \*testing\.F\)' "$dir"/*_test.go | sed -E 's/^func (Fuzz[A-Za-z0-9_]*).*/\1/' | grep -E -- "$FUZZ" || true)
@@ -29,12 +30,23 @@ for dir in $dirs; do
 	$GO test -c -fuzz=. -o "$bin" "./$dir"
 	for t in $targets; do
 		echo "fuzz $pkg $t for $FUZZTIME"
+		corpus="$dir/testdata/fuzz/$t"
+		before=$(ls "$corpus" 2>/dev/null | wc -l)
 		if ! (cd "$dir" && "$bin" -test.run='^$' -test.fuzz="^$t\$" -test.fuzztime="$FUZZTIME" -test.fuzzcachedir="$cache/$pkg" >"$work/out" 2>&1); then
-			cat "$work/out"
-			echo "FAIL: fuzz target $t in ./$dir (failing input saved under $dir/testdata/fuzz/$t/)" >&2
-			exit 1
+			after=$(ls "$corpus" 2>/dev/null | wc -l)
+			# Go before 1.27 can end a run whose -fuzztime expires while a
+			# worker is busy with "context deadline exceeded" and no
+			# failing input (go.dev/issue/75804): not a finding.
+			if [ "$after" -eq "$before" ] && tail -n 3 "$work/out" | grep -q '^    context deadline exceeded$'; then
+				echo "  (ended by go.dev/issue/75804 at the time limit, no failing input: not a failure)"
+				flaked=$((flaked + 1))
+			else
+				cat "$work/out"
+				echo "FAIL: fuzz target $t in ./$dir (a failing input is saved under $corpus/ when there is one)" >&2
+				exit 1
+			fi
 		fi
 		count=$((count + 1))
 	done
 done
-echo "fuzzed $count targets for $FUZZTIME each in $(( $(date +%s) - start ))s"
+echo "fuzzed $count targets for $FUZZTIME each in $(( $(date +%s) - start ))s ($flaked ended by go.dev/issue/75804)"
