@@ -53,7 +53,7 @@ func (s *Server) checkin(w http.ResponseWriter, r *http.Request, p auth.Principa
 }
 
 // busyRetrySeconds is the Retry-After of a report refused because the
-// server holds as many report bytes as it may.
+// server holds as many report bytes as it may, or one of the host's.
 const busyRetrySeconds = 10
 
 func (s *Server) report(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
@@ -73,9 +73,9 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request, p auth.Principal
 	if reserve < 0 {
 		reserve = s.Config.MaxReportBytes
 	}
-	if !s.inflight.take(p.ID, reserve) {
+	if why := s.inflight.take(p.ID, reserve); why != "" {
 		w.Header().Set("Retry-After", strconv.Itoa(busyRetrySeconds))
-		return errorf(http.StatusServiceUnavailable, "busy", fmt.Sprintf("the server is already receiving a report from this host, or as many report bytes as it may hold at once (%d); retry later", s.Config.MaxInflightReportBytes))
+		return errorf(http.StatusServiceUnavailable, "busy", why+"; retry later")
 	}
 	defer s.inflight.give(p.ID, reserve)
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.Config.MaxReportBytes))

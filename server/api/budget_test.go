@@ -1,8 +1,10 @@
 package api
 
 import (
+	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -58,7 +60,7 @@ func TestInflightBudget(t *testing.T) {
 	e.api.inflight.mu.Lock()
 	e.api.inflight.max += 1 << 30
 	e.api.inflight.mu.Unlock()
-	if code, m, hdr := e.do(req{method: "POST", path: "/api/v1/reports", token: token, body: report(t, "debian12-lts", nil)}); code != http.StatusServiceUnavailable || hdr.Get("Retry-After") == "" {
+	if code, m, hdr := e.do(req{method: "POST", path: "/api/v1/reports", token: token, body: report(t, "debian12-lts", nil)}); code != http.StatusServiceUnavailable || hdr.Get("Retry-After") == "" || !strings.Contains(fmt.Sprint(m), "from this host") {
 		t.Errorf("second report of a host with one in flight = %d (Retry-After %q) %v, want 503 with Retry-After", code, hdr.Get("Retry-After"), m)
 	}
 	e.api.inflight.mu.Lock()
@@ -71,8 +73,8 @@ func TestInflightBudget(t *testing.T) {
 	if code != http.StatusServiceUnavailable || hdr.Get("Retry-After") == "" {
 		t.Errorf("report over the in-flight budget = %d (Retry-After %q) %v, want 503 with Retry-After", code, hdr.Get("Retry-After"), m)
 	}
-	if errBody, _ := m["error"].(map[string]any); errBody == nil || errBody["code"] != "busy" {
-		t.Errorf("error body %v, want code busy", m)
+	if errBody, _ := m["error"].(map[string]any); errBody == nil || errBody["code"] != "busy" || !strings.Contains(errBody["message"].(string), "as many report bytes") {
+		t.Errorf("error body %v, want code busy saying the server holds as many report bytes as it may", m)
 	}
 	if d := diff(before, e.snapshot()); len(d) != 0 {
 		t.Errorf("a report refused for the budget changed the bucket: %v", d)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"sync"
 	"time"
 )
@@ -65,20 +66,23 @@ type budget struct {
 	holders   map[string]bool
 }
 
-// take reserves n bytes for host, or reports false when they do not fit
-// or host already has a report in flight.
-func (b *budget) take(host string, n int64) bool {
+// take reserves n bytes for host and returns ""; or it says why it
+// cannot: host already has a report in flight, or n bytes do not fit.
+func (b *budget) take(host string, n int64) string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if n > b.max-b.used || b.holders[host] {
-		return false
+	if b.holders[host] {
+		return "the server is still receiving or assessing a report from this host"
+	}
+	if n > b.max-b.used {
+		return fmt.Sprintf("the server holds as many report bytes as it may at once (%d)", b.max)
 	}
 	if b.holders == nil {
 		b.holders = map[string]bool{}
 	}
 	b.holders[host] = true
 	b.used += n
-	return true
+	return ""
 }
 
 // give returns the n bytes host took.
