@@ -119,6 +119,9 @@ func TestBadRequests(t *testing.T) {
 		{"enroll with a path as host name", req{method: "POST", path: "/api/v1/enroll", token: e.secret, body: []byte(`{"hostname":"../hosts/x","machine_id":"y"}`)}, 400, "bad_request"},
 		{"enroll with a space in the host name", req{method: "POST", path: "/api/v1/enroll", token: e.secret, body: []byte(`{"hostname":"web 1","machine_id":"y"}`)}, 400, "bad_request"},
 		{"enroll with a label over 63 bytes", req{method: "POST", path: "/api/v1/enroll", token: e.secret, body: []byte(`{"hostname":"` + strings.Repeat("a", 64) + `.example","machine_id":"y"}`)}, 400, "bad_request"},
+		{"enroll with a repeated key", req{method: "POST", path: "/api/v1/enroll", token: e.secret, body: []byte(`{"hostname":"web-9","machine_id":"y","hostname":"web-*"}`)}, 400, "invalid_json"},
+		{"enroll with invalid UTF-8", req{method: "POST", path: "/api/v1/enroll", token: e.secret, body: []byte("{\"hostname\":\"web-9\",\"machine_id\":\"\xff\"}")}, 400, "invalid_json"},
+		{"enroll secret with a repeated key", req{method: "POST", path: "/api/v1/enroll-secrets", token: e.tokens[auth.Admin], justification: "x", body: []byte(`{"name":"a","name":"b"}`)}, 400, "invalid_json"},
 		{"enroll with invalid JSON", req{method: "POST", path: "/api/v1/enroll", token: e.secret, body: []byte(`{"hostname":`)}, 400, "invalid_json"},
 
 		// People API.

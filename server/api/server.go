@@ -1,12 +1,14 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -14,6 +16,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/auditfleet/auditfleet/internal/strictjson"
 
 	"github.com/auditfleet/auditfleet/server/auditlog"
 	"github.com/auditfleet/auditfleet/server/auth"
@@ -255,18 +259,26 @@ func newRequestID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// decodeJSON reads a small JSON body strictly.
+// decodeJSON reads a small JSON body strictly: one value, no repeated
+// key, valid UTF-8 (strictjson), no unknown field.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if err := requireJSON(r); err != nil {
 		return err
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxSmallBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxSmallBody))
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return errorf(http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("body over %d bytes", maxSmallBody))
 		}
+		return errorf(http.StatusBadRequest, "bad_request", "read body: "+err.Error())
+	}
+	if err := strictjson.Check(body, strictjson.Default); err != nil {
+		return errorf(http.StatusBadRequest, "invalid_json", "body: "+err.Error())
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
 		return errorf(http.StatusBadRequest, "invalid_json", "body: "+err.Error())
 	}
 	return nil
