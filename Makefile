@@ -23,7 +23,13 @@ COLLECTORS := $(sort $(patsubst plugins/%/cmd/main.go,%,$(wildcard plugins/*/cmd
 # borg for the backups collector, restic for the restore test.
 DEBIAN_DEPS := restic:restic borg:borgbackup
 
-.PHONY: help build demo deps minio test check cross opa-policies bench docs lifecycle proto clean
+# How long each fuzz target runs: briefly in `make test`, as long as you
+# like with `make fuzz FUZZTIME=10m`; FUZZ=<regexp> picks targets.
+FUZZTIME ?= 1m
+FUZZTIME_SHORT ?= 2s
+FUZZ ?= .
+
+.PHONY: help build demo deps minio test check cross opa-policies bench docs lifecycle proto clean fuzz fuzz-short
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -58,6 +64,13 @@ test: deps build opa-policies cross minio ## Run every test (what .ci/run runs)
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(GO) test -race -count=1 ./...
+	$(MAKE) fuzz-short
+
+fuzz-short: ## Run every go test -fuzz target for FUZZTIME_SHORT (default 2s) each, one after another (part of test)
+	GO=$(GO) FUZZTIME=$(FUZZTIME_SHORT) FUZZ='$(FUZZ)' scripts/fuzz.sh
+
+fuzz: ## Run every go test -fuzz target for FUZZTIME (default 1m) each, one after another; FUZZ=<regexp> picks targets
+	GO=$(GO) FUZZTIME=$(FUZZTIME) FUZZ='$(FUZZ)' scripts/fuzz.sh
 
 check: ## Quick checks: gofmt and vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }

@@ -3,6 +3,7 @@ package assess
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -30,6 +31,13 @@ func TestDecodeRefuses(t *testing.T) {
 		{"no collection time", strings.Replace(goodReport, `"collected_at":"2026-09-01T00:00:00Z",`, ``, 1), "collected_at"},
 		{"bad namespace", strings.Replace(goodReport, `"facts":{"os"`, `"facts":{"../os"`, 1), "not valid"},
 		{"facts not an object", strings.Replace(goodReport, `"facts":{`, `"facts":{"x":[1],`, 1), "facts.x must be an object"},
+		{"9,000 levels of nesting", strings.Replace(goodReport, `"facts":{`, `"facts":{"deep":{"x":`+strings.Repeat("[", 9000)+strings.Repeat("]", 9000)+`},`, 1), "nested more than 64 levels"},
+		{"duplicate top-level key", strings.Replace(goodReport, `"schema_version":1,`, `"schema_version":1,"report_id":"ffffffffffffffffffffffffffffffff",`, 1), `object key "report_id" repeated`},
+		{"duplicate facts key", strings.Replace(goodReport, `"id":"debian",`, `"id":"debian","id":"ubuntu",`, 1), `object key "id" repeated`},
+		{"duplicate namespace", strings.Replace(goodReport, `"facts":{`, `"facts":{"os":{},`, 1), `object key "os" repeated`},
+		{"invalid UTF-8", strings.Replace(goodReport, `"web-1"`, "\"web-\xff\"", 1), "invalid UTF-8"},
+		{"unpaired surrogate", strings.Replace(goodReport, `"web-1"`, `"web-\ud800"`, 1), "unpaired surrogate"},
+		{"too many keys in one object", strings.Replace(goodReport, `"facts":{`, `"facts":{"wide":{`+manyKeys(10_001)+`},`, 1), "more than 10000 keys"},
 		{"collector error without kind", strings.Replace(goodReport, `"collector_errors":[]`, `"collector_errors":[{"collector":"os","message":"m"}]`, 1), "needs collector and kind"},
 	}
 	for _, tt := range tests {
@@ -40,6 +48,15 @@ func TestDecodeRefuses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// manyKeys returns n distinct object members, "k0":0,"k1":0,….
+func manyKeys(n int) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = `"k` + strconv.Itoa(i) + `":0`
+	}
+	return strings.Join(parts, ",")
 }
 
 func TestDecodeAndOSFact(t *testing.T) {
@@ -155,5 +172,28 @@ func TestThresholds(t *testing.T) {
 	}
 	if got := (&Policies{Org: &set}).Thresholds(custom); got.High != 99 || got.MinCoverage != 0 {
 		t.Errorf("Thresholds(custom) = %+v, want High 99 kept, MinCoverage 0", got)
+	}
+}
+
+func TestDecodeChecked(t *testing.T) {
+	body := strings.Replace(goodReport, `"facts":{`, `"facts":{"acme":{"a":1},`, 1)
+	var seen []string
+	errAcme := errors.New("acme has no schema")
+	_, err := DecodeChecked([]byte(body), func(ns string, raw []byte) error {
+		seen = append(seen, ns+"="+string(raw[:1]))
+		if ns == "acme" {
+			return errAcme
+		}
+		return nil
+	})
+	if !errors.Is(err, ErrInvalid) || !errors.Is(err, errAcme) {
+		t.Fatalf("DecodeChecked = %v, want ErrInvalid wrapping the check's error", err)
+	}
+	if strings.Join(seen, ",") != "acme={,os={" {
+		t.Errorf("check saw %v, want each namespace's facts object in order", seen)
+	}
+	r, err := DecodeChecked([]byte(goodReport), func(string, []byte) error { return nil })
+	if err != nil || r.OSFact("hostname") != "web-1" {
+		t.Fatalf("DecodeChecked with a passing check = %v, %v", r, err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/auditfleet/auditfleet/facts"
+	"github.com/auditfleet/auditfleet/internal/strictjson"
 	"github.com/auditfleet/auditfleet/opa"
 )
 
@@ -28,12 +29,26 @@ type Report struct {
 }
 
 // Decode parses and validates a facts document as an agent sends it:
-// exactly one JSON object of the current schema version, no unknown
+// exactly one JSON object within strictjson.Default (nesting and key
+// counts bounded, no repeated key, valid UTF-8 only, checked before
+// anything is decoded) of the current schema version, no unknown
 // fields, a valid namespace name and an object for every facts
 // namespace, and collector errors that name their collector and kind.
 // Each byte is decoded once: the document's fields into Doc, each
 // namespace's facts into the policies' input.
 func Decode(body []byte) (*Report, error) {
+	return DecodeChecked(body, nil)
+}
+
+// DecodeChecked is Decode with check, when not nil, called on each
+// namespace's facts before they are turned into the policies' input: a
+// server refuses a namespace it has no schema for, or facts that fail
+// their schema, without building their input first. Errors of check are
+// returned (joined, wrapped in ErrInvalid) as they are.
+func DecodeChecked(body []byte, check func(namespace string, facts []byte) error) (*Report, error) {
+	if err := strictjson.Check(body, strictjson.Default); err != nil {
+		return nil, fmt.Errorf("%w: not a facts document: %w", ErrInvalid, err)
+	}
 	r := &Report{}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -61,6 +76,15 @@ func Decode(body []byte) (*Report, error) {
 		if len(raw) == 0 || raw[0] != '{' {
 			errs = append(errs, fmt.Errorf("facts.%s must be an object", ns))
 			continue
+		}
+		if check != nil {
+			if err := check(ns, raw); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+		}
+		if len(errs) > 0 {
+			continue // refused anyway: build no more input
 		}
 		v, err := opa.InputJSON(raw)
 		if err != nil {

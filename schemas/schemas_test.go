@@ -204,3 +204,41 @@ func readFile(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+func TestLoadCustomSchemas(t *testing.T) {
+	set, err := schemas.Load(filepath.Join("testdata", "custom", "good"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(set.Namespaces(), "acme_inventory") || !slices.Contains(set.Namespaces(), "os") {
+		t.Fatalf("Namespaces = %v, want the built-in ones and acme_inventory", set.Namespaces())
+	}
+	if err := set.Validate("acme_inventory", []byte(`{"asset_tag":"A123456"}`)); err != nil {
+		t.Errorf("conforming custom facts: %v", err)
+	}
+	if err := set.Validate("acme_inventory", []byte(`{"asset_tag":"nope"}`)); err == nil || !strings.Contains(err.Error(), "/asset_tag") {
+		t.Errorf("custom facts failing their schema = %v, want an error naming /asset_tag", err)
+	}
+	if err := set.Validate("os", []byte(`{"id": 42}`)); err == nil {
+		t.Error("built-in schemas no longer checked once custom ones are loaded")
+	}
+	if err := set.Validate("acme_other", []byte(`{}`)); !errors.Is(err, schemas.ErrUnknownNamespace) || !strings.Contains(err.Error(), "acme_inventory") {
+		t.Errorf("unknown namespace = %v, want ErrUnknownNamespace listing the known ones", err)
+	}
+	if err := schemas.Validate("acme_inventory", []byte(`{"asset_tag":"A123456"}`)); !errors.Is(err, schemas.ErrUnknownNamespace) {
+		t.Errorf("package Validate knows a custom namespace: %v", err)
+	}
+	if set, err := schemas.Load(""); err != nil || !slices.Equal(set.Namespaces(), schemas.Namespaces()) {
+		t.Errorf("Load(\"\") = %v, %v; want the built-in schemas", set, err)
+	}
+	for dir, want := range map[string]string{
+		"shadow":    `"os" is built in`,
+		"badname":   "not a valid namespace",
+		"notschema": "acme_x.schema.json",
+		"missing":   "no such file",
+	} {
+		if _, err := schemas.Load(filepath.Join("testdata", "custom", dir)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Load(%s) = %v, want an error with %q", dir, err, want)
+		}
+	}
+}

@@ -92,6 +92,10 @@ func New(ctx context.Context, cfg *config.Config, st store.Backend, log *slog.Lo
 	if err != nil {
 		return nil, err
 	}
+	validateFacts, err := factsValidator(cfg.Facts.SchemasDir)
+	if err != nil {
+		return nil, err
+	}
 	tokens := &auth.Tokens{Store: st, DefaultTTL: time.Duration(cfg.Tokens.DefaultTTLDays) * 24 * time.Hour}
 	reg := &registry.Registry{Store: st, Tokens: tokens}
 	audit := &auditlog.Log{Store: st, Retain: cfg.AuditRetention()}
@@ -109,6 +113,7 @@ func New(ctx context.Context, cfg *config.Config, st store.Backend, log *slog.Lo
 		PolicyRevision: engine.Revision(),
 		Config: api.Config{
 			MaxReportBytes:         cfg.Limits.MaxReportBytes,
+			MaxInflightReportBytes: cfg.Limits.MaxInflightReportBytes,
 			RequireJustification:   *cfg.Audit.RequireJustification,
 			JitterSeconds:          int(time.Duration(cfg.Cycle.Jitter).Seconds()),
 			ReportsPerMinute:       cfg.Limits.ReportsPerMinute,

@@ -249,6 +249,10 @@ func (h *Host) run(ctx context.Context, m *manifest.Manifest, hostRoot string) (
 		// before ctx says it has expired.
 		case ctx.Err() != nil || status.Code(err) == codes.DeadlineExceeded:
 			return fail(facts.ErrTimeout, fmt.Errorf("collector %s: killed after %s time limit", m.Name, timeout))
+		case status.Code(err) == codes.ResourceExhausted:
+			// The answer was over what the gRPC client takes: more than
+			// sdk.MaxFactsBytes of facts.
+			return fail(facts.ErrInvalidOutput, fmt.Errorf("collector %s: %w: answer over the %d byte limit of facts: %v", m.Name, sdk.ErrInvalidOutput, sdk.MaxFactsBytes, err))
 		case errors.Is(err, sdk.ErrInvalidOutput):
 			return fail(facts.ErrInvalidOutput, fmt.Errorf("collector %s: %w", m.Name, err))
 		case client.Exited() || status.Code(err) == codes.Unavailable || status.Code(err) == codes.Canceled:

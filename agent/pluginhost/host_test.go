@@ -253,3 +253,52 @@ func TestOnlyAndDuplicateNamespace(t *testing.T) {
 		}
 	}
 }
+
+// TestCollectRefusesCorruptOutput runs collectors that answer facts no
+// SDK collector could write — not JSON, not an object, nested 9,000
+// levels, with a repeated key, invalid UTF-8, cut short, or over the size
+// limit: each is an invalid_output collector error naming the collector
+// and what is wrong, never a crash of the agent, and never facts.
+func TestCollectRefusesCorruptOutput(t *testing.T) {
+	dir := pluginDir(t)
+	want := map[string]string{
+		"garbage":   "facts are not a JSON object",
+		"array":     "facts are not a JSON object",
+		"empty":     "facts are not a JSON object",
+		"deep":      "nested more than 62 levels",
+		"dupkeys":   `object key "hostname" repeated`,
+		"badutf8":   "invalid UTF-8",
+		"surrogate": "unpaired surrogate",
+		"truncated": "facts are not a JSON object",
+		"oversized": "over the 33554432 byte limit",
+		"huge":      "over the 33554432 byte limit",
+	}
+	for mode := range want {
+		install(t, dir, mode)
+	}
+	install(t, dir, "ok")
+	outs, err := New(Config{Dir: dir, Parallel: 2}).Collect(context.Background(), hostRoot(t))
+	if err != nil {
+		t.Fatalf("Collect: %v", err)
+	}
+	got := map[string]Outcome{}
+	for _, o := range outs {
+		got[o.Name] = o
+	}
+	for mode, text := range want {
+		o := got[mode]
+		switch {
+		case o.Err == nil:
+			t.Errorf("%s: no collector error (output %v)", mode, o.Output != nil)
+		case o.Err.Kind != facts.ErrInvalidOutput:
+			t.Errorf("%s: error kind %s (%s), want %s", mode, o.Err.Kind, o.Err.Message, facts.ErrInvalidOutput)
+		case !strings.Contains(o.Err.Message, "collector "+mode) || !strings.Contains(o.Err.Message, text):
+			t.Errorf("%s: error %q, want it to name the collector and say %q", mode, o.Err.Message, text)
+		case o.Output != nil:
+			t.Errorf("%s: facts kept beside the error", mode)
+		}
+	}
+	if o := got["ok"]; o.Err != nil || o.Output == nil {
+		t.Errorf("ok: %+v, want its facts despite the others", o)
+	}
+}

@@ -29,13 +29,18 @@ var ErrNotEnrolled = errors.New("this host is not enrolled: run auditfleet-agent
 type Dir struct{ path string }
 
 // Open returns the state directory at path, creating it (mode 0700) if
-// needed.
+// needed. It refuses a directory that another user owns or that group or
+// others may write (on unix, also one whose path others could change):
+// whoever can write it can point this host's reports at their own server.
 func Open(path string) (*Dir, error) {
 	if path == "" {
 		return nil, errors.New("state directory: empty path")
 	}
 	if err := os.MkdirAll(path, 0o700); err != nil {
 		return nil, fmt.Errorf("state directory: %w", err)
+	}
+	if err := checkDir(path); err != nil {
+		return nil, err
 	}
 	return &Dir{path: path}, nil
 }
@@ -48,7 +53,7 @@ func (d *Dir) SpoolPath() string { return filepath.Join(d.path, SpoolDir) }
 
 // Credentials reads the host's credentials. It returns an error wrapping
 // ErrNotEnrolled when there are none, and refuses a file that group or
-// others can access.
+// others can access or another user owns.
 func (d *Dir) Credentials() (client.Credentials, error) {
 	path := filepath.Join(d.path, CredentialsFile)
 	b, err := readPrivate(path)
@@ -116,8 +121,8 @@ func (d *Dir) SaveCycle(c Cycle) error {
 	return nil
 }
 
-// readPrivate reads a small state file after checking that only its owner
-// can access it.
+// readPrivate reads a small state file after checking that only the
+// agent's user owns it and can access it.
 func readPrivate(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {

@@ -13,11 +13,22 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/auditfleet/auditfleet/facts"
+	"github.com/auditfleet/auditfleet/internal/strictjson"
 	"github.com/auditfleet/auditfleet/plugins/sdk/proto"
 )
 
 // MaxFactsBytes bounds the facts one collector may return.
 const MaxFactsBytes = 32 << 20
+
+// factsLimits bounds one collector's facts object so that the facts
+// document carrying it (where it sits two levels down, at
+// facts.<namespace>) stays within what the server accepts
+// (strictjson.Default).
+var factsLimits = func() strictjson.Limits {
+	l := strictjson.Default
+	l.MaxDepth -= 2
+	return l
+}()
 
 // ErrInvalidOutput is wrapped by Client errors when a collector answered
 // with something that is not a valid facts document.
@@ -96,6 +107,9 @@ func validate(o Output) error {
 	trimmed := bytes.TrimSpace(o.Facts)
 	if len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed) {
 		return errors.New("facts are not a JSON object")
+	}
+	if err := strictjson.Check(trimmed, factsLimits); err != nil {
+		return fmt.Errorf("facts: %w", err)
 	}
 	return nil
 }

@@ -77,6 +77,10 @@ func (s *Server) checkin(w http.ResponseWriter, r *http.Request, p auth.Principa
 	return nil
 }
 
+// busyRetrySeconds is the Retry-After of a report refused because the
+// server holds as many report bytes as it may, or one of the host's.
+const busyRetrySeconds = 10
+
 func (s *Server) report(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	if err := requireJSON(r); err != nil {
 		return err
@@ -88,6 +92,17 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request, p auth.Principal
 	if r.ContentLength > s.Config.MaxReportBytes {
 		return errorf(http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("report is %d bytes, over the %d byte limit", r.ContentLength, s.Config.MaxReportBytes))
 	}
+	// Reserve the body's bytes in the server-wide budget before reading
+	// it; a body of unknown length may be as long as the limit.
+	reserve := r.ContentLength
+	if reserve < 0 {
+		reserve = s.Config.MaxReportBytes
+	}
+	if why := s.inflight.take(p.ID, reserve); why != "" {
+		w.Header().Set("Retry-After", strconv.Itoa(busyRetrySeconds))
+		return errorf(http.StatusServiceUnavailable, "busy", why+"; retry later")
+	}
+	defer s.inflight.give(p.ID, reserve)
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.Config.MaxReportBytes))
 	if err != nil {
 		var mbe *http.MaxBytesError

@@ -3,6 +3,8 @@ package api
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -16,6 +18,7 @@ import (
 // audit log changes.
 func TestBadRequests(t *testing.T) {
 	e := newEnv(t)
+	e.api.limit = newLimiter(6000, 1000, e.api.now) // every case is judged on its content, not its rate
 	hostID, token := e.enroll("web-1", "machine-web-1")
 	_, revokedToken := e.enroll("old-1", "machine-old-1")
 	// Revoke old-1.
@@ -46,6 +49,9 @@ func TestBadRequests(t *testing.T) {
 	}
 	withFacts := func(ns string, v any) []byte {
 		return report(t, "debian12-lts", func(m map[string]any) { m["facts"].(map[string]any)[ns] = v })
+	}
+	putOrg := func(kind, contentType, doc string) req {
+		return req{method: "PUT", path: "/api/v1/org/" + kind, token: e.tokens[auth.Operator], justification: "bad input test", contentType: contentType, body: []byte(doc)}
 	}
 	big := report(t, "debian12-lts", func(m map[string]any) {
 		m["facts"].(map[string]any)["padding"] = map[string]any{"x": strings.Repeat("a", 300<<10)}
@@ -94,6 +100,68 @@ func TestBadRequests(t *testing.T) {
 		{"enroll body too large", req{method: "POST", path: "/api/v1/enroll", token: e.secret, body: []byte(`{"hostname":"` + strings.Repeat("x", 70<<10) + `","machine_id":"y"}`)}, 413, "too_large"},
 		{"re-enroll a revoked machine", req{method: "POST", path: "/api/v1/enroll", token: e.secret, body: []byte(`{"hostname":"old-1","machine_id":"machine-old-1"}`)}, 403, "forbidden"},
 		{"unknown route", req{method: "GET", path: "/api/v1/nothing", token: assuranceReading}, 404, "not_found"},
+
+		// Agent API: reports that encoding/json would have taken as they
+		// are (issue 11, finding 6), and host names waivers cannot match
+		// reliably (finding 8).
+		{"report nested 9,000 levels", req{method: "POST", path: "/api/v1/reports", token: token, body: withFacts("os", json.RawMessage(`{"x":`+strings.Repeat("[", 9000)+strings.Repeat("]", 9000)+`}`))}, 400, "invalid_report"},
+		{"report with a repeated key", req{method: "POST", path: "/api/v1/reports", token: token, body: bytes.Replace(report(t, "debian12-lts", nil), []byte(`"schema_version":1,`), []byte(`"schema_version":1,"schema_version":1,`), 1)}, 400, "invalid_report"},
+		{"report with a repeated facts key", req{method: "POST", path: "/api/v1/reports", token: token, body: bytes.Replace(report(t, "debian12-lts", nil), []byte(`"id":"debian",`), []byte(`"id":"debian","id":"ubuntu",`), 1)}, 400, "invalid_report"},
+		{"report with invalid UTF-8", req{method: "POST", path: "/api/v1/reports", token: token, body: bytes.Replace(report(t, "debian12-lts", nil), []byte(`"debian"`), []byte("\"deb\xffian\""), 1)}, 400, "invalid_report"},
+		{"report with an unpaired surrogate", req{method: "POST", path: "/api/v1/reports", token: token, body: bytes.Replace(report(t, "debian12-lts", nil), []byte(`"debian"`), []byte(`"deb\udc00ian"`), 1)}, 400, "invalid_report"},
+		{"report with an object of 10,001 keys", req{method: "POST", path: "/api/v1/reports", token: token, body: withFacts("os", manyKeys(10_001))}, 400, "invalid_report"},
+		{"report with an unknown namespace", req{method: "POST", path: "/api/v1/reports", token: token, body: withFacts("padding", map[string]any{"x": "a"})}, 400, "unknown_namespace"},
+		{"report with a namespace only an organisation's collector has", req{method: "POST", path: "/api/v1/reports", token: token, body: withFacts("acme_inventory", map[string]any{"asset_tag": "A123456"})}, 400, "unknown_namespace"},
+		{"report that is only white space", req{method: "POST", path: "/api/v1/reports", token: token, body: []byte("  \n")}, 400, "invalid_report"},
+		{"report without collected_at", req{method: "POST", path: "/api/v1/reports", token: token, body: report(t, "debian12-lts", func(m map[string]any) { delete(m, "collected_at") })}, 400, "invalid_report"},
+		{"check-in without a token", req{method: "POST", path: "/api/v1/checkin", body: []byte(`{}`)}, 401, "unauthenticated"},
+		{"enroll with a glob in the host name", req{method: "POST", path: "/api/v1/enroll", token: e.secret, body: []byte(`{"hostname":"web-*","machine_id":"y"}`)}, 400, "bad_request"},
+		{"enroll with a path as host name", req{method: "POST", path: "/api/v1/enroll", token: e.secret, body: []byte(`{"hostname":"../hosts/x","machine_id":"y"}`)}, 400, "bad_request"},
+		{"enroll with a space in the host name", req{method: "POST", path: "/api/v1/enroll", token: e.secret, body: []byte(`{"hostname":"web 1","machine_id":"y"}`)}, 400, "bad_request"},
+		{"enroll with a label over 63 bytes", req{method: "POST", path: "/api/v1/enroll", token: e.secret, body: []byte(`{"hostname":"` + strings.Repeat("a", 64) + `.example","machine_id":"y"}`)}, 400, "bad_request"},
+		{"enroll with a repeated key", req{method: "POST", path: "/api/v1/enroll", token: e.secret, body: []byte(`{"hostname":"web-9","machine_id":"y","hostname":"web-*"}`)}, 400, "invalid_json"},
+		{"enroll with invalid UTF-8", req{method: "POST", path: "/api/v1/enroll", token: e.secret, body: []byte("{\"hostname\":\"web-9\",\"machine_id\":\"\xff\"}")}, 400, "invalid_json"},
+		{"enroll secret with a repeated key", req{method: "POST", path: "/api/v1/enroll-secrets", token: e.tokens[auth.Admin], justification: "x", body: []byte(`{"name":"a","name":"b"}`)}, 400, "invalid_json"},
+		{"enroll with invalid JSON", req{method: "POST", path: "/api/v1/enroll", token: e.secret, body: []byte(`{"hostname":`)}, 400, "invalid_json"},
+
+		// People API.
+		{"revoke an unknown host", req{method: "POST", path: "/api/v1/hosts/h_0123456789abcdef0123/revoke", token: e.tokens[auth.Operator], justification: "x"}, 404, "not_found"},
+		{"revoke with a hostile host ID", req{method: "POST", path: "/api/v1/hosts/..%2Fauth/revoke", token: e.tokens[auth.Operator], justification: "x"}, 400, "bad_request"},
+		{"wrong role: operator closes a cycle", req{method: "POST", path: "/api/v1/cycles/close", token: e.tokens[auth.Operator], justification: "x"}, 403, "forbidden"},
+		{"wrong role: assurance creates an enroll secret", req{method: "POST", path: "/api/v1/enroll-secrets", token: assuranceReading, justification: "x", body: []byte(`{"name":"x"}`)}, 403, "forbidden"},
+		{"enroll secret with an unknown field", req{method: "POST", path: "/api/v1/enroll-secrets", token: e.tokens[auth.Admin], justification: "x", body: []byte(`{"name":"x","role":"admin"}`)}, 400, "invalid_json"},
+		{"enroll secret without a name", req{method: "POST", path: "/api/v1/enroll-secrets", token: e.tokens[auth.Admin], justification: "x", body: []byte(`{}`)}, 400, "bad_request"},
+		{"audit log with a bad date", req{method: "GET", path: "/api/v1/audit?from=yesterday", token: e.tokens[auth.Admin], justification: "x"}, 400, "bad_request"},
+		{"audit log over 31 days", req{method: "GET", path: "/api/v1/audit?from=2026-01-01&to=2026-03-01", token: e.tokens[auth.Admin], justification: "x"}, 400, "bad_request"},
+		{"scorecard of a hostile cycle", req{method: "GET", path: "/api/v1/cycles/..%2F..%2Fauth/scorecard", token: assuranceReading, justification: "x"}, 400, "bad_request"},
+		{"scorecard of a cycle not closed", req{method: "GET", path: "/api/v1/cycles/2026-11-20T0200Z/scorecard", token: assuranceReading, justification: "x"}, 404, "not_found"},
+
+		// Organisation data.
+		{"org: unknown kind", putOrg("secrets", "application/yaml", "a: 1\n"), 400, "bad_request"},
+		{"org: not YAML", putOrg("waivers", "application/yaml", "waivers: [\n"), 422, "invalid_org_data"},
+		{"org: unknown field", putOrg("thresholds", "application/yaml", "dormant_dayz: 30\n"), 422, "invalid_org_data"},
+		{"org: waiver of an unknown control", putOrg("waivers", "application/yaml", "waivers:\n  - {id: W-1, control: ICO-NOPE-01, hosts: [web-1], reason: r, approver: a, created: 2026-11-01, expires: 2026-12-01}\n"), 422, "invalid_org_data"},
+		{"org: waiver with a malformed glob", putOrg("waivers", "application/yaml", "waivers:\n  - {id: W-1, control: ICO-SEC-01, hosts: [\"web-[\"], reason: r, approver: a, created: 2026-11-01, expires: 2026-12-01}\n"), 422, "invalid_org_data"},
+		{"org: leavers CSV without its header", putOrg("leavers", "text/csv", "jbloggs,j.bloggs@example.gov.uk,2026-10-01\n"), 422, "invalid_org_data"},
+		{"org: CSV for a kind that is YAML only", putOrg("waivers", "text/csv", "id,control\n"), 415, "unsupported_media_type"},
+		{"org: JSON content type", putOrg("thresholds", "application/json", `{"dormant_days": 30}`), 415, "unsupported_media_type"},
+		{"org: YAML alias bomb", putOrg("plans", "application/yaml", yamlBomb()), 422, "invalid_org_data"},
+		{"org: repeated key", putOrg("thresholds", "application/yaml", "dormant_days: 30\ndormant_days: 900\n"), 422, "invalid_org_data"},
+		{"org: invalid UTF-8", putOrg("approved_admins", "application/yaml", "admins:\n  - {user: \"r\xffoot\"}\n"), 422, "invalid_org_data"},
+		{"org: over 4 MiB", putOrg("leavers", "text/csv", "user,email,left_on\n"+strings.Repeat("a,,2026-01-01\n", 330_000)), 413, "too_large"},
+		{"org: by the assurance role", func() req {
+			r := putOrg("thresholds", "application/yaml", "dormant_days: 30\n")
+			r.token = assuranceReading
+			return r
+		}(), 403, "forbidden"},
+		{"org: without justification", func() req {
+			r := putOrg("thresholds", "application/yaml", "dormant_days: 30\n")
+			r.justification = ""
+			return r
+		}(), 428, "justification_required"},
+	}
+	if len(tests) < 40 {
+		t.Errorf("the bad-input matrix has %d cases, want at least 40", len(tests))
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,6 +179,31 @@ func TestBadRequests(t *testing.T) {
 			}
 		})
 	}
+}
+
+// manyKeys returns an object of n distinct keys.
+func manyKeys(n int) json.RawMessage {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"k%d":0`, i)
+	}
+	b.WriteString("}")
+	return json.RawMessage(b.String())
+}
+
+// yamlBomb is a small YAML document whose aliases expand exponentially.
+func yamlBomb() string {
+	doc := "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+	prev := "a"
+	for _, n := range []string{"b", "c", "d", "e", "f", "g", "h", "i"} {
+		doc += n + ": &" + n + " [*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + "]\n"
+		prev = n
+	}
+	return "plans:\n  - {id: p, covers: {hosts: *" + prev + "}}\n" + doc
 }
 
 func TestRateLimit(t *testing.T) {

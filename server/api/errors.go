@@ -49,6 +49,8 @@ func toError(err error) *Error {
 		return errorf(http.StatusConflict, "conflict", err.Error())
 	case errors.Is(err, ingest.ErrConflict):
 		return errorf(http.StatusConflict, "conflict", err.Error())
+	case errors.Is(err, ingest.ErrUnknownNamespace):
+		return errorf(http.StatusBadRequest, "unknown_namespace", err.Error())
 	case errors.Is(err, ingest.ErrSchema):
 		return errorf(http.StatusUnprocessableEntity, "schema_violation", err.Error())
 	case errors.Is(err, ingest.ErrInvalid):

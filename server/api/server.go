@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -15,6 +16,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/auditfleet/auditfleet/internal/strictjson"
 
 	"github.com/auditfleet/auditfleet/server/auditlog"
 	"github.com/auditfleet/auditfleet/server/auth"
@@ -29,6 +32,10 @@ import (
 type Config struct {
 	// MaxReportBytes bounds a report body (default 16 MiB).
 	MaxReportBytes int64
+	// MaxInflightReportBytes bounds the report bytes held at once across
+	// all requests (default 4 × MaxReportBytes); a report that does not
+	// fit is answered 503 with Retry-After.
+	MaxInflightReportBytes int64
 	// RequireJustification makes X-Justification mandatory on audited
 	// reads and changes (DPA 2018 s.62; default on).
 	RequireJustification bool
@@ -70,6 +77,7 @@ type Server struct {
 	// enrollAddr and enrollSecret rate-limit enrollments by source
 	// address and by enroll secret.
 	enrollAddr, enrollSecret *limiter
+	inflight                 *budget
 	metrics                  *metrics
 }
 
@@ -127,6 +135,9 @@ func (s *Server) Handler() http.Handler {
 	if s.Config.MaxReportBytes <= 0 {
 		s.Config.MaxReportBytes = DefaultMaxReportBytes
 	}
+	if s.Config.MaxInflightReportBytes <= 0 {
+		s.Config.MaxInflightReportBytes = 4 * s.Config.MaxReportBytes
+	}
 	if s.Config.ReportsPerMinute <= 0 {
 		s.Config.ReportsPerMinute, s.Config.ReportBurst = 6, 3
 	}
@@ -142,6 +153,7 @@ func (s *Server) Handler() http.Handler {
 	s.limit = newLimiter(s.Config.ReportsPerMinute, s.Config.ReportBurst, s.now)
 	s.enrollAddr = newLimiter(s.Config.EnrollsPerMinute, max(s.Config.EnrollBurst, 1), s.now)
 	s.enrollSecret = newLimiter(s.Config.SecretEnrollsPerMinute, max(s.Config.SecretEnrollBurst, 1), s.now)
+	s.inflight = &budget{max: s.Config.MaxInflightReportBytes}
 	s.metrics = newMetrics()
 	mux := http.NewServeMux()
 	for _, rt := range routes {
@@ -376,18 +388,26 @@ func newRequestID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// decodeJSON reads a small JSON body strictly.
+// decodeJSON reads a small JSON body strictly: one value, no repeated
+// key, valid UTF-8 (strictjson), no unknown field.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if err := requireJSON(r); err != nil {
 		return err
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxSmallBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxSmallBody))
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return errorf(http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("body over %d bytes", maxSmallBody))
 		}
+		return errorf(http.StatusBadRequest, "bad_request", "read body: "+err.Error())
+	}
+	if err := strictjson.Check(body, strictjson.Default); err != nil {
+		return errorf(http.StatusBadRequest, "invalid_json", "body: "+err.Error())
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
 		return errorf(http.StatusBadRequest, "invalid_json", "body: "+err.Error())
 	}
 	return nil

@@ -26,6 +26,7 @@ type Config struct {
 	Storage Storage `json:"storage"`
 	Cycle   Cycle   `json:"cycle,omitempty"`
 	Limits  Limits  `json:"limits,omitempty"`
+	Facts   Facts   `json:"facts,omitempty"`
 	Audit   Audit   `json:"audit,omitempty"`
 	Tokens  Tokens  `json:"tokens,omitempty"`
 	// Policy adds the organisation's own controls to the built-in ones, or
@@ -83,9 +84,16 @@ type Cycle struct {
 
 // Limits bound what agents may send.
 type Limits struct {
-	MaxReportBytes   int64 `json:"max_report_bytes,omitempty"`
-	ReportsPerMinute int   `json:"reports_per_minute,omitempty"`
-	ReportBurst      int   `json:"report_burst,omitempty"`
+	// MaxReportBytes bounds one report (default 16 MiB).
+	MaxReportBytes int64 `json:"max_report_bytes,omitempty"`
+	// MaxInflightReportBytes bounds the report bytes the server holds at
+	// once across all requests (default 4 × max_report_bytes); decoding
+	// and assessing take up to about 8 times a report's size in memory,
+	// so this bounds the memory reports take to about 8 times it. A
+	// report that does not fit is answered 503 with Retry-After.
+	MaxInflightReportBytes int64 `json:"max_inflight_report_bytes,omitempty"`
+	ReportsPerMinute       int   `json:"reports_per_minute,omitempty"`
+	ReportBurst            int   `json:"report_burst,omitempty"`
 	// MaxReportAge refuses reports collected longer ago than this
 	// (default 168h): spooled evidence older than a week says little
 	// about the host today.
@@ -106,6 +114,17 @@ type Tokens struct {
 	// made with another lifetime or "never" (default 90). It applies to
 	// the bootstrap admin token and to tokens stored without an expiry.
 	DefaultTTLDays int `json:"default_ttl_days,omitempty"`
+}
+
+// Facts says which facts namespaces reports may carry: those of the
+// built-in collectors, plus those of the organisation's own collectors
+// whose schemas are in SchemasDir. A report with any other namespace is
+// refused.
+type Facts struct {
+	// SchemasDir holds <namespace>.schema.json, a JSON Schema for each of
+	// the organisation's own collectors (their facts are validated
+	// against it like the built-in ones).
+	SchemasDir string `json:"schemas_dir,omitempty"`
 }
 
 // Audit configures the audit log.
@@ -162,6 +181,9 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Cycle.Settle == 0 {
 		c.Cycle.Settle = Duration(2 * time.Minute)
+	}
+	if c.Limits.MaxInflightReportBytes == 0 {
+		c.Limits.MaxInflightReportBytes = 4 * c.Limits.MaxReportBytes
 	}
 	if c.Limits.ReportsPerMinute == 0 {
 		c.Limits.ReportsPerMinute, c.Limits.ReportBurst = 6, 3
@@ -271,6 +293,9 @@ func (c *Config) Validate() error {
 	}
 	if every := time.Duration(c.Audit.CheckpointEvery); every < time.Minute || every > 24*time.Hour {
 		errs = append(errs, fmt.Errorf("audit.checkpoint_every %s: want 1m to 24h", every))
+	}
+	if c.Limits.MaxInflightReportBytes < c.Limits.MaxReportBytes {
+		errs = append(errs, fmt.Errorf("limits.max_inflight_report_bytes %d: want at least limits.max_report_bytes (%d), or no report of the largest size could ever be accepted", c.Limits.MaxInflightReportBytes, c.Limits.MaxReportBytes))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("invalid server config: %w", err)

@@ -15,7 +15,8 @@ func TestLoadExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Storage.S3.Bucket != "auditfleet-evidence" || !c.Storage.S3.PathStyle || time.Duration(c.Cycle.Jitter) != 30*time.Minute || !*c.Audit.RequireJustification ||
-		c.Storage.S3.RetentionMode != "governance" || c.Tokens.DefaultTTLDays != 90 || c.Limits.SecretEnrollsPerMinute != 300 {
+		c.Storage.S3.RetentionMode != "governance" || c.Tokens.DefaultTTLDays != 90 || c.Limits.SecretEnrollsPerMinute != 300 ||
+		c.Limits.MaxInflightReportBytes != 64<<20 || c.Facts.SchemasDir != "/etc/auditfleet/schemas" {
 		t.Errorf("Load = %+v", c)
 	}
 }
@@ -26,7 +27,8 @@ func TestDefault(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Listen != "127.0.0.1:8480" || c.Cycle.Schedule != "0 2 * * *" || !*c.Audit.RequireJustification ||
-		c.Tokens.DefaultTTLDays != 90 || c.Limits.EnrollsPerMinute != 60 || c.Limits.SecretEnrollBurst != 100 {
+		c.Tokens.DefaultTTLDays != 90 || c.Limits.EnrollsPerMinute != 60 || c.Limits.SecretEnrollBurst != 100 ||
+		c.Limits.MaxInflightReportBytes != 4*c.Limits.MaxReportBytes || c.Facts.SchemasDir != "" {
 		t.Errorf("Default = %+v", c)
 	}
 }
@@ -45,6 +47,7 @@ func TestParseRejects(t *testing.T) {
 		{"negative secret enroll limit", "storage: {type: dir, dir: /x}\nlimits: {secret_enrolls_per_minute: -1, secret_enroll_burst: 5}\n", "secret_enroll_burst"},
 		{"token ttl negative", "storage: {type: dir, dir: /x}\ntokens: {default_ttl_days: -1}\n", "default_ttl_days"},
 		{"token ttl too long", "storage: {type: dir, dir: /x}\ntokens: {default_ttl_days: 4000}\n", "default_ttl_days"},
+		{"in-flight budget below one report", "storage: {type: dir, dir: /x}\nlimits: {max_report_bytes: 2048, max_inflight_report_bytes: 2047}\n", "max_inflight_report_bytes"},
 		{"bad jitter", "storage: {type: dir, dir: /x}\ncycle: {jitter: soon}\n", "invalid duration"},
 	}
 	for _, tt := range tests {

@@ -6,11 +6,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/auditfleet/auditfleet/assess"
+	"github.com/auditfleet/auditfleet/schemas"
 	"github.com/auditfleet/auditfleet/scorecard"
 	"github.com/auditfleet/auditfleet/server/objkey"
 	"github.com/auditfleet/auditfleet/server/store"
@@ -25,6 +24,10 @@ var ErrConflict = errors.New("report ID already used")
 
 // ErrSchema wraps a namespace that fails its facts schema.
 var ErrSchema = errors.New("facts fail their schema")
+
+// ErrUnknownNamespace wraps a facts namespace that has no schema: a report
+// carrying one is refused as invalid, naming it.
+var ErrUnknownNamespace = schemas.ErrUnknownNamespace
 
 // Host is what ingest needs to know of the sending host.
 type Host struct {
@@ -44,7 +47,8 @@ type Ingester struct {
 	// reports are assessed against.
 	Policies func(ctx context.Context) (*assess.Policies, error)
 	// ValidateFacts checks one namespace's facts against its schema; nil
-	// skips schema checks. It returns nil for namespaces it does not know.
+	// skips schema checks. For a namespace it has no schema for it returns
+	// an error wrapping ErrUnknownNamespace, and the report is refused.
 	ValidateFacts func(namespace string, factsJSON []byte) error
 	// Retain, when positive, locks facts and results against deletion for
 	// this long where the store supports object lock.
@@ -221,10 +225,25 @@ func (in *Ingester) Discard(ctx context.Context, h objkey.HostID, c objkey.Cycle
 	return nil
 }
 
-// decode parses and validates a facts document (assess.Decode), its
-// report ID and collection time, and each namespace against its schema.
+// decode parses and validates a facts document (assess.DecodeChecked),
+// each namespace against its schema before its policy input is built (an
+// unknown namespace is refused without decoding it further), then its
+// report ID and collection time.
 func (in *Ingester) decode(body []byte, now time.Time) (*assess.Report, objkey.ReportID, error) {
-	r, err := assess.Decode(body)
+	var check func(ns string, raw []byte) error
+	if in.ValidateFacts != nil {
+		check = func(ns string, raw []byte) error {
+			err := in.ValidateFacts(ns, raw)
+			switch {
+			case errors.Is(err, ErrUnknownNamespace):
+				return fmt.Errorf("facts.%s: %w; a collector's facts are accepted only with its schema (facts.schemas_dir in the server configuration)", ns, err)
+			case err != nil:
+				return fmt.Errorf("%w: facts.%s: %v", ErrSchema, ns, err)
+			}
+			return nil
+		}
+	}
+	r, err := assess.DecodeChecked(body, check)
 	if err != nil {
 		return nil, objkey.ReportID{}, err
 	}
@@ -238,20 +257,8 @@ func (in *Ingester) decode(body []byte, now time.Time) (*assess.Report, objkey.R
 	}
 	maxAge := cmp.Or(in.MaxAge, DefaultMaxAge)
 	if doc.CollectedAt.Before(now.Add(-maxAge)) {
-		return nil, objkey.ReportID{}, fmt.Errorf("%w: collected_at %s is more than %s before the server's time %s (the server takes reports at most this old: ingest.max_age)",
+		return nil, objkey.ReportID{}, fmt.Errorf("%w: collected_at %s is more than %s before the server's time %s (limits.max_report_age in the server configuration)",
 			ErrInvalid, doc.CollectedAt.Format(time.RFC3339), maxAge, now.Format(time.RFC3339))
-	}
-	if in.ValidateFacts == nil {
-		return r, rid, nil
-	}
-	var errs []error
-	for _, ns := range slices.Sorted(maps.Keys(doc.Facts)) {
-		if err := in.ValidateFacts(ns, bytes.TrimSpace(doc.Facts[ns])); err != nil {
-			errs = append(errs, fmt.Errorf("%w: facts.%s: %v", ErrSchema, ns, err))
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, objkey.ReportID{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	return r, rid, nil
 }

@@ -459,3 +459,39 @@ func TestParseAudit(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseKeys feeds arbitrary keys and digests to the parsers of listed
+// keys (ParseHost, ParseCycle) and of hashes (ParseHash): what they accept
+// must be exactly the key the builders make of the result, so a listing
+// can never name an object outside its prefix, and no parser may panic.
+func FuzzParseKeys(f *testing.F) {
+	for _, s := range append([]string{
+		HostsPrefix + goodHost + ".json", CyclesPrefix + goodCycle + ".json",
+		strings.Repeat("ab", 32), strings.Repeat("AB", 32), HostsPrefix + goodHost + ".json.json",
+		CyclesPrefix + "../" + goodCycle + ".json", HostsPrefix + ".json",
+	}, hostile...) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if h, err := ParseHost(s); err == nil {
+			if Host(h) != s {
+				t.Fatalf("ParseHost(%q) = %s, whose key is %q", s, h, Host(h))
+			}
+		}
+		if c, err := ParseCycle(s); err == nil {
+			if Cycle(c) != s {
+				t.Fatalf("ParseCycle(%q) = %s, whose key is %q", s, c, Cycle(c))
+			}
+		}
+		if h, err := ParseHash(s); err == nil {
+			if h.String() != s || len(s) != 64 || strings.Trim(s, "0123456789abcdef") != "" {
+				t.Fatalf("ParseHash accepted %q", s)
+			}
+			for _, k := range []string{Token(h), EnrollSecret(h), MachineIndex(h)} {
+				if strings.Count(k, "/") != 2 || !strings.HasSuffix(k, "/"+s+".json") {
+					t.Fatalf("key %q built from hash %q is not <prefix>/<kind>/<hash>.json", k, s)
+				}
+			}
+		}
+	})
+}

@@ -88,6 +88,11 @@ func (r EnrollRequest) Validate() error {
 		}
 	}
 	check("hostname", r.Hostname, 253, true)
+	if len(errs) == 0 {
+		if err := validHostname(r.Hostname); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	check("machine_id", r.MachineID, 128, true)
 	check("os", r.OS, 256, false)
 	check("agent_version", r.AgentVersion, 128, false)

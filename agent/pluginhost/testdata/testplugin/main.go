@@ -53,28 +53,63 @@ func (c collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, 
 	}}, nil
 }
 
-// garbageServer answers Collect with bytes that are not JSON.
-type garbageServer struct {
+// rawServer answers Collect with facts bytes of its choosing, bypassing
+// the SDK's encoding: output no real collector built on the SDK could
+// give, which the agent must turn into a collector error.
+type rawServer struct {
 	proto.UnimplementedCollectorServer
+	name  string
+	facts func() []byte
 }
 
-func (garbageServer) Info(context.Context, *proto.InfoRequest) (*proto.InfoResponse, error) {
-	return &proto.InfoResponse{Name: "garbage", Version: "0", Namespace: "test_garbage", SchemaVersion: 1}, nil
+func (r rawServer) ns() string { return "test_" + strings.ReplaceAll(r.name, "-", "_") }
+
+func (r rawServer) Info(context.Context, *proto.InfoRequest) (*proto.InfoResponse, error) {
+	return &proto.InfoResponse{Name: r.name, Version: "0", Namespace: r.ns(), SchemaVersion: 1}, nil
 }
 
-func (garbageServer) Collect(context.Context, *proto.CollectRequest) (*proto.CollectResponse, error) {
-	return &proto.CollectResponse{Namespace: "test_garbage", SchemaVersion: 1, FactsJson: []byte("\x00\xffnot json{")}, nil
+func (r rawServer) Collect(context.Context, *proto.CollectRequest) (*proto.CollectResponse, error) {
+	return &proto.CollectResponse{Namespace: r.ns(), SchemaVersion: 1, FactsJson: r.facts()}, nil
 }
 
-type garbagePlugin struct{ plugin.NetRPCUnsupportedPlugin }
+type rawPlugin struct {
+	plugin.NetRPCUnsupportedPlugin
+	srv rawServer
+}
 
-func (garbagePlugin) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) error {
-	proto.RegisterCollectorServer(s, garbageServer{})
+func (p rawPlugin) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) error {
+	proto.RegisterCollectorServer(s, p.srv)
 	return nil
 }
 
-func (garbagePlugin) GRPCClient(context.Context, *plugin.GRPCBroker, *grpc.ClientConn) (any, error) {
+func (rawPlugin) GRPCClient(context.Context, *plugin.GRPCBroker, *grpc.ClientConn) (any, error) {
 	return nil, fmt.Errorf("not a client")
+}
+
+// rawOutputs are the modes answering raw facts bytes.
+var rawOutputs = map[string]func() []byte{
+	"garbage":   func() []byte { return []byte("\x00\xffnot json{") },
+	"array":     func() []byte { return []byte(`[{"a":1}]`) },
+	"empty":     func() []byte { return nil },
+	"deep":      func() []byte { return []byte(`{"x":` + strings.Repeat("[", 9000) + strings.Repeat("]", 9000) + `}`) },
+	"dupkeys":   func() []byte { return []byte(`{"hostname":"web-1","hostname":"evil"}`) },
+	"badutf8":   func() []byte { return []byte("{\"hostname\":\"web-\xff\"}") },
+	"surrogate": func() []byte { return []byte(`{"hostname":"web-\ud800"}`) },
+	"truncated": func() []byte { return []byte(`{"hostname":"web-1","users":[{"name":"ro`) },
+	// Just over sdk.MaxFactsBytes, within what gRPC carries.
+	"oversized": func() []byte { return padded(sdk.MaxFactsBytes + 1) },
+	// Over what the agent's gRPC client takes in one message.
+	"huge": func() []byte { return padded(sdk.MaxFactsBytes + 2<<20) },
+}
+
+// padded returns a JSON object of n bytes.
+func padded(n int) []byte {
+	b := make([]byte, 0, n)
+	b = append(b, `{"pad":"`...)
+	for len(b) < n-2 {
+		b = append(b, 'a')
+	}
+	return append(b, `"}`...)
 }
 
 func main() {
@@ -86,10 +121,11 @@ func main() {
 		time.Sleep(time.Hour)
 	case "slow-start":
 		time.Sleep(time.Hour)
-	case "garbage":
+	}
+	if facts, ok := rawOutputs[mode]; ok {
 		plugin.Serve(&plugin.ServeConfig{
 			HandshakeConfig: sdk.Handshake,
-			Plugins:         plugin.PluginSet{sdk.PluginName: garbagePlugin{}},
+			Plugins:         plugin.PluginSet{sdk.PluginName: rawPlugin{srv: rawServer{name: mode, facts: facts}}},
 			GRPCServer:      plugin.DefaultGRPCServer,
 		})
 		return
