@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/textcheck"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
@@ -108,6 +109,11 @@ func rsnapshotJob(root *hostroot.Root, o Options, mounts mountTable, loc *time.L
 	}
 	c := parseRsnapshotConfig(b)
 	j = Job{ID: "rsnapshot:" + o.RsnapshotConfig, Tool: "rsnapshot", Source: o.RsnapshotConfig, Reason: "rsnapshot configured and has run", Repository: c.snapshotRoot, LastResult: "unknown"}
+	if why := textcheck.Problem(b); why != "" {
+		// The snapshot root, levels or log file may be after the cut.
+		warns.Add("%s: %s: %s", j.ID, o.RsnapshotConfig, why)
+		j.Unread = append(j.Unread, o.RsnapshotConfig+": "+why)
+	}
 	ran := false
 	if c.logfile != "" {
 		lb, err := readTail(root, c.logfile, 4<<20)
@@ -119,6 +125,11 @@ func rsnapshotJob(root *hostroot.Root, o Options, mounts mountTable, loc *time.L
 			for _, r := range parseRsnapshotLog(lb, loc) {
 				j.setRun(r.at, r.result)
 				ran = true
+			}
+			if why := textcheck.Problem(lb); why != "" {
+				// The newest runs are at the end of the log.
+				warns.Add("%s: %s: %s", j.ID, c.logfile, why)
+				j.Unread = append(j.Unread, c.logfile+": "+why)
 			}
 		}
 	}
@@ -136,7 +147,7 @@ func rsnapshotJob(root *hostroot.Root, o Options, mounts mountTable, loc *time.L
 			}
 		}
 	}
-	if !ran {
+	if !ran && len(j.Unread) == 0 {
 		return Job{}, warns, false
 	}
 	if c.snapshotRoot != "" {

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -124,7 +125,13 @@ func units(root *hostroot.Root, systemd, useJournal bool, jr journalResult, evs 
 			w.Add("the journal has no entries of the current boot %s; failed units unknown", boot)
 			return nil
 		}
-		return failedUnits(evs, boot)
+		failed := failedUnits(evs, boot)
+		if len(failed) == 0 && len(jr.Damaged) > 0 {
+			// What was read shows no failure, but the entries lost may.
+			w.Add("journal files not read in full (%s); failed units unknown", strings.Join(jr.Damaged, ", "))
+			return nil
+		}
+		return failed
 	}
 	if slices.ContainsFunc(evs, func(e event) bool { return e.kind == unitFailed || e.kind == unitOK || e.kind == bootMark }) {
 		w.Add("no readable systemd journal: failed units read from the text logs, which carry no boot ID")
