@@ -12,7 +12,9 @@ import (
 // TestTruthCorruptTagsFile corrupts or hides the tags file of the full
 // host, on which ICO-BCP-01 and ICO-BCP-02 pass, and checks that neither
 // then passes: an unread declaration is unknown, never "declares
-// nothing".
+// nothing". A tags file there but not read in full makes ICO-BCP-02 not
+// assessed for that reason, never "not a continuity system"; a removed
+// or emptied file is a host that declares nothing, which it may be.
 func TestTruthCorruptTagsFile(t *testing.T) {
 	const rel = "etc/auditfleet/tags"
 	e := policytest.Engine(t, map[string]any{"plans": []any{plan("BCP-IT-01", "2026-03-01", "2025-11-02")}})
@@ -43,6 +45,12 @@ func TestTruthCorruptTagsFile(t *testing.T) {
 				default:
 					t.Logf("%s = %s: %+v", id, got.Status, got.Evidence)
 				}
+			}
+			if kind == fixture.Removed || kind == fixture.Emptied {
+				return
+			}
+			if got := r["ICO-BCP-02"]; got.Status != result.NotAssessed || len(got.Evidence) != 1 || got.Evidence[0].Fact != "continuity.unread" {
+				t.Errorf("ICO-BCP-02 = %s %+v, want not_assessed because the declaration was not read in full", got.Status, got.Evidence)
 			}
 		})
 	}

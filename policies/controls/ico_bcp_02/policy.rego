@@ -36,6 +36,8 @@ result := {"status": combined({r.status | some r in parts}), "evidence": evidenc
 	continuity_system
 } else := lib.error_result("continuity") if {
 	"continuity" in lib.failed
+} else := {"status": "not_assessed", "evidence": [declaration_unread]} if {
+	is_string(input.facts.continuity.unread)
 } else := {"status": "not_assessed", "evidence": [not_applicable]} if {
 	knowable
 } else := {"status": "not_assessed", "evidence": [unknown_role]}
@@ -101,6 +103,18 @@ not_applicable := {
 	"subject": "host",
 	"detail": "not a continuity system (no role=continuity-system tag or declaration), so the control does not apply",
 	"fact": "continuity.continuity_system",
+}
+
+# declaration_unread says why the host's own declaration is unknown: its
+# tags file is there but could not be read in full, so whether it is a
+# continuity system is unknown, not "no".
+declaration_unread := {
+	"subject": "host",
+	"detail": sprintf(
+		"the host's declaration could not be read in full (%v), so whether this is a continuity system is unknown",
+		[input.facts.continuity.unread],
+	),
+	"fact": "continuity.unread",
 }
 
 unknown_role := {
