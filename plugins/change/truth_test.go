@@ -22,6 +22,13 @@ func TestTruthCorruptSources(t *testing.T) {
 	cutInRecord := func(t *testing.T, dir, rel string) {
 		fixture.Write(t, dir, map[string]string{rel: `{"application":"casework-api","deployed_at":"2026-08-20T14:0`})
 	}
+	// appended adds lines after the clean host's one good record: the
+	// newest deployment may be in what cannot be understood.
+	appended := func(lines string) func(t *testing.T, dir, rel string) {
+		return func(t *testing.T, dir, rel string) {
+			fixture.Rewrite(t, dir, rel, func(b []byte) []byte { return append(b, lines...) })
+		}
+	}
 	const deployments = "var/lib/auditfleet/deployments.jsonl"
 	tests := []struct {
 		name, rel string
@@ -34,6 +41,9 @@ func TestTruthCorruptSources(t *testing.T) {
 		{"deployments truncated", deployments, corrupt(fixture.Truncated)},
 		{"deployments cut inside its only record", deployments, cutInRecord},
 		{"deployments garbage", deployments, corrupt(fixture.Garbage)},
+		{"deployments with a later record cut short", deployments, appended(`{"application":"casework-api","deployed_at":"2026-08-29T09:00:00Z","commit":"77ab`)},
+		{"deployments with a garbled line", deployments, appended("\x00\x17\xfe{garbled\n")},
+		{"deployments with a record missing its time", deployments, appended(`{"application":"casework-api","commit":"77ab01c","branch":"hotfix"}` + "\n")},
 		{"canary path removed", "srv/casework", corrupt(fixture.Removed)},
 		{"canary path dangling symlink", "srv/casework", corrupt(fixture.DanglingSymlink)},
 		// A declared path that is a regular file is searched as one, and
