@@ -86,6 +86,7 @@ func collect(ctx context.Context, root *hostroot.Root, opts options, now time.Ti
 	loc, _ := unitlog.HostLocation(root)
 	var evs []event
 	textRead := 0
+	var cutShort []string // text logs not read in full
 	var toRead []unitlog.TextLog
 	if !useJournal {
 		toRead = texts
@@ -97,6 +98,7 @@ func collect(ctx context.Context, root *hostroot.Root, opts options, now time.Ti
 		}
 		if err != nil {
 			w.Add("%v; partly read", err)
+			cutShort = append(cutShort, l.Path)
 		}
 		evs = append(evs, e...)
 		textRead++
@@ -108,6 +110,18 @@ func collect(ctx context.Context, root *hostroot.Root, opts options, now time.Ti
 	sortEvents(evs)
 	f.FailedUnits = units(root, f.Systemd, useJournal, jr, evs, w)
 	f.FailedCron = cron(root, jobs, cronUnreadable, useJournal || textRead > 0, evs, w)
+	if len(cutShort) > 0 {
+		// The lines lost are the newest: what was read showing no
+		// failure does not show that none is failing now.
+		if f.Systemd && len(f.FailedUnits) == 0 && f.FailedUnits != nil && !useJournal {
+			w.Add("text logs not read in full (%s); failed units unknown", strings.Join(cutShort, ", "))
+			f.FailedUnits = nil
+		}
+		if len(f.FailedCron) == 0 && f.FailedCron != nil && len(jobs) > 0 {
+			w.Add("text logs not read in full (%s); failing cron jobs unknown", strings.Join(cutShort, ", "))
+			f.FailedCron = nil
+		}
+	}
 	return f, nil
 }
 

@@ -1,6 +1,9 @@
 package services
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/auditfleet/auditfleet/internal/fixture"
@@ -52,7 +55,8 @@ func TestTruthCorruptSources(t *testing.T) {
 	}{
 		{"journal file", func(t *testing.T) string { return hostCopy(t, "recovered") }, journal, all},
 		{"journal directory", func(t *testing.T) string { return hostCopy(t, "recovered") }, "var/log/journal", []fixture.Corruption{fixture.Removed, fixture.Directory, fixture.DanglingSymlink}},
-		// A truncated text log is a shorter log: nothing tells it apart.
+		// A text log cut at a line's end is a shorter log: nothing tells
+		// it apart. TestTruthTextLogCutShort cuts it inside each line.
 		{"syslog", passingCronText, "var/log/syslog", []fixture.Corruption{fixture.Removed, fixture.Directory, fixture.DanglingSymlink, fixture.Emptied, fixture.Garbage}},
 		// The crontabs decide only when no cron run is logged: a removed,
 		// empty or garbage crontab is one cron itself runs no job from,
@@ -86,5 +90,30 @@ func TestTruthCorruptSources(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestTruthTextLogCutShort cuts the syslog of the passing cron-text host
+// inside each of its lines: the lines after the cut, the newest, are
+// lost, so ICO-MON-01 must not pass on what was read.
+func TestTruthTextLogCutShort(t *testing.T) {
+	e := policytest.Engine(t, nil)
+	intact, err := os.ReadFile(filepath.Join(passingCronText(t), "var", "log", "syslog"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cut := range fixture.MidLineCuts(intact) {
+		t.Run(fmt.Sprintf("cut at %d", cut), func(t *testing.T) {
+			dir := passingCronText(t)
+			fixture.Rewrite(t, dir, "var/log/syslog", func(b []byte) []byte { return b[:cut] })
+			f, warns := collectortest.Facts[Facts](t, testCollector(), dir, `{}`)
+			r := policytest.Evaluate(t, e, policytest.Doc{Facts: map[string]any{Namespace: f}}, testNow)["ICO-MON-01"]
+			switch {
+			case r.Status == result.Pass:
+				t.Errorf("ICO-MON-01 passes on a syslog cut at byte %d: %+v (facts %+v, warnings %q)", cut, r.Evidence, f, warns)
+			case r.Status == result.NotAssessed && len(r.Evidence) == 0:
+				t.Error("ICO-MON-01 not assessed without a reason")
+			}
+		})
 	}
 }
