@@ -119,8 +119,13 @@ func rsnapshotJob(root *hostroot.Root, o Options, mounts mountTable, loc *time.L
 		lb, err := readTail(root, c.logfile, 4<<20)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
+			if _, lerr := root.Lstat(c.logfile); lerr == nil {
+				warns.Add("%s: %s is a symbolic link to nothing", j.ID, c.logfile)
+				j.Unread = append(j.Unread, c.logfile+": a symbolic link to nothing")
+			}
 		case err != nil:
 			warns.Add("%s: %v", j.ID, err)
+			j.Unread = append(j.Unread, fmt.Sprintf("%s: %v", c.logfile, err))
 		default:
 			for _, r := range parseRsnapshotLog(lb, loc) {
 				j.setRun(r.at, r.result)
@@ -133,10 +138,12 @@ func rsnapshotJob(root *hostroot.Root, o Options, mounts mountTable, loc *time.L
 			}
 		}
 	}
+	tree := false // the newest snapshot of the first level is there
 	if c.snapshotRoot != "" && len(c.levels) > 0 {
 		// rsnapshot touches <level>.0 when a run of the first level
 		// completes.
 		if info, err := root.Stat(path.Join(c.snapshotRoot, c.levels[0]+".0")); err == nil && info.IsDir() {
+			tree = true
 			ran = true
 			if j.LastSuccess == nil || info.ModTime().After(*j.LastSuccess) {
 				t := info.ModTime().UTC().Truncate(time.Second)
@@ -149,6 +156,16 @@ func rsnapshotJob(root *hostroot.Root, o Options, mounts mountTable, loc *time.L
 	}
 	if !ran && len(j.Unread) == 0 {
 		return Job{}, warns, false
+	}
+	if j.LastSuccess != nil && !tree {
+		// The log says a run succeeded, but the snapshot it made is not
+		// where the configuration says: the log alone is no backup.
+		why := o.RsnapshotConfig + ": no snapshot_root or retain level, so the successes the log records cannot be borne out"
+		if c.snapshotRoot != "" && len(c.levels) > 0 {
+			why = fmt.Sprintf("%s: the successes it records are not borne out: no snapshot directory %s", c.logfile, path.Join(c.snapshotRoot, c.levels[0]+".0"))
+		}
+		warns.Add("%s: %s", j.ID, why)
+		j.Unread = append(j.Unread, why)
 	}
 	if c.snapshotRoot != "" {
 		j.OffHost = mounts.offHost(c.snapshotRoot)

@@ -1,6 +1,8 @@
 package backups
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"testing"
 	"time"
 
@@ -15,7 +17,7 @@ import (
 func resticRepo(t *testing.T, dir string) {
 	t.Helper()
 	snap := time.Date(2026, 8, 31, 1, 0, 0, 0, time.UTC)
-	files := map[string]string{"srv/restic/config": "encrypted config\n", "srv/restic/snapshots/0a1b2c3d": "encrypted snapshot\n", "srv/restic/keys/k": "key\n"}
+	files := map[string]string{"srv/restic/config": "encrypted config\n", resticSnapshot: resticSnapshotContent, "srv/restic/keys/k": "key\n"}
 	fixture.Write(t, dir, files)
 	times := map[string]time.Time{}
 	for name := range files {
@@ -24,10 +26,14 @@ func resticRepo(t *testing.T, dir string) {
 	fixture.Touch(t, dir, times)
 }
 
-// removeFile removes rel from the host dir.
-func removeFile(rel string) func(t *testing.T, dir string) {
-	return func(t *testing.T, dir string) { fixture.Corrupt(t, dir, rel, fixture.Removed) }
-}
+// resticSnapshotContent stands in for an encrypted snapshot; restic
+// names the file by its SHA-256, resticSnapshot.
+const resticSnapshotContent = "encrypted snapshot: IV, ciphertext and MAC\n"
+
+var resticSnapshot = func() string {
+	sum := sha256.Sum256([]byte(resticSnapshotContent))
+	return "srv/restic/snapshots/" + hex.EncodeToString(sum[:])
+}()
 
 // TestTruthCorruptSources corrupts or hides each source the backup facts
 // come from, on a host where the controls it decides pass, and checks
@@ -51,22 +57,28 @@ func TestTruthCorruptSources(t *testing.T) {
 		kinds         []fixture.Corruption
 		controls      []string // the controls the source decides
 	}{
-		// A config cut inside its key still reads as a configuration:
-		// the key is not checked without borg and the passphrase.
-		{"borg config", borg, nil, "srv/borg/encrypted/config", []fixture.Corruption{fixture.Removed, fixture.DanglingSymlink, fixture.Directory, fixture.Emptied, fixture.Garbage}, []string{"ICO-BKP-01", "ICO-BKP-03"}},
+		// Cut short (inside its key), the config is damaged.
+		{"borg config", borg, nil, "srv/borg/encrypted/config", all, []string{"ICO-BKP-01", "ICO-BKP-03"}},
 		{"borg hints", borg, nil, "srv/borg/encrypted/hints.5", gone, []string{"ICO-BKP-01"}},
 		{"borg integrity", borg, nil, "srv/borg/encrypted/integrity.5", gone, []string{"ICO-BKP-01"}},
 		{"borg data", borg, nil, "srv/borg/encrypted/data", []fixture.Corruption{fixture.Removed, fixture.Emptied, fixture.File}, []string{"ICO-BKP-01"}},
 		{"borg repository", borg, nil, "srv/borg/encrypted", dirKinds, []string{"ICO-BKP-01", "ICO-BKP-03"}},
-		// Snapshot files are encrypted: without the password only their
-		// presence and times are read, so garbage in them is not seen.
+		// Snapshot files are encrypted: without the password their
+		// presence and times are read, and the newest one's content is
+		// checked against its name (its SHA-256).
+		{"restic snapshot file", restic, resticRepo, resticSnapshot, []fixture.Corruption{fixture.Emptied, fixture.Truncated, fixture.Garbage, fixture.Directory}, []string{"ICO-BKP-01"}},
 		{"restic config", restic, resticRepo, "srv/restic/config", []fixture.Corruption{fixture.Removed, fixture.DanglingSymlink, fixture.Directory, fixture.Emptied}, []string{"ICO-BKP-01"}},
 		{"restic snapshots", restic, resticRepo, "srv/restic/snapshots", dirKinds, []string{"ICO-BKP-01"}},
 		{"restic repository", restic, resticRepo, "srv/restic", dirKinds, []string{"ICO-BKP-01"}},
 		{"rsnapshot config", rsnap, nil, "etc/rsnapshot.conf", all, []string{"ICO-BKP-01"}},
-		// The rsnapshot log and the newest snapshot are two witnesses of
-		// a success: the log decides once the snapshot is gone.
-		{"rsnapshot log", rsnap, removeFile("mnt/nas/rsnapshot/daily.0"), "var/log/rsnapshot.log", all, []string{"ICO-BKP-01"}},
+		// The newest snapshot is the evidence of a backup; a log that
+		// is there but not read in full may hold a later failure (a
+		// removed or emptied log is a rotated one).
+		{"rsnapshot log", rsnap, nil, "var/log/rsnapshot.log", []fixture.Corruption{fixture.Directory, fixture.DanglingSymlink, fixture.Truncated, fixture.Garbage}, []string{"ICO-BKP-01"}},
+		// Without the snapshot tree, the log's successes are not borne
+		// out: the log alone is no backup.
+		{"rsnapshot snapshot tree", rsnap, nil, "mnt/nas/rsnapshot/daily.0", []fixture.Corruption{fixture.Removed, fixture.DanglingSymlink, fixture.File}, []string{"ICO-BKP-01"}},
+		{"rsnapshot snapshot root", rsnap, nil, "mnt/nas/rsnapshot", []fixture.Corruption{fixture.Removed, fixture.Emptied, fixture.File}, []string{"ICO-BKP-01"}},
 		{"restore-test record", borg, nil, "var/lib/auditfleet/restore-tests/2026-07-15-casework.json", all, []string{"ICO-BKP-02"}},
 		{"restore-test directory", borg, nil, "var/lib/auditfleet/restore-tests", dirKinds, []string{"ICO-BKP-02"}},
 		// The outcome of a timer's service comes from the journal; the

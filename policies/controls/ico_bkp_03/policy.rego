@@ -78,10 +78,17 @@ assessed := [{
 } |
 	some j in jobs
 	missing := [p.missing | some p in properties; object.get(j, p.key, null) == false]
-	unknown := [p.unknown | some p in properties; not object.get(j, p.key, null) in {true, false}]
+	unknown := array.concat(
+		[p.unknown | some p in properties; not object.get(j, p.key, null) in {true, false}],
+		[unread_wording(why) | some why in object.get(j, "unread", [])],
+	)
 	level := job_level(count(missing), count(unknown))
 	detail := job_wording(j, missing, unknown)
 ]
+
+# unread_wording says why a job whose sources were not read in full is
+# not known to be restorable (a borg config with its key cut short).
+unread_wording(why) := sprintf("not read in full, so whether it can be restored is unknown: %v", [why])
 
 job_level(missing, unknown) := "fail" if {
 	missing > 0
