@@ -2,6 +2,7 @@ package logging
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +16,6 @@ import (
 	"github.com/shirou/gopsutil/v4/process"
 
 	"github.com/auditfleet/auditfleet/hostroot"
-	"github.com/auditfleet/auditfleet/plugins/internal/journal"
 	"github.com/auditfleet/auditfleet/plugins/internal/textcheck"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
@@ -453,24 +453,36 @@ func (h *host) oldestJournal(running bool, unread *[]string) *time.Time {
 	return oldest
 }
 
+// journalSignature opens every journal file's header.
+const journalSignature = "LPKSHHRH"
+
 // journalDamage returns why the journal file p is not one journald
-// wrote, "" when its header reads: not a regular file, unreadable, or
-// no valid header.
+// wrote in full, "" when its header's signature is there and the file is
+// as long as the header and arena it declares (journald allocates them
+// before writing): not a regular file, unreadable, another signature
+// (empty, garbage), or cut short. Only the header is read: the entries
+// are the services collector's.
 func (h *host) journalDamage(p string, e fs.DirEntry) string {
 	if !e.Type().IsRegular() {
 		return "not a regular file"
 	}
-	f, err := h.root.Open(p)
+	fi, err := e.Info()
 	if err != nil {
 		return err.Error()
 	}
-	defer f.Close()
-	fi, err := f.Stat()
+	b, err := h.head(p, 104)
 	if err != nil {
 		return err.Error()
 	}
-	if _, err := journal.NewReader(f, fi.Size(), journal.Limits{}); err != nil {
-		return err.Error()
+	if len(b) < len(journalSignature) || string(b[:len(journalSignature)]) != journalSignature {
+		return "no journal file signature: not a journal file, or emptied"
+	}
+	if len(b) < 104 {
+		return "shorter than a journal header: cut short"
+	}
+	headerSize, arenaSize := binary.LittleEndian.Uint64(b[88:]), binary.LittleEndian.Uint64(b[96:])
+	if want := headerSize + arenaSize; want >= headerSize && uint64(fi.Size()) < want {
+		return fmt.Sprintf("%d bytes, its header says %d: cut short", fi.Size(), want)
 	}
 	return ""
 }
