@@ -1,18 +1,14 @@
 package accounts
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/auditfleet/auditfleet/internal/fixture"
 	"github.com/auditfleet/auditfleet/internal/policytest"
 	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
-	"github.com/auditfleet/auditfleet/result"
 )
 
 // absentOK are corruptions that leave a host in a legitimate state the
@@ -93,59 +89,7 @@ func TestTruthUnreadSources(t *testing.T) {
 					if kind == "" {
 						continue
 					}
-					checkUntrusted(t, id, r)
-				}
-			})
-		}
-	}
-}
-
-// checkUntrusted reports a control that passes, warns, or claims zero of
-// something on facts from a corrupted source.
-func checkUntrusted(t *testing.T, id string, r result.Result) {
-	t.Helper()
-	switch r.Status {
-	case result.NotAssessed:
-		if len(r.Evidence) == 0 {
-			t.Errorf("%s not_assessed without a reason", id)
-		}
-	case result.Error, result.Fail:
-	default:
-		t.Errorf("%s = %s on a corrupted source, want not_assessed, error or fail: %+v", id, r.Status, r.Evidence)
-	}
-	if slices.ContainsFunc(r.Evidence, func(e result.Evidence) bool { return strings.HasPrefix(e.Detail, "0 ") }) {
-		t.Errorf("%s reports a count of zero on a corrupted source: %+v", id, r.Evidence)
-	}
-}
-
-// TestTruthSudoersCutShort cuts each sudoers file in the middle of each
-// of its lines: what is left may parse (sudo accepts a last line without
-// a newline), but the rules and includes after the cut are lost, so the
-// file is unread and the controls it feeds never pass. A file cut at a
-// line's end cannot be told from a shorter one and is not tried.
-func TestTruthSudoersCutShort(t *testing.T) {
-	now := time.Date(2025, 4, 20, 0, 0, 0, 0, time.UTC)
-	e := policytest.Engine(t, map[string]any{
-		"thresholds":      map[string]any{"dormant_days": 200},
-		"leavers":         []any{map[string]any{"user": "svc", "email": "svc@example.gov.uk", "left_on": "2025-01-01"}},
-		"approved_admins": []any{map[string]any{"user": "alice"}},
-	})
-	for _, src := range []struct{ root, rel string }{{"debian13", "etc/sudoers"}, {"debian12", "etc/sudoers.d/ops"}} {
-		intact, err := os.ReadFile(filepath.Join("testdata", "roots", src.root, filepath.FromSlash(src.rel)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, cut := range fixture.MidLineCuts(intact) {
-			t.Run(fmt.Sprintf("%s/%s/cut at %d", src.root, src.rel, cut), func(t *testing.T) {
-				dir := fixture.Copy(t, filepath.Join("testdata", "roots", src.root), now.AddDate(0, -1, 0))
-				fixture.Write(t, dir, map[string]string{src.rel: string(intact[:cut])})
-				f, _ := collectortest.Facts[Facts](t, New(), dir, fixtureOptions[src.root])
-				if !slices.Contains(f.UnreadSources, "/"+src.rel) {
-					t.Errorf("unread_sources = %q, want /%s in it", f.UnreadSources, src.rel)
-				}
-				results := policytest.Evaluate(t, e, policytest.Doc{Facts: map[string]any{Namespace: f}}, now)
-				for _, id := range []string{"ICO-ACC-02", "ICO-ACC-03"} {
-					checkUntrusted(t, id, results[id])
+					policytest.Untrusted{}.Check(t, id, r, true)
 				}
 			})
 		}
