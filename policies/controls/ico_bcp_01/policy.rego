@@ -7,7 +7,8 @@
 #   was reviewed and tested within the review and test periods (12 months
 #   by default). A plan without an owner or without a section on
 #   recovering records gives a warning. Without a plan register the
-#   control is not assessed.
+#   control is not assessed, as it is when the host's declaration could
+#   not be read in full, unless a covering plan already fails.
 # custom:
 #   id: ICO-BCP-01
 #   area: RMS

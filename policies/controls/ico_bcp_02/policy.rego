@@ -6,7 +6,9 @@
 #   operating system (ICO-SEC-01), has current backups (ICO-BKP-01) and a
 #   recent passing restore test (ICO-BKP-02): it fails when any of them
 #   fails on it. On any other host the control does not apply and is not
-#   assessed, so that hosts outside continuity neither pass nor fail it.
+#   assessed, so that hosts outside continuity neither pass nor fail it;
+#   a host whose own declaration could not be read in full is not
+#   assessed for that reason.
 # custom:
 #   id: ICO-BCP-02
 #   area: RMS

@@ -4,8 +4,9 @@
 #   Every backup job's repository is encrypted, off the host, and immutable
 #   (append-only, object-locked or versioned, so that an attacker on the
 #   host cannot alter or delete the backups). Any of the three known to be
-#   missing is a failure; any unknown is not assessed. A host with no
-#   backup job is not assessed here (ICO-BKP-01 fails it).
+#   missing is a failure; any unknown, or a job whose sources were not
+#   read in full (a borg config with its key cut short), is not assessed.
+#   A host with no backup job is not assessed here (ICO-BKP-01 fails it).
 # custom:
 #   id: ICO-BKP-03
 #   area: RMS

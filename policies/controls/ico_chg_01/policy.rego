@@ -7,7 +7,9 @@
 #   from a protected branch (data.org.baseline.protected_branches), and no
 #   test-data canary is found in the declared production data. Hosts in
 #   other environments are not assessed (the control does not apply), nor
-#   are hosts whose environment is unknown, or with nothing to check.
+#   are hosts whose environment is unknown, or with nothing to check, or
+#   whose deployment records could not all be understood (unless what was
+#   read already fails).
 # custom:
 #   id: ICO-CHG-01
 #   area: RMS

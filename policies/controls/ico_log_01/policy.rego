@@ -10,6 +10,9 @@
 #   sync gives a warning, as log times cannot then be trusted. A daemon
 #   not installed is not running; whether an installed one runs is unknown
 #   without a process table, and the evidence gives the collector's reason.
+#   A source of a daemon keeping the logs that could not be read in full
+#   (its configuration, audit logs or journal files) leaves the control
+#   not assessed, unless what was read already fails.
 # custom:
 #   id: ICO-LOG-01
 #   area: BRM

@@ -7,7 +7,9 @@
 #   and every port reachable from the network (bound to a non-loopback
 #   address, TCP or UDP) is on the organisation's allowed-ports list
 #   (data.org.baseline.allowed_ports). Without that list, a host with
-#   network-reachable ports is not assessed.
+#   network-reachable ports is not assessed, as is a host whose sshd
+#   configuration could not be read in full (cut short, unparseable),
+#   unless what was read already deviates.
 # custom:
 #   id: ICO-SEC-04
 #   area: RMS
