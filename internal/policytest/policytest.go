@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,5 +87,36 @@ func Check(t testing.TB, results map[string]result.Result, want map[string]resul
 		case r.Status != w:
 			t.Errorf("%s = %s (%+v), want %s", id, r.Status, r.Evidence, w)
 		}
+	}
+}
+
+// Untrusted says what a control may report on facts from a source that
+// was corrupted or hidden (the truth tests): never a pass, never
+// not_assessed without a reason, and, unless allowed, no warning and no
+// count of zero in its evidence.
+type Untrusted struct {
+	// WarnOK allows a warning: for a control whose warning is its verdict
+	// on what it cannot know.
+	WarnOK bool
+	// ZeroOK allows evidence saying "0 ...": for a source the count does
+	// not come from.
+	ZeroOK bool
+}
+
+// Check reports an error for each thing the result r of control id may
+// not report on untrusted facts; ok false (no result) is one too.
+func (u Untrusted) Check(t testing.TB, id string, r result.Result, ok bool) {
+	t.Helper()
+	switch {
+	case !ok:
+		t.Errorf("no %s result", id)
+		return
+	case r.Status == result.Pass, r.Status == result.Warn && !u.WarnOK:
+		t.Errorf("%s = %s on a corrupted source, want not_assessed, error or fail: %+v", id, r.Status, r.Evidence)
+	case r.Status == result.NotAssessed && len(r.Evidence) == 0:
+		t.Errorf("%s not_assessed without a reason", id)
+	}
+	if !u.ZeroOK && slices.ContainsFunc(r.Evidence, func(e result.Evidence) bool { return strings.HasPrefix(e.Detail, "0 ") }) {
+		t.Errorf("%s reports a count of zero on a corrupted source: %+v", id, r.Evidence)
 	}
 }

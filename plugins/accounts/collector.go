@@ -76,7 +76,11 @@ func collect(ctx context.Context, root *hostroot.Root, opts options, w *sdk.Warn
 	users, errs := parsePasswd(data)
 	lineWarnings(w, "passwd: "+passwdPath, errs)
 	var unread []string
-	if len(errs) > 0 {
+	if len(errs) > 0 || !slices.ContainsFunc(users, func(u passwdEntry) bool { return u.UID == 0 }) {
+		// Every system has root: a passwd without it was emptied or cut.
+		if len(errs) == 0 {
+			w.Add("passwd: %s has no account with UID 0: emptied or cut short", passwdPath)
+		}
 		unread = append(unread, passwdPath)
 	}
 
@@ -190,6 +194,12 @@ func readGroups(root *hostroot.Root, w *sdk.Warnings) (groups []groupEntry, read
 	}
 	groups, errs := parseGroup(data)
 	lineWarnings(w, "group: "+groupPath, errs)
+	if !slices.ContainsFunc(groups, func(g groupEntry) bool { return g.GID == 0 }) {
+		// Every system has a group 0: a group file without it was
+		// emptied or cut.
+		w.Add("group: %s has no group with GID 0: emptied or cut short", groupPath)
+		return groups, false
+	}
 	return groups, len(errs) == 0
 }
 

@@ -26,9 +26,11 @@ type Facts struct {
 	ShadowReadable bool `json:"shadow_readable"`
 	// UnreadSources are the account databases (/etc/passwd, /etc/group,
 	// sudoers and its includes) that exist, or must, but could not be
-	// read in full: unreadable, a link to nothing, /etc/group missing, or
-	// with lines that do not parse. Users, groups, admins and sudo rules
-	// may then be missing. Omitted when empty.
+	// read in full: unreadable, a link to nothing, /etc/group missing,
+	// with lines that do not parse, without root (UID or GID 0: emptied or
+	// cut), or a sudoers file of binary data or cut inside its last line.
+	// Users, groups, admins and sudo rules may then be missing. Omitted
+	// when empty.
 	UnreadSources []string `json:"unread_sources,omitempty"`
 }
 

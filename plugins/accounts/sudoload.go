@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/textcheck"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
@@ -74,9 +75,18 @@ func (l *sudoLoader) load(ctx context.Context, p string, stack []string) {
 		}
 		return
 	}
+	if why := textcheck.Problem(data); why != "" {
+		// What parses before a cut is not all the file held: the rules
+		// and includes after it are lost.
+		l.warn.Add("sudoers: %s: %s", p, why)
+		l.unread = append(l.unread, p)
+		if textcheck.Binary(data) != "" {
+			return
+		}
+	}
 	f, errs := parseSudoers(data)
 	lineWarnings(l.warn, "sudoers: "+p, errs)
-	if len(errs) > 0 {
+	if len(errs) > 0 && !slices.Contains(l.unread, p) {
 		l.unread = append(l.unread, p)
 	}
 	l.out = append(l.out, sudoersSource{Path: p, File: f})

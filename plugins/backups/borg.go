@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/auditfleet/auditfleet/hostroot"
 	"github.com/auditfleet/auditfleet/plugins/backups/borg"
+	"github.com/auditfleet/auditfleet/plugins/internal/textcheck"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
@@ -75,6 +77,13 @@ func borgFiles(root *hostroot.Root, local string, j *Job, warns *sdk.Warnings) {
 		warns.Add("%s: %s/config has no repository id (cut short or damaged); repository not read", j.ID, local)
 		return
 	}
+	if why := borgConfigDamage(cfg); why != "" {
+		// What comes after the cut (the rest of the key) is lost; the
+		// repository's own files are still read, but the job is not
+		// known to be sound.
+		warns.Add("%s: %s/config: %s", j.ID, local, why)
+		j.Unread = append(j.Unread, local+"/config: "+why)
+	}
 	if _, err := firstSegment(root, local); err != nil {
 		warns.Add("%s: %v; last backup and encryption unknown", j.ID, err)
 		return
@@ -118,6 +127,39 @@ func BorgRepo(root *hostroot.Root, spec JobSpec, o Options) (borg.Repo, error) {
 		return borg.Repo{}, err
 	}
 	return borg.Repo{Binary: o.BorgBinary, Repository: a.repository, PasswordFile: a.passwordFile, Env: a.env}, nil
+}
+
+// borgConfigDamage returns why a borg config file was not written in
+// full, "" when it looks whole: binary data, a last line without its
+// newline, or a key (repokey mode: base64 over continuation lines) that
+// does not decode. The key's content is not checked: that needs the
+// passphrase.
+func borgConfigDamage(b []byte) string {
+	if why := textcheck.Problem(b); why != "" {
+		return why
+	}
+	var key strings.Builder
+	inKey := false
+	for line := range strings.SplitSeq(string(b), "\n") {
+		switch {
+		case inKey && line != "" && (line[0] == ' ' || line[0] == '\t'):
+			key.WriteString(strings.TrimSpace(line))
+			continue
+		case inKey:
+			inKey = false
+		}
+		if k, v, ok := strings.Cut(line, "="); ok && strings.TrimSpace(k) == "key" {
+			inKey = true
+			key.WriteString(strings.TrimSpace(v))
+		}
+	}
+	if key.Len() == 0 {
+		return "" // keyfile mode, or no encryption: no key here
+	}
+	if _, err := base64.StdEncoding.DecodeString(key.String()); err != nil {
+		return fmt.Sprintf("its key does not decode (%v): cut short or damaged", err)
+	}
+	return ""
 }
 
 // parseBorgConfig reads the [repository] section of a borg config file.

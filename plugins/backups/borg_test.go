@@ -70,3 +70,24 @@ func TestBorgWithPassword(t *testing.T) {
 		})
 	}
 }
+
+func TestBorgConfigDamage(t *testing.T) {
+	const head = "[repository]\nversion = 1\nappend_only = 1\nid = be398303b1a5af04b822af596bccf92229b11ee65f12ea17ebde8dd96de449a8\n"
+	tests := []struct {
+		name, config string
+		damaged      bool
+	}{
+		{"keyfile mode", head, false},
+		{"repokey", head + "key = aGVsbG8g\n\td29ybGQh\n", false},
+		{"cut inside the key", head + "key = aGVsbG8g\n\td29y", true},
+		{"key cut at a line end", head + "key = aGVsbG8g\n\td29yb\n", true},
+		{"binary", head + "\x00\x01", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := borgConfigDamage([]byte(tt.config)); (got != "") != tt.damaged {
+				t.Errorf("borgConfigDamage = %q, want damaged %v", got, tt.damaged)
+			}
+		})
+	}
+}

@@ -113,7 +113,7 @@ func logOutcomes(ctx context.Context, root *hostroot.Root, services map[string]b
 	out := map[string]UnitOutcome{}
 	for s, oneshot := range services {
 		o := l.Outcome(s, oneshot)
-		out[s] = UnitOutcome{LastSuccess: o.LastSuccess, LastFailure: o.LastFailure}
+		out[s] = UnitOutcome{LastSuccess: o.LastSuccess, LastFailure: o.LastFailure, Unread: l.Damaged}
 	}
 	return out, warns
 }

@@ -38,8 +38,8 @@ var fullTimes = map[string]time.Time{
 // syslog records; the restic repository's newest snapshot is from the
 // night before the evaluation.
 var debianStockTimes = map[string]time.Time{
-	"var/lib/systemd/timers/stamp-dpkg-db-backup.timer":                                      time.Date(2026, 8, 31, 0, 0, 4, 0, time.UTC),
-	"srv/restic/snapshots/3f2a9c0d1e4b5a6978877665544332211ffeeddccbbaa99887766554433221100": time.Date(2026, 8, 30, 23, 10, 0, 0, time.UTC),
+	"var/lib/systemd/timers/stamp-dpkg-db-backup.timer":                                     time.Date(2026, 8, 31, 0, 0, 4, 0, time.UTC),
+	"srv/restic/snapshots/55d4afd3790261d669f506a680fa44fbd726e135a6022a11bfc43cebdfa886e5": time.Date(2026, 8, 30, 23, 10, 0, 0, time.UTC),
 }
 
 // host copies a fixture host, its journal unpacked, with its times set.

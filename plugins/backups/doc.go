@@ -7,13 +7,16 @@
 // without credentials where it can:
 //   - restic jobs declared in its options: a local repository's newest
 //     snapshot file (snapshot files are written once, when a backup
-//     completes); with a password file, `restic snapshots --json`, which
+//     completes; its content must hash to its name, as restic names
+//     every file by its SHA-256); with a password file, `restic snapshots --json`, which
 //     also reads remote repositories;
 //   - borg jobs declared in its options: a local repository's config
 //     (append_only), its newest committed transaction, and the key type
 //     of its first stored object (encrypted or not); with a password
 //     file, `borg list --json`, which also reads remote repositories;
-//   - rsnapshot, when its log or its newest snapshot shows it has run;
+//   - rsnapshot, when its log or its newest snapshot shows it has run; a
+//     success the log records counts only with the newest snapshot
+//     directory of the first level there to bear it out;
 //   - enabled systemd timers and services whose names say backup, with
 //     the time a persistent timer last fired and the latest successful
 //     and failed runs of their service, from the systemd journal or,
@@ -35,6 +38,10 @@
 // Whether a repository is off the host comes from the host's mount table
 // (network file systems) or its URL. What cannot be seen stays null, and
 // the options may declare it (an append-only rest-server, object lock).
+// A source of a job's runs that is there but not read in full (a config
+// or log cut short or of binary data, a borg key that does not decode, a
+// restic snapshot file that does not match its name, damaged journal
+// files) is listed in the job's unread, and the policies do not pass it.
 // Options documents the options; docs/backups.md the records.
 //
 // Its JSON Schema is schemas/backups.schema.json.

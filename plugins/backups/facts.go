@@ -77,6 +77,12 @@ type Job struct {
 	// this host (append-only repository, object lock, versioned bucket);
 	// null when unknown.
 	Immutable *bool `json:"immutable"`
+	// Unread are the sources of the job's runs that could not be read in
+	// full, each as "<path>: <reason>" (a configuration or log cut short
+	// or of binary data, journal files corrupt or cut short): runs
+	// recorded there are lost, so when it last succeeded is not known.
+	// Omitted when every source was read.
+	Unread []string `json:"unread,omitempty"`
 }
 
 // RestoreTest is one restore-test evidence record.

@@ -4,9 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
+	"path"
 	"strings"
 	"time"
 
@@ -56,7 +59,15 @@ func resticJob(ctx context.Context, root *hostroot.Root, spec JobSpec, o Options
 		}
 		return declare(j, spec, &warns), warns
 	}
-	t, err := newestSnapshotFile(root, local)
+	t, newest, err := newestSnapshotFile(root, local)
+	if err == nil && newest != "" {
+		if why := checkSnapshotFile(root, newest); why != "" {
+			// Its time would be the last success: a file restic did not
+			// write in full is no evidence of one.
+			warns.Add("%s: %s: %s", j.ID, newest, why)
+			j.Unread = append(j.Unread, newest+": "+why)
+		}
+	}
 	switch {
 	case errors.Is(err, errNoRepository):
 		warns.Add("%s: %v", j.ID, err)
@@ -72,22 +83,22 @@ func resticJob(ctx context.Context, root *hostroot.Root, spec JobSpec, o Options
 
 var errNoRepository = errors.New("no repository there")
 
-// newestSnapshotFile returns the modification time of the newest file
-// in the repository's snapshots directory; zero when there is none.
-func newestSnapshotFile(root *hostroot.Root, repo string) (time.Time, error) {
+// newestSnapshotFile returns the modification time and path of the
+// newest file in the repository's snapshots directory; zero and "" when
+// there is none.
+func newestSnapshotFile(root *hostroot.Root, repo string) (newest time.Time, name string, err error) {
 	if fi, err := root.Stat(repo + "/config"); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return time.Time{}, fmt.Errorf("%w (no restic config file in %s)", errNoRepository, repo)
+			return time.Time{}, "", fmt.Errorf("%w (no restic config file in %s)", errNoRepository, repo)
 		}
-		return time.Time{}, fmt.Errorf("read restic repository %s: %w", repo, err)
+		return time.Time{}, "", fmt.Errorf("read restic repository %s: %w", repo, err)
 	} else if !fi.Mode().IsRegular() || fi.Size() == 0 {
-		return time.Time{}, fmt.Errorf("read restic repository %s: its config is not a regular file with content", repo)
+		return time.Time{}, "", fmt.Errorf("read restic repository %s: its config is not a regular file with content", repo)
 	}
 	entries, err := root.ReadDir(repo + "/snapshots")
 	if err != nil {
-		return time.Time{}, fmt.Errorf("list restic snapshots in %s: %w", repo, err)
+		return time.Time{}, "", fmt.Errorf("list restic snapshots in %s: %w", repo, err)
 	}
-	var newest time.Time
 	for i, e := range entries {
 		if i >= maxSnapshotFiles {
 			break
@@ -100,10 +111,36 @@ func newestSnapshotFile(root *hostroot.Root, repo string) (time.Time, error) {
 			continue
 		}
 		if info.ModTime().After(newest) {
-			newest = info.ModTime()
+			newest, name = info.ModTime(), repo+"/snapshots/"+e.Name()
 		}
 	}
-	return newest, nil
+	return newest, name, nil
+}
+
+// maxSnapshotFile bounds the snapshot file checkSnapshotFile hashes.
+const maxSnapshotFile = 16 << 20
+
+// checkSnapshotFile returns why the restic snapshot file p is not one
+// restic wrote in full, "" when it is. Restic names every file of a
+// repository by the SHA-256 of its content, so without the password a
+// file cut short, overwritten or not restic's is told by its hash. A file
+// over maxSnapshotFile is not hashed.
+func checkSnapshotFile(root *hostroot.Root, p string) string {
+	name := path.Base(p)
+	if len(name) != sha256.Size*2 || strings.Trim(name, "0123456789abcdef") != "" {
+		return "not named as restic names its files (64 hex digits)"
+	}
+	b, err := root.ReadFile(p, maxSnapshotFile)
+	if err != nil {
+		if errors.Is(err, hostroot.ErrTooLarge) {
+			return ""
+		}
+		return err.Error()
+	}
+	if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != name {
+		return "its content does not match its name (restic names each file by the SHA-256 of its content): cut short, overwritten or damaged"
+	}
+	return ""
 }
 
 // resticLatest asks restic for the newest snapshot's time.

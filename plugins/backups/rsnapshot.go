@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/textcheck"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
@@ -108,24 +109,41 @@ func rsnapshotJob(root *hostroot.Root, o Options, mounts mountTable, loc *time.L
 	}
 	c := parseRsnapshotConfig(b)
 	j = Job{ID: "rsnapshot:" + o.RsnapshotConfig, Tool: "rsnapshot", Source: o.RsnapshotConfig, Reason: "rsnapshot configured and has run", Repository: c.snapshotRoot, LastResult: "unknown"}
+	if why := textcheck.Problem(b); why != "" {
+		// The snapshot root, levels or log file may be after the cut.
+		warns.Add("%s: %s: %s", j.ID, o.RsnapshotConfig, why)
+		j.Unread = append(j.Unread, o.RsnapshotConfig+": "+why)
+	}
 	ran := false
 	if c.logfile != "" {
 		lb, err := readTail(root, c.logfile, 4<<20)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
+			if _, lerr := root.Lstat(c.logfile); lerr == nil {
+				warns.Add("%s: %s is a symbolic link to nothing", j.ID, c.logfile)
+				j.Unread = append(j.Unread, c.logfile+": a symbolic link to nothing")
+			}
 		case err != nil:
 			warns.Add("%s: %v", j.ID, err)
+			j.Unread = append(j.Unread, fmt.Sprintf("%s: %v", c.logfile, err))
 		default:
 			for _, r := range parseRsnapshotLog(lb, loc) {
 				j.setRun(r.at, r.result)
 				ran = true
 			}
+			if why := textcheck.Problem(lb); why != "" {
+				// The newest runs are at the end of the log.
+				warns.Add("%s: %s: %s", j.ID, c.logfile, why)
+				j.Unread = append(j.Unread, c.logfile+": "+why)
+			}
 		}
 	}
+	tree := false // the newest snapshot of the first level is there
 	if c.snapshotRoot != "" && len(c.levels) > 0 {
 		// rsnapshot touches <level>.0 when a run of the first level
 		// completes.
 		if info, err := root.Stat(path.Join(c.snapshotRoot, c.levels[0]+".0")); err == nil && info.IsDir() {
+			tree = true
 			ran = true
 			if j.LastSuccess == nil || info.ModTime().After(*j.LastSuccess) {
 				t := info.ModTime().UTC().Truncate(time.Second)
@@ -136,8 +154,18 @@ func rsnapshotJob(root *hostroot.Root, o Options, mounts mountTable, loc *time.L
 			}
 		}
 	}
-	if !ran {
+	if !ran && len(j.Unread) == 0 {
 		return Job{}, warns, false
+	}
+	if j.LastSuccess != nil && !tree {
+		// The log says a run succeeded, but the snapshot it made is not
+		// where the configuration says: the log alone is no backup.
+		why := o.RsnapshotConfig + ": no snapshot_root or retain level, so the successes the log records cannot be borne out"
+		if c.snapshotRoot != "" && len(c.levels) > 0 {
+			why = fmt.Sprintf("%s: the successes it records are not borne out: no snapshot directory %s", c.logfile, path.Join(c.snapshotRoot, c.levels[0]+".0"))
+		}
+		warns.Add("%s: %s", j.ID, why)
+		j.Unread = append(j.Unread, why)
 	}
 	if c.snapshotRoot != "" {
 		j.OffHost = mounts.offHost(c.snapshotRoot)

@@ -172,6 +172,7 @@ func systemdJobs(root *hostroot.Root, outcomes func(services map[string]bool) (m
 		if o.LastFailure != nil {
 			jobs[i].setRun(*o.LastFailure, "failure")
 		}
+		jobs[i].Unread = o.Unread
 	}
 	return jobs, notCounted, warns
 }
@@ -246,4 +247,7 @@ type UnitOutcome struct {
 	// LastSuccess and LastFailure are the ends of the latest successful
 	// and failed runs; nil when none is recorded.
 	LastSuccess, LastFailure *time.Time
+	// Unread are the logs that could not be read in full, as
+	// "<path>: <reason>": runs recorded there are lost.
+	Unread []string
 }

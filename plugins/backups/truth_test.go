@@ -1,67 +1,15 @@
 package backups
 
 import (
-	"os"
-	"path/filepath"
+	"crypto/sha256"
+	"encoding/hex"
 	"testing"
 	"time"
 
+	"github.com/auditfleet/auditfleet/internal/fixture"
 	"github.com/auditfleet/auditfleet/internal/policytest"
 	"github.com/auditfleet/auditfleet/result"
 )
-
-func mustDo(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-// corrupt spoils the host file p in the way kind names, keeping its
-// modification time where something stays at p (the backup facts come
-// largely from times, so a corruption must not pass for a fresh run).
-// The tests run as root, so modes do not stop reads: files are replaced.
-func corrupt(t *testing.T, kind, p string) {
-	t.Helper()
-	fi, err := os.Lstat(p)
-	mustDo(t, err)
-	mt := fi.ModTime()
-	switch kind {
-	case "removed":
-		mustDo(t, os.RemoveAll(p))
-		return
-	case "dangling symlink":
-		mustDo(t, os.RemoveAll(p))
-		mustDo(t, os.Symlink("/nonexistent/"+filepath.Base(p), p))
-		return
-	case "directory":
-		mustDo(t, os.RemoveAll(p))
-		mustDo(t, os.Mkdir(p, 0o755))
-	case "file":
-		mustDo(t, os.RemoveAll(p))
-		mustDo(t, os.WriteFile(p, []byte("x"), 0o644))
-	case "emptied":
-		if fi.IsDir() {
-			mustDo(t, os.RemoveAll(p))
-			mustDo(t, os.Mkdir(p, 0o755))
-		} else {
-			mustDo(t, os.WriteFile(p, nil, 0o644))
-		}
-	case "truncated":
-		b, err := os.ReadFile(p)
-		mustDo(t, err)
-		mustDo(t, os.WriteFile(p, b[:len(b)/3], 0o644))
-	case "garbage":
-		b := make([]byte, 4096)
-		for i := range b {
-			b[i] = byte(i*131 + 7)
-		}
-		mustDo(t, os.WriteFile(p, b, 0o644))
-	default:
-		t.Fatalf("unknown corruption %q", kind)
-	}
-	mustDo(t, os.Chtimes(p, mt, mt))
-}
 
 // resticRepo makes a local restic repository at /srv/restic of the host
 // dir, with one snapshot written a day before policyNow (read without
@@ -69,18 +17,23 @@ func corrupt(t *testing.T, kind, p string) {
 func resticRepo(t *testing.T, dir string) {
 	t.Helper()
 	snap := time.Date(2026, 8, 31, 1, 0, 0, 0, time.UTC)
-	for name, content := range map[string]string{"srv/restic/config": "encrypted config\n", "srv/restic/snapshots/0a1b2c3d": "encrypted snapshot\n", "srv/restic/keys/k": "key\n"} {
-		p := filepath.Join(dir, name)
-		mustDo(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		mustDo(t, os.WriteFile(p, []byte(content), 0o600))
-		mustDo(t, os.Chtimes(p, snap, snap))
+	files := map[string]string{"srv/restic/config": "encrypted config\n", resticSnapshot: resticSnapshotContent, "srv/restic/keys/k": "key\n"}
+	fixture.Write(t, dir, files)
+	times := map[string]time.Time{}
+	for name := range files {
+		times[name] = snap
 	}
+	fixture.Touch(t, dir, times)
 }
 
-// removeFile removes rel from the host dir.
-func removeFile(rel string) func(t *testing.T, dir string) {
-	return func(t *testing.T, dir string) { mustDo(t, os.RemoveAll(filepath.Join(dir, rel))) }
-}
+// resticSnapshotContent stands in for an encrypted snapshot; restic
+// names the file by its SHA-256, resticSnapshot.
+const resticSnapshotContent = "encrypted snapshot: IV, ciphertext and MAC\n"
+
+var resticSnapshot = func() string {
+	sum := sha256.Sum256([]byte(resticSnapshotContent))
+	return "srv/restic/snapshots/" + hex.EncodeToString(sum[:])
+}()
 
 // TestTruthCorruptSources corrupts or hides each source the backup facts
 // come from, on a host where the controls it decides pass, and checks
@@ -94,37 +47,44 @@ func TestTruthCorruptSources(t *testing.T) {
 		timer  = `{"rsnapshot_config":"/none"}`
 	)
 	journal := "var/log/journal/b5a1e0c4d3f24a6b9c8d7e6f5a4b3c2d/system.journal"
-	all := []string{"removed", "dangling symlink", "directory", "emptied", "truncated", "garbage"}
-	gone := []string{"removed", "dangling symlink", "directory"}
+	all := fixture.Corruptions
+	gone := []fixture.Corruption{fixture.Removed, fixture.DanglingSymlink, fixture.Directory}
+	dirKinds := fixture.DirCorruptions
 	sources := []struct {
 		name, options string
 		edit          func(t *testing.T, dir string)
 		rel           string
-		kinds         []string
+		kinds         []fixture.Corruption
 		controls      []string // the controls the source decides
 	}{
-		// A config cut inside its key still reads as a configuration:
-		// the key is not checked without borg and the passphrase.
-		{"borg config", borg, nil, "srv/borg/encrypted/config", []string{"removed", "dangling symlink", "directory", "emptied", "garbage"}, []string{"ICO-BKP-01", "ICO-BKP-03"}},
+		// Cut short (inside its key), the config is damaged.
+		{"borg config", borg, nil, "srv/borg/encrypted/config", all, []string{"ICO-BKP-01", "ICO-BKP-03"}},
 		{"borg hints", borg, nil, "srv/borg/encrypted/hints.5", gone, []string{"ICO-BKP-01"}},
 		{"borg integrity", borg, nil, "srv/borg/encrypted/integrity.5", gone, []string{"ICO-BKP-01"}},
-		{"borg data", borg, nil, "srv/borg/encrypted/data", []string{"removed", "emptied", "file"}, []string{"ICO-BKP-01"}},
-		{"borg repository", borg, nil, "srv/borg/encrypted", []string{"removed", "dangling symlink", "emptied", "file"}, []string{"ICO-BKP-01", "ICO-BKP-03"}},
-		// Snapshot files are encrypted: without the password only their
-		// presence and times are read, so garbage in them is not seen.
-		{"restic config", restic, resticRepo, "srv/restic/config", []string{"removed", "dangling symlink", "directory", "emptied"}, []string{"ICO-BKP-01"}},
-		{"restic snapshots", restic, resticRepo, "srv/restic/snapshots", []string{"removed", "dangling symlink", "emptied", "file"}, []string{"ICO-BKP-01"}},
-		{"restic repository", restic, resticRepo, "srv/restic", []string{"removed", "dangling symlink", "emptied", "file"}, []string{"ICO-BKP-01"}},
+		{"borg data", borg, nil, "srv/borg/encrypted/data", []fixture.Corruption{fixture.Removed, fixture.Emptied, fixture.File}, []string{"ICO-BKP-01"}},
+		{"borg repository", borg, nil, "srv/borg/encrypted", dirKinds, []string{"ICO-BKP-01", "ICO-BKP-03"}},
+		// Snapshot files are encrypted: without the password their
+		// presence and times are read, and the newest one's content is
+		// checked against its name (its SHA-256).
+		{"restic snapshot file", restic, resticRepo, resticSnapshot, []fixture.Corruption{fixture.Emptied, fixture.Truncated, fixture.Garbage, fixture.Directory}, []string{"ICO-BKP-01"}},
+		{"restic config", restic, resticRepo, "srv/restic/config", []fixture.Corruption{fixture.Removed, fixture.DanglingSymlink, fixture.Directory, fixture.Emptied}, []string{"ICO-BKP-01"}},
+		{"restic snapshots", restic, resticRepo, "srv/restic/snapshots", dirKinds, []string{"ICO-BKP-01"}},
+		{"restic repository", restic, resticRepo, "srv/restic", dirKinds, []string{"ICO-BKP-01"}},
 		{"rsnapshot config", rsnap, nil, "etc/rsnapshot.conf", all, []string{"ICO-BKP-01"}},
-		// The rsnapshot log and the newest snapshot are two witnesses of
-		// a success: the log decides once the snapshot is gone.
-		{"rsnapshot log", rsnap, removeFile("mnt/nas/rsnapshot/daily.0"), "var/log/rsnapshot.log", all, []string{"ICO-BKP-01"}},
+		// The newest snapshot is the evidence of a backup; a log that
+		// is there but not read in full may hold a later failure (a
+		// removed or emptied log is a rotated one).
+		{"rsnapshot log", rsnap, nil, "var/log/rsnapshot.log", []fixture.Corruption{fixture.Directory, fixture.DanglingSymlink, fixture.Truncated, fixture.Garbage}, []string{"ICO-BKP-01"}},
+		// Without the snapshot tree, the log's successes are not borne
+		// out: the log alone is no backup.
+		{"rsnapshot snapshot tree", rsnap, nil, "mnt/nas/rsnapshot/daily.0", []fixture.Corruption{fixture.Removed, fixture.DanglingSymlink, fixture.File}, []string{"ICO-BKP-01"}},
+		{"rsnapshot snapshot root", rsnap, nil, "mnt/nas/rsnapshot", []fixture.Corruption{fixture.Removed, fixture.Emptied, fixture.File}, []string{"ICO-BKP-01"}},
 		{"restore-test record", borg, nil, "var/lib/auditfleet/restore-tests/2026-07-15-casework.json", all, []string{"ICO-BKP-02"}},
-		{"restore-test directory", borg, nil, "var/lib/auditfleet/restore-tests", []string{"removed", "dangling symlink", "emptied", "file"}, []string{"ICO-BKP-02"}},
+		{"restore-test directory", borg, nil, "var/lib/auditfleet/restore-tests", dirKinds, []string{"ICO-BKP-02"}},
 		// The outcome of a timer's service comes from the journal; the
 		// timer's stamp file only says when it last fired.
 		{"journal file", timer, onlyTimer("db-backup.timer"), journal, all, []string{"ICO-BKP-01"}},
-		{"journal directory", timer, onlyTimer("db-backup.timer"), "var/log/journal", []string{"removed", "dangling symlink", "emptied", "file"}, []string{"ICO-BKP-01"}},
+		{"journal directory", timer, onlyTimer("db-backup.timer"), "var/log/journal", dirKinds, []string{"ICO-BKP-01"}},
 	}
 	e := policytest.Engine(t, nil)
 	eval := func(t *testing.T, dir, options string) map[string]result.Result {
@@ -150,9 +110,9 @@ func TestTruthCorruptSources(t *testing.T) {
 				}
 			}
 			for _, kind := range s.kinds {
-				t.Run(kind, func(t *testing.T) {
+				t.Run(string(kind), func(t *testing.T) {
 					dir := setup(t)
-					corrupt(t, kind, filepath.Join(dir, s.rel))
+					fixture.Corrupt(t, dir, s.rel, kind)
 					r := eval(t, dir, s.options)
 					for _, id := range s.controls {
 						got, ok := r[id]

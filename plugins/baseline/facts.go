@@ -44,6 +44,12 @@ type SSHD struct {
 	// MatchOverrides are settings changed inside Match blocks, which apply
 	// only to the connections the block matches.
 	MatchOverrides []Override `json:"match_overrides"`
+	// Unread are the configuration files that exist but could not be read
+	// in full, each as "<path>: <reason>" (unreadable, a link to nothing,
+	// binary data, cut short, lines that do not parse): the effective
+	// configuration is then unknown, which is not the same as no sshd
+	// (SSHD null). Omitted when every file was read.
+	Unread []string `json:"unread,omitempty"`
 }
 
 // Override is one setting inside an sshd Match block.

@@ -1,6 +1,7 @@
 package baseline
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/binary"
 	"encoding/hex"
@@ -54,6 +55,11 @@ func parseProcNet(data []byte, proto string) ([]procSocket, []string) {
 		// The kernel ends every line, the header too: a table that
 		// does not end so was cut short, and may have lost sockets.
 		problems = append(problems, "last line incomplete (table truncated)")
+	}
+	if f := strings.Fields(string(data[:max(bytes.IndexByte(data, '\n'), 0)])); len(f) == 0 || f[0] != "sl" {
+		// The kernel writes the header line even when the table is
+		// empty: without it, this is not a table it wrote in full.
+		problems = append(problems, "no header line (the kernel always writes one): emptied or not a /proc/net table")
 	}
 	for i, line := range strings.Split(string(data), "\n") {
 		f := strings.Fields(line)

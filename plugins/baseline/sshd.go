@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/auditfleet/auditfleet/plugins/internal/sshdconfig"
+	"github.com/auditfleet/auditfleet/plugins/internal/textcheck"
 )
 
 const (
@@ -60,6 +61,11 @@ func newSSHDState() *sshdState {
 		},
 		set: map[string]bool{},
 	}
+}
+
+// unread records that file could not be read in full, and why.
+func (st *sshdState) unread(file, why string) {
+	st.s.Unread = append(st.s.Unread, file+": "+why)
 }
 
 // finish applies the default port when no Port line was given.
@@ -197,12 +203,25 @@ func (h *host) sshdFile(st *sshdState, file, match string, depth int) {
 	data, err := h.root.ReadFile(file, maxConfSize)
 	if err != nil {
 		h.warns.Add("sshd: %v", err)
+		st.unread(file, err.Error())
+		return
+	}
+	if p := textcheck.Binary(data); p != "" {
+		h.warns.Add("sshd: %s: %s; not read", file, p)
+		st.unread(file, p)
 		return
 	}
 	st.s.ConfigFiles = append(st.s.ConfigFiles, file)
+	if p := textcheck.CutShort(data); p != "" {
+		h.warns.Add("sshd: %s: %s", file, p)
+		st.unread(file, p)
+	}
 	dirs, problems := parseSSHDConfig(data)
 	for _, p := range problems {
 		h.warns.Add("sshd: %s: %s", file, p)
+	}
+	if len(problems) > 0 {
+		st.unread(file, strings.Join(problems, "; "))
 	}
 	for _, d := range dirs {
 		switch d.Keyword {

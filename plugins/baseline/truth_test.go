@@ -1,6 +1,7 @@
 package baseline
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,29 +18,10 @@ import (
 // TestTruthUnreadSources corrupts each source of the baseline facts on
 // the hardened fixture (where ICO-SEC-04 passes) and evaluates ICO-SEC-04:
 // it must not pass on a corrupted source, nor report zero of anything.
-// Tests run as root, so mode 0000 would not stop a read: the file becomes
-// a directory, a dangling symbolic link, garbage, a truncation, or
-// nothing.
+// Each source is spoilt in every way fixture.Corrupt knows.
 func TestTruthUnreadSources(t *testing.T) {
 	now := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
 	e := policytest.Engine(t, map[string]any{"baseline": map[string]any{"allowed_ports": []any{22}}})
-	corruptions := []struct {
-		name string
-		do   func(t *testing.T, p string)
-	}{
-		{"intact", nil},
-		{"directory", func(t *testing.T, p string) { must(t, os.Remove(p)); must(t, os.Mkdir(p, 0o755)) }},
-		{"dangling symlink", func(t *testing.T, p string) { must(t, os.Remove(p)); must(t, os.Symlink("/nonexistent/target", p)) }},
-		{"garbage", func(t *testing.T, p string) {
-			must(t, os.WriteFile(p, []byte("\x00\xff\xfe garbage \x01\x02\n:::: \x00\n"), 0o644))
-		}},
-		{"truncated", func(t *testing.T, p string) {
-			b, err := os.ReadFile(p)
-			must(t, err)
-			must(t, os.WriteFile(p, b[:len(b)*2/3], 0o644))
-		}},
-		{"removed", func(t *testing.T, p string) { must(t, os.Remove(p)) }},
-	}
 	// absentOK are removals that leave a legitimate host: no sshd_config
 	// and no sshd binary is no OpenSSH server; a drop-in removed is a drop-in
 	// not there; a kernel without IPv6 has no tcp6 or udp6.
@@ -48,10 +30,6 @@ func TestTruthUnreadSources(t *testing.T) {
 		"etc/ssh/sshd_config.d/10-hardening.conf/removed": true,
 		"proc/net/tcp6/removed":                           true,
 		"proc/net/udp6/removed":                           true,
-	}
-	// knownBugs still end in a false pass.
-	knownBugs := map[string]string{
-		"etc/ssh/sshd_config/truncated": "sshd_config cut after its Include leaves a last line \"M\" (an unknown keyword, which sshd itself rejects) with no warning; the lost tail cannot be told from a shorter file, and ICO-SEC-04 passes on the settings read",
 	}
 	sources := []string{
 		"etc/ssh/sshd_config",
@@ -62,18 +40,18 @@ func TestTruthUnreadSources(t *testing.T) {
 		"proc/net/udp6",
 	}
 	for _, src := range sources {
-		for _, c := range corruptions {
-			name := src + "/" + c.name
+		for _, kind := range append([]fixture.Corruption{""}, fixture.Corruptions...) {
+			name := src + "/" + string(kind)
+			if kind == "" {
+				name += "intact"
+			}
 			t.Run(name, func(t *testing.T) {
-				if why, ok := knownBugs[name]; ok {
-					t.Skipf("known false pass: %s", why)
-				}
 				if absentOK[name] {
 					t.Skip("absence is a legitimate state the collector cannot tell from removal")
 				}
 				dir := fixture.Copy(t, filepath.Join("testdata", "roots", "hardened"), now)
-				if c.do != nil {
-					c.do(t, filepath.Join(dir, filepath.FromSlash(src)))
+				if kind != "" {
+					fixture.Corrupt(t, dir, src, kind)
 				}
 				if _, err := collectortest.Run(t, New(), dir, ""); err != nil {
 					t.Logf("collector error (ICO-SEC-04 ends in error): %v", err)
@@ -86,7 +64,7 @@ func TestTruthUnreadSources(t *testing.T) {
 					t.Fatal("no ICO-SEC-04 result")
 				}
 				t.Logf("ICO-SEC-04 = %s %+v (warnings %q)", r.Status, r.Evidence, warns)
-				if c.do == nil {
+				if kind == "" {
 					if r.Status != result.Pass {
 						t.Errorf("ICO-SEC-04 on the intact fixture = %s, want pass", r.Status)
 					}
@@ -109,9 +87,34 @@ func TestTruthUnreadSources(t *testing.T) {
 	}
 }
 
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
+// TestTruthSSHDConfigCutShort cuts each sshd configuration file of the
+// hardened fixture in the middle of each of its lines: what is left may
+// parse, but the settings after the cut are lost, so ICO-SEC-04 must be
+// not_assessed, naming the file, and never pass. A file cut at a line's
+// end cannot be told from a shorter one and is not tried.
+func TestTruthSSHDConfigCutShort(t *testing.T) {
+	now := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	e := policytest.Engine(t, map[string]any{"baseline": map[string]any{"allowed_ports": []any{22}}})
+	for _, rel := range []string{"etc/ssh/sshd_config", "etc/ssh/sshd_config.d/10-hardening.conf"} {
+		intact, err := os.ReadFile(filepath.Join("testdata", "roots", "hardened", filepath.FromSlash(rel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, cut := range fixture.MidLineCuts(intact) {
+			t.Run(fmt.Sprintf("%s/cut at %d", rel, cut), func(t *testing.T) {
+				dir := fixture.Copy(t, filepath.Join("testdata", "roots", "hardened"), now)
+				fixture.Write(t, dir, map[string]string{rel: string(intact[:cut])})
+				f, _ := collectortest.Facts[Facts](t, New(), dir, "")
+				r := policytest.Evaluate(t, e, policytest.Doc{Facts: map[string]any{Namespace: f}}, now)["ICO-SEC-04"]
+				if r.Status != result.NotAssessed && r.Status != result.Fail {
+					t.Fatalf("ICO-SEC-04 = %s on %s cut at byte %d: %+v", r.Status, rel, cut, r.Evidence)
+				}
+				if r.Status == result.NotAssessed && !slices.ContainsFunc(r.Evidence, func(e result.Evidence) bool {
+					return strings.Contains(e.Detail, "/"+rel) && strings.Contains(e.Detail, "cut short")
+				}) {
+					t.Errorf("ICO-SEC-04 not_assessed without naming the cut file: %+v", r.Evidence)
+				}
+			})
+		}
 	}
 }

@@ -83,9 +83,14 @@ func (c *Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response,
 			var w []string
 			f.Deployments, w = ParseDeployments(opts.DeploymentsFile, b)
 			warns = append(warns, w...)
-			if len(f.Deployments) == 0 && len(w) > 0 {
+			switch {
+			case len(f.Deployments) == 0 && len(w) > 0:
 				warns.Add("deployment records: no record of %s could be understood; deployments unknown", opts.DeploymentsFile)
 				f.Deployments = nil
+			case len(w) > maxUnreadRecords:
+				f.UnreadRecords = append(w[:maxUnreadRecords:maxUnreadRecords], fmt.Sprintf("%s: and %d more records not understood", opts.DeploymentsFile, len(w)-maxUnreadRecords))
+			case len(w) > 0:
+				f.UnreadRecords = w
 			}
 		}
 	}

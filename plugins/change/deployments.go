@@ -28,6 +28,10 @@ type record struct {
 	ReviewedBy  json.RawMessage `json:"reviewed_by"`
 }
 
+// maxUnreadRecords bounds the records not understood that the facts list
+// one by one.
+const maxUnreadRecords = 10
+
 // ParseDeployments parses the bytes of a deployment record file named
 // name: JSON Lines, one deployment a line, appended by deployment tooling:
 //

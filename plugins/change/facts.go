@@ -21,6 +21,14 @@ type Facts struct {
 	// be known (the deployments file exists but could not be read, or
 	// none of its records could be understood).
 	Deployments []Deployment `json:"deployments"`
+	// UnreadRecords are the lines of the deployments file that could not
+	// be understood (garbled, cut short, missing a required field), each
+	// as "<file>:<line>: <reason>" (the first ten, then one line saying
+	// how many more): an
+	// application's current deployment may be among them, so the
+	// deployments read are not known to be current. Omitted when every
+	// record was understood, and when none was (deployments is then null).
+	UnreadRecords []string `json:"unread_records,omitempty"`
 	// CanaryPaths are the declared production data paths searched for
 	// test-data canaries; empty when none are declared.
 	CanaryPaths []string `json:"canary_paths"`

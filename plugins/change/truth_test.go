@@ -1,8 +1,6 @@
 package change
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -11,13 +9,6 @@ import (
 	"github.com/auditfleet/auditfleet/result"
 )
 
-func mustDo(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestTruthCorruptSources corrupts or hides each source of the change
 // facts on the clean host, where ICO-CHG-01 passes, and checks that the
 // control then never passes: an unread source is unknown, never "nothing
@@ -25,29 +16,36 @@ func mustDo(t *testing.T, err error) {
 func TestTruthCorruptSources(t *testing.T) {
 	const options = `{"canary_paths":["/srv/casework"],"canaries":["TESTDATA-CANARY-0042"]}`
 	at := time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
-	replace := func(b []byte) func(t *testing.T, p string) {
-		return func(t *testing.T, p string) { mustDo(t, os.WriteFile(p, b, 0o644)) }
+	corrupt := func(kind fixture.Corruption) func(t *testing.T, dir, rel string) {
+		return func(t *testing.T, dir, rel string) { fixture.Corrupt(t, dir, rel, kind) }
 	}
-	garbage := make([]byte, 2048)
-	for i := range garbage {
-		garbage[i] = byte(i*131 + 7)
+	cutInRecord := func(t *testing.T, dir, rel string) {
+		fixture.Write(t, dir, map[string]string{rel: `{"application":"casework-api","deployed_at":"2026-08-20T14:0`})
 	}
-	toDir := func(t *testing.T, p string) { mustDo(t, os.RemoveAll(p)); mustDo(t, os.Mkdir(p, 0o755)) }
-	dangling := func(t *testing.T, p string) { mustDo(t, os.RemoveAll(p)); mustDo(t, os.Symlink("/nonexistent/x", p)) }
-	remove := func(t *testing.T, p string) { mustDo(t, os.RemoveAll(p)) }
+	// appended adds lines after the clean host's one good record: the
+	// newest deployment may be in what cannot be understood.
+	appended := func(lines string) func(t *testing.T, dir, rel string) {
+		return func(t *testing.T, dir, rel string) {
+			fixture.Rewrite(t, dir, rel, func(b []byte) []byte { return append(b, lines...) })
+		}
+	}
 	const deployments = "var/lib/auditfleet/deployments.jsonl"
 	tests := []struct {
 		name, rel string
-		do        func(t *testing.T, p string)
+		do        func(t *testing.T, dir, rel string)
 	}{
 		// A removed or empty deployments file is a host with no
 		// deployment record: not a corruption the collector can see.
-		{"deployments directory", deployments, toDir},
-		{"deployments dangling symlink", deployments, dangling},
-		{"deployments truncated", deployments, replace([]byte(`{"application":"casework-api","deployed_at":"2026-08-20T14:0`))},
-		{"deployments garbage", deployments, replace(garbage)},
-		{"canary path removed", "srv/casework", remove},
-		{"canary path dangling symlink", "srv/casework", dangling},
+		{"deployments directory", deployments, corrupt(fixture.Directory)},
+		{"deployments dangling symlink", deployments, corrupt(fixture.DanglingSymlink)},
+		{"deployments truncated", deployments, corrupt(fixture.Truncated)},
+		{"deployments cut inside its only record", deployments, cutInRecord},
+		{"deployments garbage", deployments, corrupt(fixture.Garbage)},
+		{"deployments with a later record cut short", deployments, appended(`{"application":"casework-api","deployed_at":"2026-08-29T09:00:00Z","commit":"77ab`)},
+		{"deployments with a garbled line", deployments, appended("\x00\x17\xfe{garbled\n")},
+		{"deployments with a record missing its time", deployments, appended(`{"application":"casework-api","commit":"77ab01c","branch":"hotfix"}` + "\n")},
+		{"canary path removed", "srv/casework", corrupt(fixture.Removed)},
+		{"canary path dangling symlink", "srv/casework", corrupt(fixture.DanglingSymlink)},
 		// A declared path that is a regular file is searched as one, and
 		// the walk of a directory skips symbolic links by design: neither
 		// leaves the declared path unsearched.
@@ -68,14 +66,8 @@ func TestTruthCorruptSources(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := fixture.Copy(t, host("clean"), at)
-			tt.do(t, filepath.Join(dir, tt.rel))
-			got := eval(t, dir)
-			switch {
-			case got.Status == result.Pass:
-				t.Errorf("ICO-CHG-01 passes: %+v", got.Evidence)
-			case got.Status == result.NotAssessed && len(got.Evidence) == 0:
-				t.Errorf("ICO-CHG-01 not assessed without a reason")
-			}
+			tt.do(t, dir, tt.rel)
+			policytest.Untrusted{}.Check(t, "ICO-CHG-01", eval(t, dir), true)
 		})
 	}
 }

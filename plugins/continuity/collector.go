@@ -10,6 +10,7 @@ import (
 
 	"github.com/auditfleet/auditfleet/hostroot"
 	"github.com/auditfleet/auditfleet/plugins/internal/hosttags"
+	"github.com/auditfleet/auditfleet/plugins/internal/textcheck"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
@@ -31,8 +32,9 @@ func (*Collector) Info() sdk.Info {
 
 // Collect reads the host's tags file under req.Root and merges it with
 // the declaration in req.Options. A missing tags file is not a warning;
-// an unreadable one, bad lines and bad options are. It fails only without
-// a host root or when ctx has ended.
+// an unreadable one, bad lines and bad options are, and a tags file there
+// but not read in full is named in Facts.Unread. It fails only without a
+// host root or when ctx has ended.
 func (*Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, error) {
 	if req.Root == nil {
 		return sdk.Response{}, errors.New("collect continuity: no host root")
@@ -43,22 +45,40 @@ func (*Collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, e
 	opts, ow := parseOptions(req.Options)
 	warns := sdk.Warnings(ow)
 	var file Declaration
-	source := ""
+	source, unread := "", ""
 	if opts.TagsFile != "" {
 		b, err := readTagsFile(req.Root, opts.TagsFile)
 		switch {
 		case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
+			if _, lerr := req.Root.Lstat(opts.TagsFile); lerr == nil {
+				warns.Add("read tags file: %s is a symbolic link to nothing; host declaration not read", opts.TagsFile)
+				unread = opts.TagsFile + ": a symbolic link to nothing"
+			}
+		case errors.Is(err, errNotRegular):
+			warns.Add("%v; host declaration not read", err)
+			unread = opts.TagsFile + ": " + errNotRegular.Error()
 		case err != nil:
 			warns.Add("%v; host declaration not read", err)
+			unread = err.Error()
+		case textcheck.Binary(b) != "":
+			why := textcheck.Binary(b)
+			warns.Add("read tags file: %s: %s; host declaration not read", opts.TagsFile, why)
+			unread = opts.TagsFile + ": " + why
 		default:
 			var w []string
 			file, w = hosttags.Parse(opts.TagsFile, b)
 			warns = append(warns, w...)
 			source = opts.TagsFile
+			if why := textcheck.CutShort(b); why != "" {
+				warns.Add("read tags file: %s: %s", opts.TagsFile, why)
+				unread = opts.TagsFile + ": " + why
+			} else if len(w) > 0 {
+				unread = fmt.Sprintf("%s: %d lines not understood (first: %s)", opts.TagsFile, len(w), w[0])
+			}
 		}
 	}
 	f, w := merge(file, opts.Declared)
-	f.Source = source
+	f.Source, f.Unread = source, unread
 	return sdk.Response{Facts: f, Warnings: append(warns, w...)}, nil
 }
 
@@ -100,6 +120,9 @@ func merge(file, opt Declaration) (Facts, []string) {
 	return f, warns
 }
 
+// errNotRegular is the error for a tags file that is not a regular file.
+var errNotRegular = errors.New("not a regular file")
+
 // readTagsFile reads the tags file name, which must be a regular file
 // (following symbolic links inside the host root).
 func readTagsFile(root *hostroot.Root, name string) ([]byte, error) {
@@ -108,7 +131,7 @@ func readTagsFile(root *hostroot.Root, name string) ([]byte, error) {
 		return nil, fmt.Errorf("read tags file: %w", err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("read tags file: %s is not a regular file", name)
+		return nil, fmt.Errorf("read tags file: %s is %w", name, errNotRegular)
 	}
 	b, err := root.ReadFile(name, hosttags.MaxFileSize)
 	if err != nil {

@@ -22,4 +22,10 @@ type Facts struct {
 	// Source is the file the declaration was read from; empty when the
 	// host has none.
 	Source string `json:"source"`
+	// Unread is "<path>: <reason>" when the tags file is there but could
+	// not be read in full (unreadable, not a regular file, a link to
+	// nothing, binary data, cut short, lines that do not parse): what the
+	// host declares is then unknown, not "nothing". Omitted when the file
+	// was read in full or is absent.
+	Unread string `json:"unread,omitempty"`
 }

@@ -1,7 +1,6 @@
 package continuity
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -10,36 +9,14 @@ import (
 	"github.com/auditfleet/auditfleet/result"
 )
 
-func mustDo(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestTruthCorruptTagsFile corrupts or hides the tags file of the full
 // host, on which ICO-BCP-01 and ICO-BCP-02 pass, and checks that neither
 // then passes: an unread declaration is unknown, never "declares
-// nothing".
+// nothing". A tags file there but not read in full makes ICO-BCP-02 not
+// assessed for that reason, never "not a continuity system"; a removed
+// or emptied file is a host that declares nothing, which it may be.
 func TestTruthCorruptTagsFile(t *testing.T) {
 	const rel = "etc/auditfleet/tags"
-	tests := []struct {
-		name string
-		do   func(t *testing.T, p string)
-	}{
-		{"removed", func(t *testing.T, p string) { mustDo(t, os.Remove(p)) }},
-		{"directory", func(t *testing.T, p string) { mustDo(t, os.Remove(p)); mustDo(t, os.Mkdir(p, 0o755)) }},
-		{"dangling symlink", func(t *testing.T, p string) { mustDo(t, os.Remove(p)); mustDo(t, os.Symlink("/nonexistent/tags", p)) }},
-		{"empty", func(t *testing.T, p string) { mustDo(t, os.WriteFile(p, nil, 0o644)) }},
-		{"truncated", func(t *testing.T, p string) { mustDo(t, os.WriteFile(p, []byte("# auditfleet host decl"), 0o644)) }},
-		{"garbage", func(t *testing.T, p string) {
-			b := make([]byte, 2048)
-			for i := range b {
-				b[i] = byte(i*131 + 7)
-			}
-			mustDo(t, os.WriteFile(p, b, 0o644))
-		}},
-	}
 	e := policytest.Engine(t, map[string]any{"plans": []any{plan("BCP-IT-01", "2026-03-01", "2025-11-02")}})
 	eval := func(t *testing.T, dir string) map[string]result.Result {
 		f, _ := mustFacts(t, dir, `{}`)
@@ -51,10 +28,10 @@ func TestTruthCorruptTagsFile(t *testing.T) {
 	controls := []string{"ICO-BCP-01", "ICO-BCP-02"}
 	base := eval(t, fixture.Copy(t, filepath.Join("testdata", "hosts", "full"), policyNow))
 	policytest.Check(t, base, map[string]result.Status{"ICO-BCP-01": result.Pass, "ICO-BCP-02": result.Pass})
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+	for _, kind := range fixture.Corruptions {
+		t.Run(string(kind), func(t *testing.T) {
 			dir := fixture.Copy(t, filepath.Join("testdata", "hosts", "full"), policyNow)
-			tt.do(t, filepath.Join(dir, rel))
+			fixture.Corrupt(t, dir, rel, kind)
 			r := eval(t, dir)
 			for _, id := range controls {
 				got, ok := r[id]
@@ -62,12 +39,18 @@ func TestTruthCorruptTagsFile(t *testing.T) {
 				case !ok:
 					t.Errorf("no %s result", id)
 				case got.Status == result.Pass:
-					t.Errorf("%s passes with the tags file %s: %+v", id, tt.name, got.Evidence)
+					t.Errorf("%s passes with the tags file %s: %+v", id, kind, got.Evidence)
 				case got.Status == result.NotAssessed && len(got.Evidence) == 0:
 					t.Errorf("%s not assessed without a reason", id)
 				default:
 					t.Logf("%s = %s: %+v", id, got.Status, got.Evidence)
 				}
+			}
+			if kind == fixture.Removed || kind == fixture.Emptied {
+				return
+			}
+			if got := r["ICO-BCP-02"]; got.Status != result.NotAssessed || len(got.Evidence) != 1 || got.Evidence[0].Fact != "continuity.unread" {
+				t.Errorf("ICO-BCP-02 = %s %+v, want not_assessed because the declaration was not read in full", got.Status, got.Evidence)
 			}
 		})
 	}

@@ -19,8 +19,8 @@ import (
 	"github.com/auditfleet/auditfleet/result"
 )
 
-// fixture is a fixture root with the options and modes to collect it with.
-type fixture struct {
+// rootFixture is a fixture root with the options and modes to collect it with.
+type rootFixture struct {
 	options string
 	// modes are set after every directory is made 0755 and every file
 	// 0644; a directory's mode ending in "/..." applies to everything
@@ -34,7 +34,7 @@ type fixture struct {
 	status result.Status
 }
 
-var fixtures = map[string]fixture{
+var fixtures = map[string]rootFixture{
 	"nginx-exposed": {
 		options: `{"paths": [{"path": "/srv/complaints", "store": "complaints"}, "relative/path", 7, "/srv/missing", "/srv/complaints/"], "max_files": 0}`,
 		private: []string{"srv/complaints"},

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/textcheck"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
@@ -71,6 +72,11 @@ func (l *configLoader) load(ctx context.Context, name string) []directive {
 		} else {
 			l.w.Add("%v", err)
 		}
+		l.unread = append(l.unread, name)
+		return nil
+	}
+	if p := textcheck.Binary(data); p != "" {
+		l.w.Add("%s: %s; not read", name, p)
 		l.unread = append(l.unread, name)
 		return nil
 	}

@@ -1,12 +1,11 @@
 package exposure
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/auditfleet/auditfleet/internal/fixture"
 	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
 	"github.com/auditfleet/auditfleet/result"
 )
@@ -16,42 +15,25 @@ import (
 // path's parent directories and the web server's configuration files.
 // ICO-SEC-05 must then not pass, nor report zero of anything. The root is
 // made by makeRoot, not fixture.Copy: the collector judges file modes, and
-// fixture.Copy makes every file 0644. Tests run as root, so mode 0000
-// would not stop a read: the file becomes a directory, a dangling
-// symbolic link, garbage, a truncation, or nothing.
+// fixture.Copy makes every file 0644. Each source is spoilt in every way
+// fixture.Corrupt knows.
 func TestTruthUnreadSources(t *testing.T) {
 	fx := fixtures["apache-private"]
-	file := func(b string) func(t *testing.T, p string) {
-		return func(t *testing.T, p string) { must(t, os.RemoveAll(p)); must(t, os.WriteFile(p, []byte(b), 0o644)) }
-	}
-	corruptions := []struct {
-		name string
-		do   func(t *testing.T, p string)
-	}{
-		{"intact", nil},
-		{"directory", func(t *testing.T, p string) { must(t, os.RemoveAll(p)); must(t, os.Mkdir(p, 0o755)) }},
-		{"dangling symlink", func(t *testing.T, p string) { must(t, os.RemoveAll(p)); must(t, os.Symlink("/nonexistent/target", p)) }},
-		{"garbage", file("\x00\xff\xfe garbage <Directory \x01\n</Virtual\x00\n")},
-		{"truncated", func(t *testing.T, p string) {
-			if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-				t.Skip("a directory cannot be truncated")
-			}
-			b, err := os.ReadFile(p)
-			must(t, err)
-			must(t, os.WriteFile(p, b[:len(b)/2], 0o644))
-		}},
-		{"removed", func(t *testing.T, p string) { must(t, os.RemoveAll(p)) }},
-	}
 	// absentOK are removals that leave a legitimate host: a drop-in
-	// configuration file deleted is one not there, an empty or missing
-	// sites-enabled is no site, and without its main configuration file
-	// Apache does not run (the collector leaves such a server out).
+	// configuration file deleted or emptied is one that configures
+	// nothing, an empty or missing sites-enabled is no site, and without
+	// its main configuration file, or with an empty one (no Listen),
+	// Apache does not serve (the collector leaves such a server out).
 	absentOK := map[string]bool{
 		"etc/apache2/sites-enabled/000-default.conf/removed": true,
+		"etc/apache2/sites-enabled/000-default.conf/empty":   true,
 		"etc/apache2/conf-enabled/docs.conf/removed":         true,
+		"etc/apache2/conf-enabled/docs.conf/empty":           true,
 		"etc/apache2/sites-enabled/directory":                true,
+		"etc/apache2/sites-enabled/empty":                    true,
 		"etc/apache2/sites-enabled/removed":                  true,
 		"etc/apache2/apache2.conf/removed":                   true,
+		"etc/apache2/apache2.conf/empty":                     true,
 	}
 	sources := []string{
 		"srv",
@@ -62,15 +44,18 @@ func TestTruthUnreadSources(t *testing.T) {
 		"etc/apache2/sites-enabled",
 	}
 	for _, src := range sources {
-		for _, c := range corruptions {
-			name := src + "/" + c.name
+		for _, kind := range append([]fixture.Corruption{""}, fixture.Corruptions...) {
+			name := src + "/" + string(kind)
+			if kind == "" {
+				name += "intact"
+			}
 			t.Run(name, func(t *testing.T) {
 				if absentOK[name] {
 					t.Skip("absence is a legitimate state the collector cannot tell from removal")
 				}
 				dir := makeRoot(t, "apache-private")
-				if c.do != nil {
-					c.do(t, filepath.Join(dir, filepath.FromSlash(src)))
+				if kind != "" {
+					fixture.Corrupt(t, dir, src, kind)
 				}
 				if _, err := collectorRun(t, dir, fx.options); err != nil {
 					t.Logf("collector error (ICO-SEC-05 ends in error): %v", err)
@@ -79,7 +64,7 @@ func TestTruthUnreadSources(t *testing.T) {
 				f, warns := collectDir(t, dir, fx.options)
 				status, ev := controlStatus(t, f)
 				t.Logf("ICO-SEC-05 = %s %+v (warnings %q)", status, ev, warns)
-				if c.do == nil {
+				if kind == "" {
 					if status != result.Pass {
 						t.Errorf("ICO-SEC-05 on the intact fixture = %s, want pass", status)
 					}
@@ -101,13 +86,6 @@ func TestTruthUnreadSources(t *testing.T) {
 				}
 			})
 		}
-	}
-}
-
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 

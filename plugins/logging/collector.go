@@ -2,6 +2,7 @@ package logging
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"github.com/shirou/gopsutil/v4/process"
 
 	"github.com/auditfleet/auditfleet/hostroot"
+	"github.com/auditfleet/auditfleet/plugins/internal/textcheck"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
@@ -96,6 +98,40 @@ func (h *host) read(name string) ([]byte, bool) {
 		h.warns.Add("%v", err)
 		return nil, false
 	}
+}
+
+// readConf reads a configuration file; a missing file is no warning.
+// A file that is there but cannot be read in full (unreadable, not a
+// regular file, a link to nothing, binary data, cut inside its last
+// line) is added to unread as "<path>: <reason>"; ok is false then,
+// except for a file cut short, whose lines before the cut are returned.
+func (h *host) readConf(name string, unread *[]string) ([]byte, bool) {
+	if h.ctx.Err() != nil {
+		return nil, false
+	}
+	b, err := h.root.ReadFile(name, maxConfSize)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if _, lerr := h.root.Lstat(name); lerr == nil {
+			h.warns.Add("%s: a symbolic link to nothing; not read", name)
+			*unread = append(*unread, name+": a symbolic link to nothing")
+		}
+		return nil, false
+	case err != nil:
+		h.warns.Add("%v", err)
+		*unread = append(*unread, err.Error())
+		return nil, false
+	}
+	if why := textcheck.Binary(b); why != "" {
+		h.warns.Add("%s: %s; not read", name, why)
+		*unread = append(*unread, name+": "+why)
+		return nil, false
+	}
+	if why := textcheck.CutShort(b); why != "" {
+		h.warns.Add("%s: %s", name, why)
+		*unread = append(*unread, name+": "+why)
+	}
+	return b, true
 }
 
 // readDir lists a host directory; a missing one is no warning.
@@ -229,8 +265,8 @@ func (h *host) running(what, comm string) *bool {
 // auditd reads auditd's configuration, rules and oldest record.
 func (h *host) auditd() Auditd {
 	a := Auditd{}
-	conf, hasConf := h.read("/etc/audit/auditd.conf")
-	a.Installed = hasConf || h.anyExists(auditdMarkers)
+	conf, hasConf := h.readConf("/etc/audit/auditd.conf", &a.Unread)
+	a.Installed = hasConf || len(a.Unread) > 0 || h.anyExists(auditdMarkers)
 	a.Running, a.RunningReason = h.runningState("auditd", "auditd", a.Installed, "auditd binary, unit or auditd.conf")
 	if !a.Installed {
 		return a
@@ -256,37 +292,66 @@ func (h *host) auditd() Auditd {
 		}
 	}
 	if a.WriteLogs {
-		a.OldestEntry = h.oldestAudit(c.LogFile)
+		a.OldestEntry = h.oldestAudit(c.LogFile, isTrue(a.Running), &a.Unread)
 	}
 	return a
 }
 
+// isTrue reports whether b is set and true.
+func isTrue(b *bool) bool { return b != nil && *b }
+
 // oldestAudit returns the time of the first record of the oldest audit
-// log file (the highest-numbered rotation holding a record).
-func (h *host) oldestAudit(logFile string) *time.Time {
+// log file (the highest-numbered rotation holding a record). Log files
+// that are there but not regular files, cannot be read, or hold data but
+// no audit record, and a running auditd's log file missing, are added to
+// unread.
+func (h *host) oldestAudit(logFile string, running bool, unread *[]string) *time.Time {
 	dir, base := path.Split(logFile)
 	type file struct {
 		name string
 		n    int
 	}
 	var files []file
+	current := false
 	for _, e := range h.readDir(dir) {
-		if n, ok := auditLogIndex(e.Name(), base); ok && e.Type().IsRegular() {
+		n, ok := auditLogIndex(e.Name(), base)
+		switch {
+		case !ok:
+		case !e.Type().IsRegular():
+			h.warns.Add("auditd: %s is not a regular file; not read", path.Join(dir, e.Name()))
+			*unread = append(*unread, path.Join(dir, e.Name())+": not a regular file")
+			current = current || n == 0
+		default:
 			files = append(files, file{e.Name(), n})
+			current = current || n == 0
 		}
+	}
+	if running && !current {
+		// auditd opens its log file when it starts and after rotating.
+		h.warns.Add("auditd: running and writing logs, but %s is missing", logFile)
+		*unread = append(*unread, logFile+": missing, though auditd is running and writing logs")
 	}
 	slices.SortFunc(files, func(a, b file) int { return b.n - a.n })
+	var oldest *time.Time
 	for _, f := range files {
-		head, err := h.head(path.Join(dir, f.name), 64<<10)
+		p := path.Join(dir, f.name)
+		head, err := h.head(p, 64<<10)
 		if err != nil {
 			h.warns.Add("auditd oldest record: %v", err)
+			*unread = append(*unread, err.Error())
 			continue
 		}
-		if t, ok := firstAuditTime(head); ok {
-			return &t
+		t, ok := firstAuditTime(head)
+		if !ok && len(head) > 0 {
+			h.warns.Add("auditd: %s holds no audit record; not read", p)
+			*unread = append(*unread, p+": holds data but no audit record")
+			continue
+		}
+		if ok && oldest == nil {
+			oldest = &t
 		}
 	}
-	return nil
+	return oldest
 }
 
 // head reads the first n bytes of a host file.
@@ -312,8 +377,9 @@ var journaldDropInDirs = []string{"/usr/lib/systemd/journald.conf.d", "/usr/loca
 // persistent and its oldest archived entry.
 func (h *host) journald() Journald {
 	c := journaldConf{Storage: "auto"}
+	var unread []string
 	apply := func(name string) {
-		if b, ok := h.read(name); ok {
+		if b, ok := h.readConf(name, &unread); ok {
 			var problems []string
 			c, problems = parseJournaldConf(c, b)
 			for _, p := range problems {
@@ -325,8 +391,11 @@ func (h *host) journald() Journald {
 	dropIns := map[string]string{}
 	for _, d := range journaldDropInDirs {
 		for _, e := range h.readDir(d) {
-			if strings.HasSuffix(e.Name(), ".conf") {
+			if strings.HasSuffix(e.Name(), ".conf") && !e.IsDir() {
 				dropIns[e.Name()] = path.Join(d, e.Name())
+			} else if strings.HasSuffix(e.Name(), ".conf") {
+				h.warns.Add("%s: a directory, not a drop-in; not read", path.Join(d, e.Name()))
+				unread = append(unread, path.Join(d, e.Name())+": a directory, not a drop-in")
 			}
 		}
 	}
@@ -338,31 +407,84 @@ func (h *host) journald() Journald {
 	for _, n := range names {
 		apply(dropIns[n])
 	}
-	j := Journald{Storage: c.Storage, MaxRetentionSec: c.MaxRetentionSec, SystemMaxUseBytes: c.SystemMaxUse}
+	j := Journald{Storage: c.Storage, MaxRetentionSec: c.MaxRetentionSec, SystemMaxUseBytes: c.SystemMaxUse, Unread: unread}
 	hasDir := h.isDir("/var/log/journal")
 	j.Persistent = c.Storage == "persistent" || c.Storage == "auto" && hasDir
 	j.Running, j.RunningReason = h.runningState("systemd-journald", "systemd-journal", h.anyExists(journaldMarkers) || len(dropIns) > 0, "systemd-journald binary, unit, journald.conf or /var/log/journal")
 	if j.Persistent && hasDir {
-		j.OldestEntry = h.oldestJournal()
+		j.OldestEntry = h.oldestJournal(isTrue(j.Running), &j.Unread)
 	}
 	return j
 }
 
 // oldestJournal returns the oldest head time named by an archived
-// journal file under /var/log/journal/<machine id>/.
-func (h *host) oldestJournal() *time.Time {
+// journal file under /var/log/journal/<machine id>/. A system journal
+// file that is there but not one journald wrote (not a regular file, or
+// no journal header) is added to unread and its name not believed, as
+// is a running journald's system.journal missing.
+func (h *host) oldestJournal(running bool, unread *[]string) *time.Time {
 	var oldest *time.Time
 	for _, m := range h.readDir("/var/log/journal") {
 		if !m.IsDir() {
 			continue
 		}
-		for _, e := range h.readDir("/var/log/journal/" + m.Name()) {
+		dir := "/var/log/journal/" + m.Name()
+		active := false
+		for _, e := range h.readDir(dir) {
+			if !strings.HasPrefix(e.Name(), "system") || !strings.Contains(e.Name(), ".journal") {
+				continue
+			}
+			p := path.Join(dir, e.Name())
+			if why := h.journalDamage(p, e); why != "" {
+				h.warns.Add("%s: %s; not read", p, why)
+				*unread = append(*unread, p+": "+why)
+				continue
+			}
+			active = active || e.Name() == "system.journal"
 			if t, ok := journalFileHead(e.Name()); ok && (oldest == nil || t.Before(*oldest)) {
 				oldest = &t
 			}
 		}
+		if running && !active {
+			h.warns.Add("%s: journald is running with a persistent journal, but system.journal is missing", dir)
+			*unread = append(*unread, dir+"/system.journal: missing, though journald is running with a persistent journal")
+		}
 	}
 	return oldest
+}
+
+// journalSignature opens every journal file's header.
+const journalSignature = "LPKSHHRH"
+
+// journalDamage returns why the journal file p is not one journald
+// wrote in full, "" when its header's signature is there and the file is
+// as long as the header and arena it declares (journald allocates them
+// before writing): not a regular file, unreadable, another signature
+// (empty, garbage), or cut short. Only the header is read: the entries
+// are the services collector's.
+func (h *host) journalDamage(p string, e fs.DirEntry) string {
+	if !e.Type().IsRegular() {
+		return "not a regular file"
+	}
+	fi, err := e.Info()
+	if err != nil {
+		return err.Error()
+	}
+	b, err := h.head(p, 104)
+	if err != nil {
+		return err.Error()
+	}
+	if len(b) < len(journalSignature) || string(b[:len(journalSignature)]) != journalSignature {
+		return "no journal file signature: not a journal file, or emptied"
+	}
+	if len(b) < 104 {
+		return "shorter than a journal header: cut short"
+	}
+	headerSize, arenaSize := binary.LittleEndian.Uint64(b[88:]), binary.LittleEndian.Uint64(b[96:])
+	if want := headerSize + arenaSize; want >= headerSize && uint64(fi.Size()) < want {
+		return fmt.Sprintf("%d bytes, its header says %d: cut short", fi.Size(), want)
+	}
+	return ""
 }
 
 // rsyslogFiles returns rsyslog's main file and its rsyslog.d/*.conf

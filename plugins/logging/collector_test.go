@@ -115,5 +115,3 @@ func TestCollectNoRoot(t *testing.T) {
 		t.Error("Collect with an ended context: no error, want one")
 	}
 }
-
-func isTrue(b *bool) bool { return b != nil && *b }

@@ -59,4 +59,11 @@
 // counted and warned about; a log with lines but none parseable, a
 // missing file or an unread format is reported readable: false. Invalid
 // declarations are left out with a warning.
+//
+// auditd's and journald's sources that are there but cannot be read in
+// full (a configuration file unreadable, a link to nothing, binary or
+// cut short; an audit log file without an audit record; a system journal
+// file without a journal header; a running daemon's current log file
+// missing) are listed in their unread, and ICO-LOG-01 is not assessed on
+// the daemons that keep the logs unless what was read already fails.
 package logging

@@ -61,6 +61,13 @@ type Auditd struct {
 	// OldestEntry is the time of the oldest record in the audit log files;
 	// null when there are none or they could not be read.
 	OldestEntry *time.Time `json:"oldest_entry"`
+	// Unread are auditd's sources that are there but could not be read
+	// in full, each as "<path>: <reason>": auditd.conf unreadable, a link
+	// to nothing, binary data or cut short; a log file not a regular
+	// file, unreadable or holding no audit record; a running auditd's log
+	// file missing. Its settings or retention are then unknown. Omitted
+	// when every source was read.
+	Unread []string `json:"unread,omitempty"`
 }
 
 // Journald is the state of systemd-journald.
@@ -88,6 +95,14 @@ type Journald struct {
 	// OldestEntry is the time of the oldest entry in the persistent
 	// journal; null when there is none or it could not be read.
 	OldestEntry *time.Time `json:"oldest_entry"`
+	// Unread are journald's sources that are there but could not be read
+	// in full, each as "<path>: <reason>": journald.conf or a drop-in
+	// unreadable, a link to nothing, a directory, binary data or cut
+	// short; a system journal file without a journal header or not a
+	// regular file; a running journald's system.journal missing. Its
+	// settings or retention are then unknown. Omitted when every source
+	// was read.
+	Unread []string `json:"unread,omitempty"`
 }
 
 // Forwarder is one configured forwarding of logs to another machine.

@@ -1,7 +1,6 @@
 package osinfo
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,30 +15,11 @@ import (
 
 // TestTruthUnreadSources corrupts the os-release file a fixture's
 // identity comes from and evaluates the control it decides, ICO-SEC-01:
-// it must not pass on a corrupted source. Tests run as root, so mode 0000
-// would not stop a read: the file becomes a directory, a dangling
-// symbolic link, garbage, a truncation, or nothing.
+// it must not pass on a corrupted source, spoilt in every way
+// fixture.Corrupt knows.
 func TestTruthUnreadSources(t *testing.T) {
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	e := policytest.Engine(t, nil)
-	corruptions := []struct {
-		name string
-		do   func(t *testing.T, p string)
-	}{
-		{"intact", nil},
-		{"directory", func(t *testing.T, p string) { must(t, os.Remove(p)); must(t, os.Mkdir(p, 0o755)) }},
-		{"dangling symlink", func(t *testing.T, p string) { must(t, os.Remove(p)); must(t, os.Symlink("/nonexistent/os-release", p)) }},
-		{"garbage", func(t *testing.T, p string) {
-			must(t, os.WriteFile(p, []byte("\x00\xff\xfe garbage\n\x01=\x02\n"), 0o644))
-		}},
-		{"truncated", func(t *testing.T, p string) {
-			b, err := os.ReadFile(p)
-			must(t, err)
-			must(t, os.WriteFile(p, b[:len(b)/3], 0o644))
-		}},
-		{"empty", func(t *testing.T, p string) { must(t, os.WriteFile(p, nil, 0o644)) }},
-		{"removed", func(t *testing.T, p string) { must(t, os.Remove(p)) }},
-	}
 	sources := []struct {
 		root, path string
 		// wantIntact is ICO-SEC-01 on the intact fixture.
@@ -52,14 +32,17 @@ func TestTruthUnreadSources(t *testing.T) {
 	}
 	for _, src := range sources {
 		intact, _ := collectortest.Facts[Facts](t, New(), src.root, "{}")
-		for _, c := range corruptions {
-			name := filepath.Base(src.root) + "/" + src.path + "/" + c.name
+		for _, kind := range append([]fixture.Corruption{""}, fixture.Corruptions...) {
+			name := filepath.Base(src.root) + "/" + src.path + "/" + string(kind)
+			if kind == "" {
+				name += "intact"
+			}
 			t.Run(name, func(t *testing.T) {
 				dir := fixture.Copy(t, src.root, now)
 				// The other os-release stays as it is: os-release(5) falls
 				// back to /usr/lib only when /etc/os-release does not exist.
-				if c.do != nil {
-					c.do(t, filepath.Join(dir, filepath.FromSlash(src.path)))
+				if kind != "" {
+					fixture.Corrupt(t, dir, src.path, kind)
 				}
 				if _, err := collectortest.Run(t, New(), dir, "{}"); err != nil {
 					t.Logf("collector error (ICO-SEC-01 ends in error): %v", err)
@@ -72,7 +55,7 @@ func TestTruthUnreadSources(t *testing.T) {
 					t.Fatal("no ICO-SEC-01 result")
 				}
 				t.Logf("ICO-SEC-01 = %s %+v (warnings %q)", r.Status, r.Evidence, warns)
-				if c.do == nil {
+				if kind == "" {
 					if src.wantIntact != "" && r.Status != src.wantIntact {
 						t.Errorf("ICO-SEC-01 on the intact fixture = %s, want %s", r.Status, src.wantIntact)
 					}
@@ -98,12 +81,5 @@ func TestTruthUnreadSources(t *testing.T) {
 				}
 			})
 		}
-	}
-}
-
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
 	}
 }

@@ -1,6 +1,7 @@
 package patching
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/auditfleet/auditfleet/hostroot"
 	"github.com/auditfleet/auditfleet/plugins/internal/dpkg"
+	"github.com/auditfleet/auditfleet/plugins/internal/textcheck"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
@@ -83,6 +85,17 @@ func collectApt(ctx context.Context, root *hostroot.Root, opts options, w *sdk.W
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		w.Add("%v; no security updates can be seen", err)
 		f.UnreadSources = append(f.UnreadSources, Unread{Path: listsDir, Reason: err.Error()})
+	}
+	for _, r := range lists.releases {
+		// apt fetches a suite's lists with its Release file: a security
+		// suite's Release file without any Packages list beside it is a
+		// list lost (removed, or not a regular file).
+		prefix := strings.TrimSuffix(strings.TrimSuffix(r.name, "InRelease"), "Release")
+		if !isSecurityList(r.name, opts.SecurityLists) || slices.ContainsFunc(lists.packages, func(p listFile) bool { return strings.HasPrefix(p.name, prefix) }) {
+			continue
+		}
+		w.Add("%s/%s: a security suite's Release file without its Packages list; its updates cannot be seen", listsDir, r.name)
+		f.UnreadSources = append(f.UnreadSources, Unread{Path: listsDir + "/" + prefix + "*Packages", Reason: "the suite's Release file " + r.name + " is there, but no Packages list of it (removed, or not a regular file)"})
 	}
 	if err := ctx.Err(); err != nil {
 		return Facts{}, err
@@ -223,10 +236,21 @@ func securityCandidates(ctx context.Context, root *hostroot.Root, lists aptLists
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		if why := releaseProblem(root, lists, lf); why != "" {
+			w.Add("%s/%s: %s; its updates are not counted", listsDir, lf.name, why)
+			*unread = append(*unread, Unread{Path: listsDir + "/" + lf.name, Reason: why})
+			continue
+		}
 		data, err := dpkg.ReadList(root, lf.name)
 		if err != nil {
 			w.Add("%v; its updates are not counted", err)
 			*unread = append(*unread, Unread{Path: listsDir + "/" + lf.name, Reason: err.Error()})
+			continue
+		}
+		if why := textcheck.Problem(data); why != "" {
+			// What parses before a cut or in garbage is not the list.
+			w.Add("%s/%s: %s; its updates are not counted", listsDir, lf.name, why)
+			*unread = append(*unread, Unread{Path: listsDir + "/" + lf.name, Reason: why})
 			continue
 		}
 		origin, since := listOrigin(root, lists, lf, w)
@@ -247,6 +271,32 @@ func securityCandidates(ctx context.Context, root *hostroot.Root, lists aptLists
 		}
 	}
 	return cands, nil
+}
+
+// releaseProblem returns why apt would not use the list lf, "" when its
+// Release file reads: apt verifies every list against its suite's
+// InRelease (or Release) file and ignores a list it cannot verify, so a
+// list without a readable one is none of the updates apt offers. An
+// InRelease file must end with its signature, a Release file be whole
+// text, and either carry the Date it was made.
+func releaseProblem(root *hostroot.Root, lists aptLists, lf listFile) string {
+	rf, ok := lists.releaseFor(lf.name)
+	if !ok {
+		return "no Release or InRelease file for it (a directory, a link to nothing or missing): apt does not use a list it cannot verify"
+	}
+	data, err := root.ReadFile(listsDir+"/"+rf.name, dpkg.ListLimit)
+	if err != nil {
+		return fmt.Sprintf("its Release file: %v", err)
+	}
+	switch {
+	case strings.HasSuffix(rf.name, "_InRelease") && !bytes.HasSuffix(bytes.TrimRight(data, "\n"), []byte("-----END PGP SIGNATURE-----")):
+		return fmt.Sprintf("its Release file %s does not end with its signature: cut short or damaged", rf.name)
+	case textcheck.Problem(data) != "":
+		return fmt.Sprintf("its Release file %s %s", rf.name, textcheck.Problem(data))
+	case parseRelease(data).Date.IsZero():
+		return fmt.Sprintf("its Release file %s has no Date: damaged", rf.name)
+	}
+	return ""
 }
 
 // listOrigin returns the origin of a security list and the earliest time

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -85,6 +86,7 @@ func collect(ctx context.Context, root *hostroot.Root, opts options, now time.Ti
 	loc, _ := unitlog.HostLocation(root)
 	var evs []event
 	textRead := 0
+	var cutShort []string // text logs not read in full
 	var toRead []unitlog.TextLog
 	if !useJournal {
 		toRead = texts
@@ -96,6 +98,7 @@ func collect(ctx context.Context, root *hostroot.Root, opts options, now time.Ti
 		}
 		if err != nil {
 			w.Add("%v; partly read", err)
+			cutShort = append(cutShort, l.Path)
 		}
 		evs = append(evs, e...)
 		textRead++
@@ -107,6 +110,18 @@ func collect(ctx context.Context, root *hostroot.Root, opts options, now time.Ti
 	sortEvents(evs)
 	f.FailedUnits = units(root, f.Systemd, useJournal, jr, evs, w)
 	f.FailedCron = cron(root, jobs, cronUnreadable, useJournal || textRead > 0, evs, w)
+	if len(cutShort) > 0 {
+		// The lines lost are the newest: what was read showing no
+		// failure does not show that none is failing now.
+		if f.Systemd && len(f.FailedUnits) == 0 && f.FailedUnits != nil && !useJournal {
+			w.Add("text logs not read in full (%s); failed units unknown", strings.Join(cutShort, ", "))
+			f.FailedUnits = nil
+		}
+		if len(f.FailedCron) == 0 && f.FailedCron != nil && len(jobs) > 0 {
+			w.Add("text logs not read in full (%s); failing cron jobs unknown", strings.Join(cutShort, ", "))
+			f.FailedCron = nil
+		}
+	}
 	return f, nil
 }
 
@@ -124,7 +139,13 @@ func units(root *hostroot.Root, systemd, useJournal bool, jr journalResult, evs 
 			w.Add("the journal has no entries of the current boot %s; failed units unknown", boot)
 			return nil
 		}
-		return failedUnits(evs, boot)
+		failed := failedUnits(evs, boot)
+		if len(failed) == 0 && len(jr.Damaged) > 0 {
+			// What was read shows no failure, but the entries lost may.
+			w.Add("journal files not read in full (%s); failed units unknown", strings.Join(jr.Damaged, ", "))
+			return nil
+		}
+		return failed
 	}
 	if slices.ContainsFunc(evs, func(e event) bool { return e.kind == unitFailed || e.kind == unitOK || e.kind == bootMark }) {
 		w.Add("no readable systemd journal: failed units read from the text logs, which carry no boot ID")

@@ -1,9 +1,9 @@
 package services
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 
 	"github.com/auditfleet/auditfleet/internal/fixture"
@@ -12,56 +12,12 @@ import (
 	"github.com/auditfleet/auditfleet/result"
 )
 
-// corruption is one way a source file can be unreadable or wrong on a
-// host: it changes the file rel under the host root dir.
-type corruption struct {
-	name string
-	do   func(t *testing.T, dir, rel string)
-}
-
-// corruptions are the ways a source is hidden or spoilt. The tests run
-// as root, so modes do not stop reads: the file is replaced instead.
-var corruptions = []corruption{
-	{"removed", func(t *testing.T, dir, rel string) { mustDo(t, os.RemoveAll(filepath.Join(dir, rel))) }},
-	{"directory", func(t *testing.T, dir, rel string) {
-		p := filepath.Join(dir, rel)
-		mustDo(t, os.RemoveAll(p))
-		mustDo(t, os.MkdirAll(p, 0o755))
-	}},
-	{"dangling symlink", func(t *testing.T, dir, rel string) {
-		p := filepath.Join(dir, rel)
-		mustDo(t, os.RemoveAll(p))
-		mustDo(t, os.Symlink("/nonexistent/"+filepath.Base(rel), p))
-	}},
-	{"empty", func(t *testing.T, dir, rel string) { mustDo(t, os.WriteFile(filepath.Join(dir, rel), nil, 0o644)) }},
-	{"truncated", func(t *testing.T, dir, rel string) {
-		p := filepath.Join(dir, rel)
-		b, err := os.ReadFile(p)
-		mustDo(t, err)
-		mustDo(t, os.WriteFile(p, b[:len(b)/3], 0o644))
-	}},
-	{"garbage", func(t *testing.T, dir, rel string) {
-		b := make([]byte, 4096)
-		for i := range b {
-			b[i] = byte(i*131 + 7)
-		}
-		mustDo(t, os.WriteFile(filepath.Join(dir, rel), b, 0o644))
-	}},
-}
-
-func mustDo(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // passingCronText is the cron-text host with logs where every cron job
 // succeeded: ICO-MON-01 passes on it, so a corruption that still passes
 // is a false pass.
 func passingCronText(t *testing.T) string {
 	dir := hostCopy(t, "cron-text")
-	mustDo(t, os.Remove(filepath.Join(dir, "var/log/syslog.1")))
+	fixture.Corrupt(t, dir, "var/log/syslog.1", fixture.Removed)
 	fixture.Write(t, dir, map[string]string{"var/log/syslog": "" +
 		"Sep  1 03:00:01 app-07 CRON[4301]: (reports) CMD (/usr/local/bin/rotate-reports --keep 30)\n" +
 		"Sep  1 03:00:09 app-07 CRON[4300]: (reports) END (/usr/local/bin/rotate-reports --keep 30)\n" +
@@ -77,7 +33,7 @@ func passingCronText(t *testing.T) string {
 func noCronLogged(t *testing.T) string {
 	dir := hostCopy(t, "cron-text")
 	for _, rel := range []string{"var/log/syslog.1", "etc/crontab", "etc/cron.d/reports", "var/spool/cron/crontabs/alice"} {
-		mustDo(t, os.Remove(filepath.Join(dir, rel)))
+		fixture.Corrupt(t, dir, rel, fixture.Removed)
 	}
 	fixture.Write(t, dir, map[string]string{"var/log/syslog": "Sep  1 06:10:00 app-07 kernel: [12345.678901] perf: interrupt took too long\n"})
 	return dir
@@ -90,21 +46,22 @@ func noCronLogged(t *testing.T) string {
 func TestTruthCorruptSources(t *testing.T) {
 	e := policytest.Engine(t, nil)
 	journal := "var/log/journal/3d1219c7c4c5404aaa1f6d2a48adfda4/system.journal"
-	all := []string{"removed", "directory", "dangling symlink", "empty", "truncated", "garbage"}
+	all := fixture.Corruptions
 	sources := []struct {
 		name  string
 		host  func(t *testing.T) string
 		rel   string
-		kinds []string // the corruptions that apply
+		kinds []fixture.Corruption // the corruptions that apply
 	}{
 		{"journal file", func(t *testing.T) string { return hostCopy(t, "recovered") }, journal, all},
-		{"journal directory", func(t *testing.T) string { return hostCopy(t, "recovered") }, "var/log/journal", []string{"removed", "directory", "dangling symlink"}},
-		// A truncated text log is a shorter log: nothing tells it apart.
-		{"syslog", passingCronText, "var/log/syslog", []string{"removed", "directory", "dangling symlink", "empty", "garbage"}},
+		{"journal directory", func(t *testing.T) string { return hostCopy(t, "recovered") }, "var/log/journal", []fixture.Corruption{fixture.Removed, fixture.Directory, fixture.DanglingSymlink}},
+		// A text log cut at a line's end is a shorter log: nothing tells
+		// it apart. TestTruthTextLogCutShort cuts it inside each line.
+		{"syslog", passingCronText, "var/log/syslog", []fixture.Corruption{fixture.Removed, fixture.Directory, fixture.DanglingSymlink, fixture.Emptied, fixture.Garbage}},
 		// The crontabs decide only when no cron run is logged: a removed,
 		// empty or garbage crontab is one cron itself runs no job from,
 		// but one that cannot be read may hold jobs.
-		{"system crontab", noCronLogged, "etc/crontab", []string{"directory"}},
+		{"system crontab", noCronLogged, "etc/crontab", []fixture.Corruption{fixture.Directory}},
 		// In /etc/cron.d and the spool, cron (and the collector) skips
 		// what is not a regular file, so a directory there is no job.
 		{"cron defaults", passingCronText, "etc/default/cron", all},
@@ -116,13 +73,10 @@ func TestTruthCorruptSources(t *testing.T) {
 		policytest.Check(t, r, map[string]result.Status{"ICO-MON-01": result.Pass})
 	}
 	for _, s := range sources {
-		for _, c := range corruptions {
-			if !slices.Contains(s.kinds, c.name) {
-				continue
-			}
-			t.Run(s.name+"/"+c.name, func(t *testing.T) {
+		for _, kind := range s.kinds {
+			t.Run(s.name+"/"+string(kind), func(t *testing.T) {
 				dir := s.host(t)
-				c.do(t, dir, s.rel)
+				fixture.Corrupt(t, dir, s.rel, kind)
 				f, warns := collectortest.Facts[Facts](t, testCollector(), dir, `{}`)
 				r := policytest.Evaluate(t, e, policytest.Doc{Facts: map[string]any{Namespace: f}}, testNow)
 				got, ok := r["ICO-MON-01"]
@@ -130,11 +84,36 @@ func TestTruthCorruptSources(t *testing.T) {
 				case !ok:
 					t.Fatal("no ICO-MON-01 result")
 				case got.Status == result.Pass:
-					t.Errorf("ICO-MON-01 passes with %s %s: %+v (facts %+v, warnings %q)", s.name, c.name, got.Evidence, f, warns)
+					t.Errorf("ICO-MON-01 passes with %s %s: %+v (facts %+v, warnings %q)", s.name, kind, got.Evidence, f, warns)
 				case got.Status == result.NotAssessed && len(got.Evidence) == 0:
 					t.Errorf("ICO-MON-01 not assessed without a reason")
 				}
 			})
 		}
+	}
+}
+
+// TestTruthTextLogCutShort cuts the syslog of the passing cron-text host
+// inside each of its lines: the lines after the cut, the newest, are
+// lost, so ICO-MON-01 must not pass on what was read.
+func TestTruthTextLogCutShort(t *testing.T) {
+	e := policytest.Engine(t, nil)
+	intact, err := os.ReadFile(filepath.Join(passingCronText(t), "var", "log", "syslog"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cut := range fixture.MidLineCuts(intact) {
+		t.Run(fmt.Sprintf("cut at %d", cut), func(t *testing.T) {
+			dir := passingCronText(t)
+			fixture.Rewrite(t, dir, "var/log/syslog", func(b []byte) []byte { return b[:cut] })
+			f, warns := collectortest.Facts[Facts](t, testCollector(), dir, `{}`)
+			r := policytest.Evaluate(t, e, policytest.Doc{Facts: map[string]any{Namespace: f}}, testNow)["ICO-MON-01"]
+			switch {
+			case r.Status == result.Pass:
+				t.Errorf("ICO-MON-01 passes on a syslog cut at byte %d: %+v (facts %+v, warnings %q)", cut, r.Evidence, f, warns)
+			case r.Status == result.NotAssessed && len(r.Evidence) == 0:
+				t.Error("ICO-MON-01 not assessed without a reason")
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package dpkg
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -9,6 +10,7 @@ import (
 	"github.com/auditfleet/auditfleet/hostroot"
 	"github.com/auditfleet/auditfleet/plugins/internal/compressed"
 	"github.com/auditfleet/auditfleet/plugins/internal/deb822"
+	"github.com/auditfleet/auditfleet/plugins/internal/textcheck"
 	"github.com/auditfleet/auditfleet/plugins/sdk"
 )
 
@@ -34,10 +36,16 @@ var otherManagers = []struct{ path, family string }{
 
 // ReadStatus reads the host's dpkg status. A host without one gets an
 // error wrapping sdk.ErrNotApplicable that names the other package
-// manager found, if any; an unreadable status is an ordinary error.
+// manager found, if any; a status that is there but unreadable, a link
+// to nothing, binary, cut inside its last line or without any package
+// (dpkg itself is one) is an ordinary error: installed packages unknown,
+// never "none installed".
 func ReadStatus(root *hostroot.Root) ([]byte, error) {
 	data, err := root.ReadFile(StatusPath, StatusLimit)
 	if errors.Is(err, fs.ErrNotExist) {
+		if _, lerr := root.Lstat(StatusPath); lerr == nil {
+			return nil, fmt.Errorf("installed packages unknown: %s is a symbolic link to nothing", StatusPath)
+		}
 		for _, m := range otherManagers {
 			if _, err := root.Stat(m.path); err == nil {
 				return nil, fmt.Errorf("found %s: the %s is not supported yet: %w", m.path, m.family, sdk.ErrNotApplicable)
@@ -47,6 +55,12 @@ func ReadStatus(root *hostroot.Root) ([]byte, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("installed packages unknown: %w", err)
+	}
+	if why := textcheck.Problem(data); why != "" {
+		return nil, fmt.Errorf("installed packages unknown: %s %s", StatusPath, why)
+	}
+	if !bytes.Contains(data, []byte("Package:")) {
+		return nil, fmt.Errorf("installed packages unknown: %s lists no package (emptied or damaged)", StatusPath)
 	}
 	return data, nil
 }

@@ -23,6 +23,9 @@ func TestReadStatus(t *testing.T) {
 		{"rhel", map[string]string{"etc/redhat-release": "Rocky Linux 9\n"}, true, "RHEL family"},
 		{"alpine", map[string]string{"lib/apk/db/installed": "P:musl\n"}, true, "Alpine (apk)"},
 		{"nothing", nil, true, "no supported package manager"},
+		{"empty status", map[string]string{"var/lib/dpkg/status": ""}, false, "lists no package"},
+		{"garbage status", map[string]string{"var/lib/dpkg/status": "\x00\x01garbage"}, false, "binary data"},
+		{"status cut short", map[string]string{"var/lib/dpkg/status": "Package: a\nStatus: install ok inst"}, false, "cut short"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,6 +56,27 @@ func TestReadStatus(t *testing.T) {
 				t.Errorf("ReadStatus(%s) = %q, want it to contain %q", tt.name, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestReadStatusDanglingLink checks that a status that is a link to
+// nothing is a dpkg host whose packages are unknown, not a host without
+// dpkg.
+func TestReadStatusDanglingLink(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "var/lib/dpkg"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/nonexistent/status", filepath.Join(dir, "var/lib/dpkg/status")); err != nil {
+		t.Fatal(err)
+	}
+	root, err := hostroot.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	if _, err := ReadStatus(root); err == nil || errors.Is(err, sdk.ErrNotApplicable) {
+		t.Errorf("ReadStatus(dangling status link) = %v, want an error that is not ErrNotApplicable", err)
 	}
 }
 

@@ -112,7 +112,7 @@ func TestWalkDamaged(t *testing.T) {
 		problem string
 	}{
 		{"truncated", func(b []byte) []byte { return b[:len(b)-20] }, 2, false, "past the end"},
-		{"header only", func(b []byte) []byte { return b[:272] }, 0, false, ""},
+		{"header only", func(b []byte) []byte { return b[:272] }, 0, false, "truncated"},
 		{"short header", func(b []byte) []byte { return b[:100] }, 0, true, ""},
 		{"bad signature", func(b []byte) []byte { b[0] = 'X'; return b }, 0, true, ""},
 		{"unknown flag", func(b []byte) []byte { le.PutUint32(b[12:], 1<<9); return b }, 0, true, ""},
@@ -121,7 +121,7 @@ func TestWalkDamaged(t *testing.T) {
 		{"object size huge", func(b []byte) []byte { le.PutUint64(b[firstEntry+8:], 1<<62); return b }, 0, false, "past the end"},
 		{"item points outside", func(b []byte) []byte { le.PutUint64(b[firstEntry+64:], 1<<40); return b }, 3, false, "field left out"},
 		{"item points at entry", func(b []byte) []byte { le.PutUint64(b[firstEntry+64:], uint64(firstEntry)); return b }, 3, false, "not a DATA object"},
-		{"tail past end", func(b []byte) []byte { le.PutUint64(b[136:], 1<<50); return b }, 3, false, ""},
+		{"tail past end", func(b []byte) []byte { le.PutUint64(b[136:], 1<<50); return b }, 3, false, "truncated"},
 		{"arena huge", func(b []byte) []byte { le.PutUint64(b[96:], ^uint64(0)); return b }, 3, false, ""},
 	}
 	for _, tt := range tests {

@@ -158,6 +158,14 @@ func (w *walker) walk(ctx context.Context, fn func(*Entry) error) error {
 	if a := h.HeaderSize + h.ArenaSize; a >= h.HeaderSize && a < end {
 		end = a
 	}
+	// journald allocates the arena before writing to it, so a file
+	// shorter than its header and arena, or than where its last object
+	// starts, was cut short: objects at its end were lost.
+	if a := h.HeaderSize + h.ArenaSize; a >= h.HeaderSize && a > w.r.size {
+		w.st.problem("file is %d bytes, its header says %d: truncated; entries at its end are lost", w.r.size, a)
+	} else if h.TailObjectOffset >= w.r.size {
+		w.st.problem("last object at offset %d is past the end of the %d-byte file: truncated; entries at its end are lost", h.TailObjectOffset, w.r.size)
+	}
 	tail := h.TailObjectOffset
 	if tail < h.HeaderSize || tail >= end {
 		tail = end // unknown: walk to the end

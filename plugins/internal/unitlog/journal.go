@@ -94,6 +94,10 @@ type JournalStats struct {
 	Read int
 	// Old counts the files left unread as older than the window.
 	Old int
+	// Damaged are the files of the window that could not be read in full
+	// (unreadable, corrupt, cut short, or a limit reached): entries there
+	// are lost, so what the journal says is incomplete.
+	Damaged []string
 	// Entries counts the entries examined (those of the window).
 	Entries int
 	// Newest is the time of the newest entry, NewestBoot its boot.
@@ -135,12 +139,16 @@ func ReadJournals(ctx context.Context, root *hostroot.Root, files []JournalFile,
 		}
 		if err != nil {
 			warns.Add("journal file %s: %v; not read", jf.Path, err)
+			res.Damaged = append(res.Damaged, jf.Path)
 			continue
 		}
 		res.Read++
 		unreadable += st.Unreadable
 		for _, p := range st.Problems {
 			warns.Add("journal file %s: %s", jf.Path, p)
+		}
+		if len(st.Problems) > 0 {
+			res.Damaged = append(res.Damaged, jf.Path)
 		}
 	}
 	if unreadable > 0 {

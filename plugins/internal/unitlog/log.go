@@ -3,6 +3,7 @@ package unitlog
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -37,6 +38,9 @@ type Log struct {
 	Sources []string
 	// Journal is true when the events come from the journal.
 	Journal bool
+	// Damaged are the logs read from that could not be read in full,
+	// each as "<path>: <reason>": events there are lost.
+	Damaged []string
 }
 
 // Read reads the service manager's unit events from the system journal
@@ -66,6 +70,9 @@ func Read(ctx context.Context, root *hostroot.Root, o Options) (*Log, []string, 
 	}
 	if st.Used() {
 		l.Journal, l.Sources = true, dirs
+		for _, p := range st.Damaged {
+			l.Damaged = append(l.Damaged, p+": not read in full (unreadable, corrupt or cut short)")
+		}
 	} else {
 		if st.Read+st.Old > 0 {
 			warns.Add("the journal holds no entries since %s; the text logs are read instead", o.Since.UTC().Format(time.DateOnly))
@@ -85,6 +92,7 @@ func Read(ctx context.Context, root *hostroot.Root, o Options) (*Log, []string, 
 			warns = append(warns, w...)
 			if err != nil {
 				warns.Add("%v; partly read", err)
+				l.Damaged = append(l.Damaged, fmt.Sprintf("%s: %v", tl.Path, err))
 			}
 			l.Sources = append(l.Sources, tl.Path)
 		}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -158,6 +159,11 @@ func ReadTextLog(ctx context.Context, root *hostroot.Root, l TextLog, loc *time.
 	return nil, nil
 }
 
+// ErrCutShort is returned, wrapped, by ReadTextLog for a log whose last
+// line does not end in a newline: it was cut short, or read while being
+// written, so its newest lines may be lost.
+var ErrCutShort = errors.New("its last line does not end in a newline: cut short")
+
 // scanTextLog parses the lines of r, passing those from since on to
 // visit, and returns how many overlong lines were skipped.
 func scanTextLog(ctx context.Context, r io.Reader, l TextLog, loc *time.Location, since time.Time, visit func(Line)) (int, error) {
@@ -169,6 +175,13 @@ func scanTextLog(ctx context.Context, r io.Reader, l TextLog, loc *time.Location
 		for err == bufio.ErrBufferFull {
 			long = true
 			_, err = br.ReadSlice('\n')
+		}
+		if err == io.EOF && len(line) > 0 {
+			// Loggers end every line: a last line without its newline is
+			// a log cut short (or still being written), and the lines
+			// after it are lost. Its part is not parsed: a cut message
+			// could read as another.
+			return skipped, ErrCutShort
 		}
 		if long || len(line) > maxLineLen {
 			skipped++

@@ -1,6 +1,7 @@
 package unitlog
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -97,4 +98,29 @@ func FuzzParseSyslogLine(f *testing.F) {
 			t.Fatalf("Classify(%q) gave unit %q of no known type", line, ev.Unit)
 		}
 	})
+}
+
+// TestScanTextLogCutShort checks that a log whose last line has no
+// newline is reported cut short, with the lines before it read and the
+// cut one not parsed.
+func TestScanTextLogCutShort(t *testing.T) {
+	tests := []struct {
+		name, in string
+		lines    int
+		cut      bool
+	}{
+		{"whole", "Sep  1 03:00:01 h CRON[1]: (r) CMD (x)\nSep  1 03:00:02 h CRON[1]: (r) END (x)\n", 2, false},
+		{"cut in the last line", "Sep  1 03:00:01 h CRON[1]: (r) CMD (x)\nSep  1 03:00:02 h CRON[1]: (r) EN", 1, true},
+		{"one line cut", "Sep  1 03:00:01 h CR", 0, true},
+		{"empty", "", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var lines []Line
+			_, err := scanTextLog(t.Context(), strings.NewReader(tt.in), TextLog{Path: "/l", ModTime: testNow}, time.UTC, time.Time{}, func(l Line) { lines = append(lines, l) })
+			if len(lines) != tt.lines || errors.Is(err, ErrCutShort) != tt.cut {
+				t.Errorf("scanTextLog = %d lines, %v; want %d lines, cut short %v", len(lines), err, tt.lines, tt.cut)
+			}
+		})
+	}
 }

@@ -7,7 +7,8 @@
 #   was reviewed and tested within the review and test periods (12 months
 #   by default). A plan without an owner or without a section on
 #   recovering records gives a warning. Without a plan register the
-#   control is not assessed.
+#   control is not assessed, as it is when the host's declaration could
+#   not be read in full, unless a covering plan already fails.
 # custom:
 #   id: ICO-BCP-01
 #   area: RMS
@@ -34,10 +35,15 @@ import data.auditfleet.lib
 # failed the references may be missing, so the control reports error.
 result := lib.error_result("continuity") if {
 	"continuity" in lib.failed
+} else := {"status": "not_assessed", "evidence": [declaration_unread]} if {
+	count(covering) == 0
+	declaration_unread
 } else := {"status": "fail", "evidence": array.concat([no_plan], unknown_refs)} if {
 	count(covering) == 0
 } else := {"status": "fail", "evidence": array.concat(by_level.fail, unknown_refs)} if {
 	count(by_level.fail) > 0
+} else := {"status": "not_assessed", "evidence": array.concat([declaration_unread], by_level.warn)} if {
+	declaration_unread
 } else := {"status": "warn", "evidence": array.concat(array.concat(by_level.warn, by_level.pass), unknown_refs)} if {
 	count(by_level.warn) > 0
 } else := {"status": "pass", "evidence": array.concat(by_level.pass, unknown_refs)}
@@ -137,6 +143,20 @@ unknown_refs := [{
 	some r in refs
 	not r in {p.id | some p in data.org.plans}
 ]
+
+# declaration_unread says why the plan references the host declares are
+# unknown: its tags file is there but could not be read in full, so a
+# plan covering it may be missing from what was read.
+declaration_unread := {
+	"subject": "host",
+	"detail": sprintf(
+		"the host's declaration could not be read in full (%v), so the plans it declares are unknown",
+		[input.facts.continuity.unread],
+	),
+	"fact": "continuity.unread",
+} if {
+	is_string(input.facts.continuity.unread)
+}
 
 no_plan := {
 	"subject": "continuity-plan",

@@ -116,3 +116,31 @@ test_coverage_routes if {
 		object.keys(ico_bcp_01.covering) == want[i] with input as inp with data.org as {"plans": plans}
 	}
 }
+
+unread_facts := {"continuity": {
+	"tags": {}, "continuity_system": false, "plan_refs": [], "source": "/etc/auditfleet/tags",
+	"unread": "/etc/auditfleet/tags: its last line \"plan = BCP\" does not end in a newline: cut short",
+}}
+
+test_unread_declaration_without_plan_not_assessed if {
+	r := eval(host("web-01", {}, unread_facts), [db_plan])
+	r.status == "not_assessed"
+	r.evidence == [{
+		"subject": "host",
+		"detail": "the host's declaration could not be read in full (/etc/auditfleet/tags: its last line \"plan = BCP\" does not end in a newline: cut short), so the plans it declares are unknown",
+		"fact": "continuity.unread",
+	}]
+}
+
+test_unread_declaration_with_current_plan_not_assessed if {
+	# A plan it declares but was lost may be overdue.
+	r := eval(host("db-01", {}, unread_facts), [db_plan])
+	r.status == "not_assessed"
+	subjects(r) == ["host"]
+}
+
+test_unread_declaration_with_overdue_plan_fails if {
+	stale := plan("BCP-IT-01", {"hosts": ["db-*"]}, {"last_review": "2025-08-31"})
+	r := eval(host("db-01", {}, unread_facts), [stale])
+	r.status == "fail"
+}

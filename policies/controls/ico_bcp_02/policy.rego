@@ -6,7 +6,9 @@
 #   operating system (ICO-SEC-01), has current backups (ICO-BKP-01) and a
 #   recent passing restore test (ICO-BKP-02): it fails when any of them
 #   fails on it. On any other host the control does not apply and is not
-#   assessed, so that hosts outside continuity neither pass nor fail it.
+#   assessed, so that hosts outside continuity neither pass nor fail it;
+#   a host whose own declaration could not be read in full is not
+#   assessed for that reason.
 # custom:
 #   id: ICO-BCP-02
 #   area: RMS
@@ -36,6 +38,8 @@ result := {"status": combined({r.status | some r in parts}), "evidence": evidenc
 	continuity_system
 } else := lib.error_result("continuity") if {
 	"continuity" in lib.failed
+} else := {"status": "not_assessed", "evidence": [declaration_unread]} if {
+	is_string(input.facts.continuity.unread)
 } else := {"status": "not_assessed", "evidence": [not_applicable]} if {
 	knowable
 } else := {"status": "not_assessed", "evidence": [unknown_role]}
@@ -101,6 +105,18 @@ not_applicable := {
 	"subject": "host",
 	"detail": "not a continuity system (no role=continuity-system tag or declaration), so the control does not apply",
 	"fact": "continuity.continuity_system",
+}
+
+# declaration_unread says why the host's own declaration is unknown: its
+# tags file is there but could not be read in full, so whether it is a
+# continuity system is unknown, not "no".
+declaration_unread := {
+	"subject": "host",
+	"detail": sprintf(
+		"the host's declaration could not be read in full (%v), so whether this is a continuity system is unknown",
+		[input.facts.continuity.unread],
+	),
+	"fact": "continuity.unread",
 }
 
 unknown_role := {

@@ -101,3 +101,24 @@ test_continuity_collector_error if {
 	error := {"collector": "continuity", "namespace": "continuity", "kind": "timeout", "message": "killed"}
 	eval({"facts": {}, "collector_errors": [error], "results": passing}).status == "error"
 }
+
+unread_facts := {"continuity": {
+	"tags": {}, "continuity_system": false, "plan_refs": [], "source": "",
+	"unread": "/etc/auditfleet/tags: a symbolic link to nothing",
+}}
+
+test_unread_declaration_not_assessed if {
+	r := eval(host({}, unread_facts, passing))
+	r.status == "not_assessed"
+	r.evidence == [{
+		"subject": "host",
+		"detail": "the host's declaration could not be read in full (/etc/auditfleet/tags: a symbolic link to nothing), so whether this is a continuity system is unknown",
+		"fact": "continuity.unread",
+	}]
+}
+
+test_unread_declaration_still_assessed_when_tagged if {
+	# The organisation's tags say what the host is, whatever it declares.
+	r := eval(host(cs, unread_facts, passing))
+	r.status == "pass"
+}

@@ -4,7 +4,9 @@
 #   The host has at least one backup job (restic, borg, rsnapshot, a
 #   backup timer or a declared job), and every job found has succeeded
 #   within the maximum backup age (7 days by default). No job at all, or a
-#   job without a recent success, is a failure. OS housekeeping units named
+#   job without a recent success, is a failure. A job whose runs could not
+#   all be read (a log or configuration cut short, a corrupt journal) is
+#   not assessed unless another job already fails. OS housekeeping units named
 #   for backups (Debian's dpkg-db-backup.timer) are not jobs; the evidence
 #   names them, and why each counted job was counted.
 # custom:
@@ -33,6 +35,8 @@ result := {"status": "fail", "evidence": array.concat([no_job], not_counted)} if
 	count(jobs) == 0
 } else := {"status": "fail", "evidence": stale} if {
 	count(stale) > 0
+} else := {"status": "not_assessed", "evidence": unread} if {
+	count(unread) > 0
 } else := {"status": "pass", "evidence": array.concat([summary], counted)}
 
 jobs := j if {
@@ -67,16 +71,29 @@ units := u if {
 	is_array(u)
 } else := []
 
-# stale has one evidence item per job whose last success is older than
-# the maximum age, or that never succeeded. UTC timestamps compare as
-# strings (see lib.ts_days_ago); a null last success is not a string and
-# fails the test.
+# unread has one evidence item per source of a job's runs that could not
+# be read in full: runs recorded there are lost, so when the job last
+# succeeded is unknown.
+unread := [lib.evidence(
+	object.get(j, "id", "unnamed job"),
+	sprintf("not read in full, so when this job last succeeded is unknown: %v", [why]),
+	sprintf("backups.jobs[%v].unread", [object.get(j, "id", "")]),
+) |
+	some j in jobs
+	some why in object.get(j, "unread", [])
+]
+
+# stale has one evidence item per job read in full whose last success is
+# older than the maximum age, or that never succeeded. UTC timestamps
+# compare as strings (see lib.ts_days_ago); a null last success is not a
+# string and fails the test.
 stale := [lib.evidence(
 	object.get(j, "id", "unnamed job"),
 	stale_wording(j),
 	sprintf("backups.jobs[%v].last_success", [object.get(j, "id", "")]),
 ) |
 	some j in jobs
+	count(object.get(j, "unread", [])) == 0
 	not recent(object.get(j, "last_success", null), cutoff)
 ] if {
 	cutoff := lib.ts_days_ago(max_age)

@@ -101,3 +101,28 @@ test_max_age_configurable if {
 	ico_bkp_01.result.status == "fail" with input as facts with data.org as {"thresholds": {"backup_max_age_days": 1}} with time.now_ns as now
 	ico_bkp_01.result.status == "pass" with input as facts with data.org as {"thresholds": {"backup_max_age_days": 7}} with time.now_ns as now
 }
+
+test_job_with_unread_source_not_assessed if {
+	cut := object.union(job("rsnapshot:/etc/rsnapshot.conf", "2026-08-31T01:32:10Z"), {"unread": ["/var/log/rsnapshot.log: cut short"]})
+	r := eval([job("restic:vault", "2026-08-31T01:32:10Z"), cut])
+	r.status == "not_assessed"
+	r.evidence == [{
+		"subject": "rsnapshot:/etc/rsnapshot.conf",
+		"detail": "not read in full, so when this job last succeeded is unknown: /var/log/rsnapshot.log: cut short",
+		"fact": "backups.jobs[rsnapshot:/etc/rsnapshot.conf].unread",
+	}]
+}
+
+test_unread_job_is_not_called_stale if {
+	# The runs lost may hold a recent success.
+	cut := object.union(job("systemd:db-backup.timer", null), {"unread": ["/var/log/journal/x/system.journal: not read in full"]})
+	r := eval([cut])
+	r.status == "not_assessed"
+}
+
+test_stale_job_read_in_full_fails_beside_an_unread_one if {
+	cut := object.union(job("systemd:db-backup.timer", null), {"unread": ["/var/log/journal/x/system.journal: not read in full"]})
+	r := eval([cut, job("restic:vault", "2026-07-01T00:00:00Z")])
+	r.status == "fail"
+	subjects(r) == ["restic:vault"]
+}

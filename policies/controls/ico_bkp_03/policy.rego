@@ -4,8 +4,9 @@
 #   Every backup job's repository is encrypted, off the host, and immutable
 #   (append-only, object-locked or versioned, so that an attacker on the
 #   host cannot alter or delete the backups). Any of the three known to be
-#   missing is a failure; any unknown is not assessed. A host with no
-#   backup job is not assessed here (ICO-BKP-01 fails it).
+#   missing is a failure; any unknown, or a job whose sources were not
+#   read in full (a borg config with its key cut short), is not assessed.
+#   A host with no backup job is not assessed here (ICO-BKP-01 fails it).
 # custom:
 #   id: ICO-BKP-03
 #   area: RMS
@@ -78,10 +79,17 @@ assessed := [{
 } |
 	some j in jobs
 	missing := [p.missing | some p in properties; object.get(j, p.key, null) == false]
-	unknown := [p.unknown | some p in properties; not object.get(j, p.key, null) in {true, false}]
+	unknown := array.concat(
+		[p.unknown | some p in properties; not object.get(j, p.key, null) in {true, false}],
+		[unread_wording(why) | some why in object.get(j, "unread", [])],
+	)
 	level := job_level(count(missing), count(unknown))
 	detail := job_wording(j, missing, unknown)
 ]
+
+# unread_wording says why a job whose sources were not read in full is
+# not known to be restorable (a borg config with its key cut short).
+unread_wording(why) := sprintf("not read in full, so whether it can be restored is unknown: %v", [why])
 
 job_level(missing, unknown) := "fail" if {
 	missing > 0

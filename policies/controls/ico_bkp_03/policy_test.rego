@@ -53,3 +53,18 @@ test_no_job_not_assessed if {
 	r.status == "not_assessed"
 	r.evidence[0].detail == "no backup job found, so there is no backup to protect (see ICO-BKP-01)"
 }
+
+test_unread_job_not_assessed if {
+	cut := job("borg:casework", {"repository": "/srv/borg/encrypted", "unread": ["/srv/borg/encrypted/config: its key does not decode: cut short or damaged"]})
+	r := eval([cut])
+	r.status == "not_assessed"
+	r.evidence[0].detail == concat("", [
+		"repository /srv/borg/encrypted: not read in full, so whether it can be restored is unknown: ",
+		"/srv/borg/encrypted/config: its key does not decode: cut short or damaged",
+	])
+}
+
+test_unread_job_missing_protection_still_fails if {
+	cut := job("borg:casework", {"encrypted": false, "unread": ["/srv/borg/encrypted/config: cut short"]})
+	eval([cut]).status == "fail"
+}

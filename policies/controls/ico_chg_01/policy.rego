@@ -7,7 +7,9 @@
 #   from a protected branch (data.org.baseline.protected_branches), and no
 #   test-data canary is found in the declared production data. Hosts in
 #   other environments are not assessed (the control does not apply), nor
-#   are hosts whose environment is unknown, or with nothing to check.
+#   are hosts whose environment is unknown, or with nothing to check, or
+#   whose deployment records could not all be understood (unless what was
+#   read already fails).
 # custom:
 #   id: ICO-CHG-01
 #   area: RMS
@@ -49,30 +51,47 @@ result := {"status": "not_assessed", "evidence": [unknown_environment]} if {
 production := {"production", "prod", "live"}
 
 # unknown has one item per part of the facts the collector could not
-# know: deployments null (records unreadable), or declared data paths not
-# searched completely. Nothing wrong among what was seen is then no pass.
-unknown := array.concat(
-	[{
-		"subject": "deployments",
-		"detail": concat(" ", [
-			"the deployment records could not be read,",
-			"so whether the current deployments were reviewed is unknown",
+# know: deployments null (records unreadable), records not understood
+# (an application's current deployment may be among them), or declared
+# data paths not searched completely. Nothing wrong among what was seen
+# is then no pass.
+unknown := array.concat(array.concat(deployments_unknown, records_unread), paths_unsearched)
+
+deployments_unknown := [{
+	"subject": "deployments",
+	"detail": concat(" ", [
+		"the deployment records could not be read,",
+		"so whether the current deployments were reviewed is unknown",
+	]),
+	"fact": "change.deployments",
+} |
+	input.facts.change.deployments == null
+]
+
+records_unread := [{
+	"subject": "deployments",
+	"detail": sprintf(
+		concat(" ", [
+			"deployment records not understood (first: %v), so an application's current deployment",
+			"may be among them and whether it was reviewed is unknown",
 		]),
-		"fact": "change.deployments",
-	} |
-		input.facts.change.deployments == null
-	],
-	[{
-		"subject": p,
-		"detail": concat(" ", [
-			"declared production data path not searched completely for test-data canaries",
-			"(missing, unreadable or only partly searched)",
-		]),
-		"fact": "change.unsearched_paths",
-	} |
-		some p in list("unsearched_paths")
-	],
-)
+		[list("unread_records")[0]],
+	),
+	"fact": "change.unread_records",
+} |
+	count(list("unread_records")) > 0
+]
+
+paths_unsearched := [{
+	"subject": p,
+	"detail": concat(" ", [
+		"declared production data path not searched completely for test-data canaries",
+		"(missing, unreadable or only partly searched)",
+	]),
+	"fact": "change.unsearched_paths",
+} |
+	some p in list("unsearched_paths")
+]
 
 # environment is the host's env tag (see lib.host_tags), else the
 # environment the host declares; "" when neither says.

@@ -92,3 +92,25 @@ test_without_branch_list_not_assessed if {
 	c.status == "pass"
 	c.evidence[0].detail == "no deployment records; no test-data canary in /srv/casework"
 }
+
+test_records_not_understood_not_assessed if {
+	facts := object.union(
+		change("", [deployment("casework-api", "main", ["r.khan"])], [], []),
+		{"unread_records": ["/var/lib/auditfleet/deployments.jsonl:2: decode: unexpected end of JSON input; record skipped"]},
+	)
+	r := eval(prod, facts, org)
+	r.status == "not_assessed"
+	r.evidence == [{
+		"subject": "deployments",
+		"detail": "deployment records not understood (first: /var/lib/auditfleet/deployments.jsonl:2: decode: unexpected end of JSON input; record skipped), so an application's current deployment may be among them and whether it was reviewed is unknown",
+		"fact": "change.unread_records",
+	}]
+}
+
+test_records_not_understood_still_fail_on_what_was_read if {
+	facts := object.union(
+		change("", [deployment("casework-api", "main", [])], [], []),
+		{"unread_records": ["/var/lib/auditfleet/deployments.jsonl:2: no application; record skipped"]},
+	)
+	eval(prod, facts, org).status == "fail"
+}

@@ -10,6 +10,9 @@
 #   sync gives a warning, as log times cannot then be trusted. A daemon
 #   not installed is not running; whether an installed one runs is unknown
 #   without a process table, and the evidence gives the collector's reason.
+#   A source of a daemon keeping the logs that could not be read in full
+#   (its configuration, audit logs or journal files) leaves the control
+#   not assessed, unless what was read already fails.
 # custom:
 #   id: ICO-LOG-01
 #   area: BRM
@@ -45,6 +48,8 @@ result := {"status": "not_assessed", "evidence": [cannot_tell]} if {
 	not journald_persistent
 } else := {"status": "fail", "evidence": array.concat(retention.fail, clock)} if {
 	count(retention.fail) > 0
+} else := {"status": "not_assessed", "evidence": unread} if {
+	count(unread) > 0
 } else := {"status": "not_assessed", "evidence": array.concat(retention.unknown, clock)} if {
 	count(retention.unknown) > 0
 } else := {"status": "warn", "evidence": array.concat(clock, retention.ok)} if {
@@ -151,6 +156,22 @@ retention_ok := [{
 
 # sources are the logs written to disk.
 sources := {"auditd" | auditd_writing} | {"journald" | journald_persistent}
+
+# unread has one evidence item per source of a daemon the logs are kept
+# by that is there but could not be read in full: its settings or how
+# far back its logs go are then unknown.
+unread := [lib.evidence(
+	daemon,
+	sprintf("not read in full, so what %v keeps is unknown: %v", [daemon, why]),
+	sprintf("logging.%v.unread", [daemon]),
+) |
+	some daemon in ["auditd", "journald"]
+	daemon in kept_by
+	some why in object.get(logging[daemon], "unread", [])
+]
+
+# kept_by are the daemons running that could keep logs on disk.
+kept_by := {"auditd" | auditd_writing} | {"journald" | journald_running}
 
 # kept_wording(oldest, notes) says how far back the logs go; oldest is
 # [] when unknown, else [timestamp].

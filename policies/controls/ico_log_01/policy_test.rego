@@ -172,3 +172,25 @@ test_auditd_running_not_writing_with_reason if {
 	r.status == "fail"
 	r.evidence[0].detail == "no audit log is kept: auditd is running, but it writes no logs (write_logs = no); journald is not running"
 }
+
+test_unread_source_of_a_keeping_daemon_not_assessed if {
+	cut := object.union(journald, {"unread": ["/etc/systemd/journald.conf: a symbolic link to nothing"]})
+	r := eval(logging(auditd, cut, [forward], chrony))
+	r.status == "not_assessed"
+	r.evidence == [{
+		"subject": "journald",
+		"detail": "not read in full, so what journald keeps is unknown: /etc/systemd/journald.conf: a symbolic link to nothing",
+		"fact": "logging.journald.unread",
+	}]
+}
+
+test_unread_source_of_a_stopped_daemon_ignored if {
+	# auditd is not running: what its files say keeps nothing.
+	stopped := object.union(auditd, {"running": false, "unread": ["/etc/audit/auditd.conf: cut short"]})
+	eval(logging(stopped, journald, [forward], chrony)).status == "pass"
+}
+
+test_unread_source_still_fails_on_short_history if {
+	cut := object.union(auditd, {"oldest_entry": "2026-08-20T00:00:00Z", "unread": ["/var/log/audit/audit.log.1: not a regular file"]})
+	eval(logging(cut, object.union(journald, {"running": false}), [], chrony)).status == "fail"
+}

@@ -7,7 +7,9 @@
 #   and every port reachable from the network (bound to a non-loopback
 #   address, TCP or UDP) is on the organisation's allowed-ports list
 #   (data.org.baseline.allowed_ports). Without that list, a host with
-#   network-reachable ports is not assessed.
+#   network-reachable ports is not assessed, as is a host whose sshd
+#   configuration could not be read in full (cut short, unparseable),
+#   unless what was read already deviates.
 # custom:
 #   id: ICO-SEC-04
 #   area: RMS
@@ -34,6 +36,8 @@ import data.auditfleet.lib
 # result is the control's outcome for this host.
 result := {"status": "fail", "evidence": deviations} if {
 	count(deviations) > 0
+} else := {"status": "not_assessed", "evidence": sshd_unread} if {
+	count(sshd_unread) > 0
 } else := {"status": "not_assessed", "evidence": [sockets_unknown, sshd_summary]} if {
 	input.facts.baseline.listening == null
 } else := {"status": "not_assessed", "evidence": array.concat(unlisted_ports, [sshd_summary])} if {
@@ -51,6 +55,17 @@ sshd_global := [{"subject": sprintf("sshd:%v", [name]), "detail": detail, "fact"
 	value in bad
 	name := keywords[key]
 	detail := sprintf("%v %v: %v", [name, wording(value), effects[key]])
+]
+
+# sshd_unread has one evidence item per sshd configuration file that
+# could not be read in full: the effective settings are then unknown,
+# unlike an sshd that is not installed (sshd null).
+sshd_unread := [{
+	"subject": "sshd",
+	"detail": sprintf("configuration not read in full, so the settings in force are unknown: %v", [why]),
+	"fact": "baseline.sshd.unread",
+} |
+	some why in input.facts.baseline.sshd.unread
 ]
 
 # insecure maps each checked setting to the values that deviate.

@@ -117,3 +117,26 @@ test_unknown_sockets_not_assessed if {
 	r.status == "not_assessed"
 	r.evidence[0].detail == "the listening sockets could not be read (no /proc/net under the host root, or a table there unreadable, missing or cut short), so the ports could not be checked"
 }
+
+test_sshd_config_unread_not_assessed if {
+	cut := object.union(hardened, {"unread": ["/etc/ssh/sshd_config: its last line \"M\" does not end in a newline: cut short"]})
+	r := eval(baseline(cut, sockets), org)
+	r.status == "not_assessed"
+	r.evidence == [{
+		"subject": "sshd",
+		"detail": "configuration not read in full, so the settings in force are unknown: /etc/ssh/sshd_config: its last line \"M\" does not end in a newline: cut short",
+		"fact": "baseline.sshd.unread",
+	}]
+}
+
+test_sshd_config_unread_still_fails_on_what_was_read if {
+	cut := object.union(hardened, {"password_authentication": true, "unread": ["/etc/ssh/sshd_config.d/x.conf: cut short"]})
+	r := eval(baseline(cut, sockets), org)
+	r.status == "fail"
+	subjects(r) == ["sshd:PasswordAuthentication"]
+}
+
+test_no_sshd_is_not_unread if {
+	r := eval(baseline(null, sockets), org)
+	r.status == "pass"
+}
