@@ -210,7 +210,8 @@ func dnfRepos(root *hostroot.Root, unread *[]Unread, w *sdk.Warnings) []dnfRepo 
 }
 
 // readRepoDir reads the repomd.xml of one cache directory; false when
-// there is none (dnf's other cache directories: packages, solv files).
+// the directory is not a repository's cache (not named <id>-<16 hex>) and
+// has none.
 func readRepoDir(root *hostroot.Root, dir string, unread *[]Unread, w *sdk.Warnings) (dnfRepo, bool) {
 	md := dir + "/repodata/repomd.xml"
 	skip := func(err error) (dnfRepo, bool) {
@@ -220,8 +221,11 @@ func readRepoDir(root *hostroot.Root, dir string, unread *[]Unread, w *sdk.Warni
 	}
 	fi, err := root.Stat(md)
 	if err != nil {
-		if !errors.Is(err, fs.ErrNotExist) {
-			return skip(err)
+		// A directory named like a repository cache (<id>-<16 hex>) is one:
+		// without its repomd.xml (removed, or a link to nothing) its
+		// advisories are unknown, not absent.
+		if !errors.Is(err, fs.ErrNotExist) || repoHash.MatchString(path.Base(dir)) {
+			return skip(fmt.Errorf("%s: repository cache without its metadata index: %w", md, err))
 		}
 		return dnfRepo{}, false
 	}

@@ -59,15 +59,6 @@ func TestTruthUnreadSources(t *testing.T) {
 	absentOK := map[string]bool{
 		"debian/" + secList + "/empty": true,
 	}
-	// knownBugs still end in a false pass, with what goes wrong; they are
-	// in the dnf reader, which another branch is changing.
-	knownBugs := map[string]string{
-		"rocky/" + baseosRepo + "repomd.xml/removed":                                                                           "a repository cache whose repomd.xml is gone is skipped silently: its advisories are not counted and 0 pending passes",
-		"rocky/" + baseosRepo + "repomd.xml/dangling symlink":                                                                  "as for a removed repomd.xml",
-		"rocky/" + appstreamRepo + "repomd.xml/removed":                                                                        "as for baseos",
-		"rocky/" + appstreamRepo + "repomd.xml/dangling symlink":                                                               "as for baseos",
-		"rocky/" + appstreamRepo + "96c3997b230db88697d289a9cfb8cf3adf79c0f9b40e1d7dadc2132d0743efc4-updateinfo.xml.zst/empty": "an empty zstd updateinfo decodes to no advisories instead of an unreadable file",
-	}
 	e := policytest.Engine(t, nil)
 	eval := func(t *testing.T, dir string) result.Result {
 		f, _ := mustFacts(t, dir, `{}`)
@@ -93,9 +84,6 @@ func TestTruthUnreadSources(t *testing.T) {
 		for _, kind := range fixture.Corruptions {
 			name := src.host + "/" + src.rel + "/" + string(kind)
 			t.Run(name, func(t *testing.T) {
-				if why, ok := knownBugs[name]; ok {
-					t.Skipf("known false pass: %s", why)
-				}
 				if absentOK[name] {
 					t.Skip("a legitimate state the collector cannot tell from the corruption")
 				}

@@ -1,6 +1,7 @@
 package compressed
 
 import (
+	"bufio"
 	"compress/bzip2"
 	"compress/gzip"
 	"encoding/binary"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"strings"
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
@@ -24,6 +26,9 @@ var Extensions = []string{".xz", ".bz2", ".lzma", ".gz", ".lz4", ".zst"}
 // ErrUnsupported is returned for an extension not in Extensions.
 var ErrUnsupported = errors.New("compression not supported")
 
+// ErrDamaged means a compressed file is not a valid stream of its format.
+var ErrDamaged = errors.New("damaged compressed file")
+
 // maxWindow bounds the memory a zstd or lzma stream may ask for (its
 // window or dictionary); apt's and dnf's indexes use far less (xz -9
 // and zstd -19 use 64 MiB and 8 MiB).
@@ -33,6 +38,16 @@ const maxWindow = 256 << 20
 // Extensions, or "" for a file stored plain. Closing it releases the
 // decompressor, not r.
 func NewReader(r io.Reader, ext string) (io.ReadCloser, error) {
+	if ext != "" {
+		// Every compressed stream, even of nothing, has a header: an
+		// empty file is damaged, not a file of no content (some decoders,
+		// zstd's and lz4's, would read it as one).
+		br := bufio.NewReader(r)
+		if _, err := br.Peek(1); err == io.EOF {
+			return nil, fmt.Errorf("%s: %w: empty file", strings.TrimPrefix(ext, "."), ErrDamaged)
+		}
+		r = br
+	}
 	switch ext {
 	case "":
 		return io.NopCloser(r), nil
