@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/auditfleet/auditfleet/agent/state"
 	"github.com/auditfleet/auditfleet/assess"
+	"github.com/auditfleet/auditfleet/firstseen"
 	"github.com/auditfleet/auditfleet/opa"
 	"github.com/auditfleet/auditfleet/orgdata"
 )
@@ -19,6 +22,7 @@ func newScan(o *options) *cobra.Command {
 		at     string
 		only   []string
 		report string
+		stateD string
 	)
 	cmd := &cobra.Command{
 		Use:   "scan",
@@ -60,6 +64,7 @@ evaluated because its collector failed); otherwise 0.`,
 					return &exitError{ExitError, fmt.Errorf("write the assessed report: %w", err)}
 				}
 			}
+			firstSeen(o, cmd, stateD, assessed)
 			pol := &assess.Policies{Engine: engine, Org: org}
 			if org != nil {
 				pol.OrgKey = org.Digest()
@@ -88,9 +93,45 @@ evaluated because its collector failed); otherwise 0.`,
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
 	cmd.Flags().StringVar(&at, "at", "", "evaluate as of this RFC 3339 time instead of now (reproducible audits and tests)")
 	cmd.Flags().StringSliceVar(&only, "collector", nil, "run only these collectors (repeatable)")
+	cmd.Flags().StringVar(&stateD, "state-dir", "", "state directory whose record of first sightings dates pending updates from the first scan that saw them (config state_dir, default "+state.DefaultDir+"; not used when it does not exist)")
 	cmd.Flags().StringVar(&report, "report", "", "also write the facts document assessed to this file (0600), e.g. to submit it or assess it again")
 	o.policyFlags(cmd)
 	return cmd
+}
+
+// firstSeen dates the scan's pending updates from the first scan of this
+// host root that saw them, by the state directory's record, and records
+// this scan there. Without a usable state directory the dates are the
+// package lists' (a warning says why); the scan still runs.
+func firstSeen(o *options, cmd *cobra.Command, flag string, r *assess.Report) {
+	dir := firstNonEmpty(flag, o.cfg.StateDir, state.DefaultDir)
+	if _, err := os.Stat(dir); err != nil {
+		return // no agent installed here: nothing to keep sightings in
+	}
+	warn := func(err error) {
+		fmt.Fprintf(cmd.ErrOrStderr(), "warning: pending updates dated from the package lists only: %v\n", err)
+	}
+	d, err := state.Open(dir)
+	if err != nil {
+		warn(err)
+		return
+	}
+	rec, err := d.FirstSeen()
+	if err != nil {
+		warn(err)
+		return
+	}
+	host := o.hostRoot + " " + r.OSFact("hostname") + " " + r.OSFact("machine_id")
+	if rec.Host != host {
+		rec = firstseen.Record{} // another host root's, or none
+	}
+	if err := r.UseFirstSeen(&rec, "this agent's record of its scans, "+filepath.Join(dir, state.FirstSeenFile)); err != nil {
+		warn(err)
+		return
+	}
+	if err := d.SaveFirstSeen(rec.Apply(host, r.PendingUpdates(), r.Doc.CollectedAt, r.Doc.ReportID)); err != nil {
+		warn(err)
+	}
 }
 
 // policyFlags adds the flags that choose the policies.

@@ -10,17 +10,23 @@ import (
 
 	"github.com/auditfleet/auditfleet/agent/client"
 	"github.com/auditfleet/auditfleet/agent/internal/atomicfile"
+	"github.com/auditfleet/auditfleet/firstseen"
 )
 
 // File names inside the state directory.
 const (
 	CredentialsFile = "credentials.json"
 	CycleFile       = "cycle.json"
+	FirstSeenFile   = "first-seen.json"
 	SpoolDir        = "spool"
 )
 
 // maxStateFile bounds what is read from a state file.
 const maxStateFile = 64 << 10
+
+// maxFirstSeenFile bounds the record of first sightings (about 150 bytes
+// an update).
+const maxFirstSeenFile = 8 << 20
 
 // ErrNotEnrolled means the state directory holds no credentials.
 var ErrNotEnrolled = errors.New("this host is not enrolled: run auditfleet-agent enroll first")
@@ -121,9 +127,45 @@ func (d *Dir) SaveCycle(c Cycle) error {
 	return nil
 }
 
+// FirstSeen returns the record of when this agent's scans first saw each
+// pending update (package firstseen); an empty record when there is none.
+func (d *Dir) FirstSeen() (firstseen.Record, error) {
+	path := filepath.Join(d.path, FirstSeenFile)
+	b, err := readPrivateN(path, maxFirstSeenFile)
+	if errors.Is(err, os.ErrNotExist) {
+		return firstseen.Record{}, nil
+	}
+	if err != nil {
+		return firstseen.Record{}, err
+	}
+	var r firstseen.Record
+	if err := json.Unmarshal(b, &r); err != nil {
+		return firstseen.Record{}, fmt.Errorf("read %s: %w", path, err)
+	}
+	return r, nil
+}
+
+// SaveFirstSeen replaces the record of first sightings.
+func (d *Dir) SaveFirstSeen(r firstseen.Record) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("save first sightings: %w", err)
+	}
+	if len(b) > maxFirstSeenFile {
+		return fmt.Errorf("save first sightings: %d bytes, over %d", len(b), maxFirstSeenFile)
+	}
+	if err := atomicfile.Write(filepath.Join(d.path, FirstSeenFile), append(b, '\n'), 0o600); err != nil {
+		return fmt.Errorf("save first sightings: %w", err)
+	}
+	return nil
+}
+
 // readPrivate reads a small state file after checking that only the
 // agent's user owns it and can access it.
-func readPrivate(path string) ([]byte, error) {
+func readPrivate(path string) ([]byte, error) { return readPrivateN(path, maxStateFile) }
+
+// readPrivateN is readPrivate of a file of at most limit bytes.
+func readPrivateN(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -139,12 +181,12 @@ func readPrivate(path string) ([]byte, error) {
 	if err := checkPrivate(path, fi); err != nil {
 		return nil, err
 	}
-	b, err := io.ReadAll(io.LimitReader(f, maxStateFile+1))
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	if len(b) > maxStateFile {
-		return nil, fmt.Errorf("read %s: over %d bytes", path, maxStateFile)
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("read %s: over %d bytes", path, limit)
 	}
 	return b, nil
 }

@@ -225,6 +225,7 @@ type candidate struct {
 	parsed  dpkg.Version
 	origin  string
 	since   time.Time
+	source  string // where since comes from
 }
 
 // securityCandidates reads every security list and returns, per package
@@ -253,7 +254,7 @@ func securityCandidates(ctx context.Context, root *hostroot.Root, lists aptLists
 			*unread = append(*unread, Unread{Path: listsDir + "/" + lf.name, Reason: why})
 			continue
 		}
-		origin, since := listOrigin(root, lists, lf, w)
+		origin, since, source := listOrigin(root, lists, lf, w)
 		for _, a := range dpkg.ParsePackages(data) {
 			v, err := dpkg.ParseVersion(a.Version)
 			if err != nil {
@@ -263,9 +264,9 @@ func securityCandidates(ctx context.Context, root *hostroot.Root, lists aptLists
 			c, ok := cands[key]
 			switch {
 			case !ok, v.Compare(c.parsed) > 0:
-				cands[key] = candidate{version: a.Version, parsed: v, origin: origin, since: since}
+				cands[key] = candidate{version: a.Version, parsed: v, origin: origin, since: since, source: source}
 			case v.Compare(c.parsed) == 0 && since.Before(c.since):
-				c.since, c.origin = since, origin
+				c.since, c.origin, c.source = since, origin, source
 				cands[key] = c
 			}
 		}
@@ -304,26 +305,27 @@ func releaseProblem(root *hostroot.Root, lists aptLists, lf listFile) string {
 // modification time (apt sets it to the server's Last-Modified) and the
 // Date its Release file was signed. Without a Release file the origin is
 // the list's archive, from its file name.
-func listOrigin(root *hostroot.Root, lists aptLists, lf listFile, w *sdk.Warnings) (string, time.Time) {
-	since := lf.mtime
-	origin := archiveName(lf.name)
+func listOrigin(root *hostroot.Root, lists aptLists, lf listFile, w *sdk.Warnings) (origin string, since time.Time, source string) {
+	since = lf.mtime
+	source = "modification time of " + listsDir + "/" + lf.name
+	origin = archiveName(lf.name)
 	rf, ok := lists.releaseFor(lf.name)
 	if !ok {
-		return origin, since
+		return origin, since, source
 	}
 	data, err := root.ReadFile(listsDir+"/"+rf.name, dpkg.ListLimit)
 	if err != nil {
 		w.Add("%v; origin taken from the list's name", err)
-		return origin, since
+		return origin, since, source
 	}
 	r := parseRelease(data)
 	if o := r.origin(); o != "" {
 		origin = o
 	}
 	if !r.Date.IsZero() && r.Date.Before(since) {
-		since = r.Date
+		since, source = r.Date, "Date of "+listsDir+"/"+rf.name
 	}
-	return origin, since
+	return origin, since, source
 }
 
 // archiveName turns a list file name into "host/path suite", e.g.
@@ -393,6 +395,7 @@ func pendingUpdates(pkgs []installed, cands map[string]candidate, w *sdk.Warning
 			Origin:           c.origin,
 			Advisories:       []string{},
 			PendingSince:     c.since,
+			SinceSource:      c.source,
 		})
 	}
 	if bad > maxVersionWarnings {

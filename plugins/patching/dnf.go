@@ -277,6 +277,7 @@ type rpmCandidate struct {
 	origin     string
 	advisories map[string]bool
 	since      time.Time
+	source     string // where since comes from
 }
 
 // readAdvisories reads the repository's updateinfo, if it has one, and
@@ -302,9 +303,9 @@ func (r dnfRepo) readAdvisories(ctx context.Context, root *hostroot.Root, inst m
 		if a.Type != "security" {
 			return
 		}
-		since := a.Issued
+		since, source := a.Issued, "advisory "+a.ID+" issued"
 		if since.IsZero() {
-			since = mtime
+			since, source = mtime, "modification time of "+r.updateinfo
 		}
 		for _, p := range a.Packages {
 			key := p.Name + "\x00" + p.Arch
@@ -317,14 +318,14 @@ func (r dnfRepo) readAdvisories(ctx context.Context, root *hostroot.Root, inst m
 			}
 			c := cands[key]
 			if c == nil {
-				c = &rpmCandidate{evr: p.EVR, origin: r.id, advisories: map[string]bool{}, since: since}
+				c = &rpmCandidate{evr: p.EVR, origin: r.id, advisories: map[string]bool{}, since: since, source: source}
 				cands[key] = c
 			}
 			if rpmdb.CompareEVR(p.EVR, c.evr) > 0 {
 				c.evr, c.origin = p.EVR, r.id
 			}
 			if since.Before(c.since) {
-				c.since = since
+				c.since, c.source = since, source
 			}
 			c.advisories[a.ID] = true
 		}
@@ -413,6 +414,7 @@ func rpmPending(inst map[string]rpmdb.Package, cands map[string]*rpmCandidate) [
 			Origin:           c.origin,
 			Advisories:       advs,
 			PendingSince:     c.since,
+			SinceSource:      c.source,
 		})
 	}
 	slices.SortFunc(out, func(a, b Update) int { return strings.Compare(a.Package, b.Package) })

@@ -77,7 +77,12 @@ type Update struct {
 	// when it does not.
 	Advisories []string `json:"advisories"`
 	// PendingSince is the earliest time the collector can show the update
-	// was available and not installed: its own record of first seeing it,
-	// else the modification time of the index file that lists it.
+	// was available and not installed: the date of the index that lists
+	// it (its Release file's Date, else its modification time) or the
+	// advisory's issue date. The server (and an offline scan, from the
+	// agent's state directory) moves it back to the first report that
+	// showed the update pending, when that is earlier (package firstseen).
 	PendingSince time.Time `json:"pending_since"`
+	// SinceSource says where PendingSince comes from.
+	SinceSource string `json:"pending_since_source,omitempty"`
 }

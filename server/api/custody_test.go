@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -183,5 +184,58 @@ func TestCollectedAtWindow(t *testing.T) {
 	}
 	if d := diff(before, e.snapshot()); len(d) > 0 {
 		t.Errorf("refused reports changed the store: %v", d)
+	}
+}
+
+// TestPendingSinceFromFirstReport sends two reports of a host with the
+// same security update pending: the second's package lists were
+// refreshed a day before it, but the first report, 20 days earlier,
+// already showed the update pending. ICO-SEC-02 must count from the first
+// report (the server's record) and say so (issue 9, item 3).
+func TestPendingSinceFromFirstReport(t *testing.T) {
+	e := newEnv(t)
+	hostID, token := e.enroll("web-1", "machine-1")
+	withPending := func(id string, collected, listDate time.Time) []byte {
+		return report(t, "debian12-lts", func(m map[string]any) {
+			m["report_id"] = id
+			m["collected_at"] = collected.Format(time.RFC3339)
+			m["facts"].(map[string]any)["patching"] = map[string]any{
+				"manager": "apt", "index_refreshed": listDate.Format(time.RFC3339),
+				"automatic_updates": map[string]any{"enabled": true, "mechanism": "unattended-upgrades", "source": "/etc/apt/apt.conf.d/20auto-upgrades", "last_run": listDate.Format(time.RFC3339)},
+				"pending": []any{map[string]any{
+					"package": "openssl", "installed_version": "3.0.14-1~deb12u2", "candidate_version": "3.0.15-1~deb12u1",
+					"origin": "Debian-Security:12/stable-security", "advisories": []any{"DSA-5800-1"},
+					"pending_since": listDate.Format(time.RFC3339), "pending_since_source": "Date of the security list",
+				}},
+			}
+			m["collectors"].(map[string]any)["patching"] = map[string]any{"collector": "patching", "version": "0.1.0", "namespace": "patching", "schema_version": 1, "duration_ms": 5, "partial": false, "warnings": []any{}}
+		})
+	}
+	first := testNow.Add(-20 * 24 * time.Hour)
+	e.api.Ingest.MaxAge = 30 * 24 * time.Hour
+	for _, b := range [][]byte{
+		withPending(strings.Repeat("a", 32), first, first.Add(-time.Hour)),
+		withPending(strings.Repeat("b", 32), testNow.Add(-time.Minute), testNow.Add(-24*time.Hour)),
+	} {
+		if code, m := e.send(token, b); code != http.StatusCreated {
+			t.Fatalf("report = %d %v", code, m)
+		}
+	}
+	code, m, _ := e.do(req{method: "GET", path: "/api/v1/hosts/" + hostID + "/results", token: e.tokens[auth.Admin], justification: "review"})
+	if code != http.StatusOK || m["report_id"] != strings.Repeat("b", 32) {
+		t.Fatalf("results = %d %v", code, m["report_id"])
+	}
+	var sec02 map[string]any
+	for _, r := range m["results"].([]any) {
+		if r := r.(map[string]any); r["control_id"] == "ICO-SEC-02" {
+			sec02 = r
+		}
+	}
+	if sec02 == nil || sec02["status"] != "fail" {
+		t.Fatalf("ICO-SEC-02 = %v, want fail: pending 20 days since the first report, over the 14-day window", sec02)
+	}
+	detail := fmt.Sprint(sec02["evidence"])
+	if !strings.Contains(detail, "pending 20 days") || !strings.Contains(detail, "first seen pending in report "+strings.Repeat("a", 32)) {
+		t.Errorf("ICO-SEC-02 evidence %s: want 20 days, from the first report", detail)
 	}
 }

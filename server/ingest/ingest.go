@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/assess"
+	"github.com/auditfleet/auditfleet/firstseen"
 	"github.com/auditfleet/auditfleet/schemas"
 	"github.com/auditfleet/auditfleet/scorecard"
 	"github.com/auditfleet/auditfleet/server/objkey"
@@ -153,6 +154,13 @@ func (in *Ingester) Ingest(ctx context.Context, h Host, c objkey.CycleID, body [
 		return Receipt{}, fmt.Errorf("ingest report %s of %s: %w", rid, h.ID, err)
 	}
 
+	seen, err := in.firstSeen(ctx, h.ID)
+	if err != nil {
+		return Receipt{}, fmt.Errorf("ingest report %s of %s: %w", rid, h.ID, err)
+	}
+	if err := report.UseFirstSeen(&seen, "the server's record of this host's reports"); err != nil {
+		return Receipt{}, fmt.Errorf("ingest report %s of %s: %w", rid, h.ID, err)
+	}
 	card, err := in.assess(ctx, h, report, now)
 	if err != nil {
 		return Receipt{}, fmt.Errorf("ingest report %s of %s: %w", rid, h.ID, err)
@@ -161,8 +169,48 @@ func (in *Ingester) Ingest(ctx context.Context, h Host, c objkey.CycleID, body [
 	if _, err := store.PutJSON(ctx, in.Store, resultsKey, rec, in.evidence(now)); err != nil && !errors.Is(err, store.ErrExists) {
 		return Receipt{}, fmt.Errorf("ingest report %s of %s: %w", rid, h.ID, err)
 	}
+	if err := in.recordFirstSeen(ctx, h.ID, report, rid); err != nil {
+		return Receipt{}, fmt.Errorf("ingest report %s of %s: %w", rid, h.ID, err)
+	}
 	rc.Summary = card.Summary
 	return rc, nil
+}
+
+// firstSeen reads host h's record of first sightings (empty if it has
+// none). An unreadable record is an error, not an empty one: without it
+// pending updates would look newer than they are.
+func (in *Ingester) firstSeen(ctx context.Context, h objkey.HostID) (firstseen.Record, error) {
+	var rec firstseen.Record
+	if _, err := store.GetJSON(ctx, in.Store, objkey.FirstSeen(h), &rec); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return firstseen.Record{}, fmt.Errorf("first sightings of pending updates: %w", err)
+	}
+	return rec, nil
+}
+
+// recordFirstSeen folds the report's pending updates into host h's
+// record, by compare-and-swap so that concurrent reports of one host
+// lose no sighting.
+func (in *Ingester) recordFirstSeen(ctx context.Context, h objkey.HostID, r *assess.Report, rid objkey.ReportID) error {
+	key := objkey.FirstSeen(h)
+	for attempt := 1; ; attempt++ {
+		var cur firstseen.Record
+		o, err := store.GetJSON(ctx, in.Store, key, &cur)
+		opts := store.PutOptions{IfMatch: o.ETag}
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			opts = store.PutOptions{IfAbsent: true}
+		case err != nil:
+			return fmt.Errorf("first sightings of pending updates: %w", err)
+		}
+		next := cur.Apply(h.String(), r.PendingUpdates(), r.Doc.CollectedAt, rid.String())
+		_, err = store.PutJSON(ctx, in.Store, key, next, opts)
+		if err == nil {
+			return nil
+		}
+		if !(errors.Is(err, store.ErrChanged) || errors.Is(err, store.ErrExists) || errors.Is(err, store.ErrNotFound)) || attempt == 20 {
+			return fmt.Errorf("first sightings of pending updates: %w", err)
+		}
+	}
 }
 
 // maxRefile bounds how many closing cycles a report skips.

@@ -11,6 +11,7 @@
 //
 //	hosts/<host>.json                              host registry entry
 //	cycles/<cycle>.json                            audit cycle state
+//	firstseen/<host>.json                          when each pending update was first seen (package firstseen)
 //	closing/<cycle>.json                           written once when the cycle starts to close
 //	inflight/<cycle>/<host>-<report>.json          a report being stored (deleted when stored)
 //	facts/<cycle>/<host>/<report>.json             facts document (write-once evidence)

@@ -18,6 +18,7 @@ const (
 	AuditPrefix      = "audit/"
 	ClosingPrefix    = "closing/"
 	InFlightPrefix   = "inflight/"
+	FirstSeenPrefix  = "firstseen/"
 )
 
 const jsonExt = ".json"
@@ -79,6 +80,12 @@ func ParseCycle(key string) (CycleID, error) {
 		return CycleID{}, fmt.Errorf("cycle key: %w", err)
 	}
 	return c, nil
+}
+
+// FirstSeen returns the key of host h's record of when each pending
+// update was first seen in its reports (package firstseen).
+func FirstSeen(h HostID) string {
+	return FirstSeenPrefix + need(h.s, "FirstSeen", "HostID") + jsonExt
 }
 
 // Closing returns the key of the marker written when cycle c starts to

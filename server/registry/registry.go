@@ -452,6 +452,14 @@ func (r *Registry) Decommission(ctx context.Context, id objkey.HostID) (int, err
 			}
 		}
 	}
+	switch err := r.Store.Delete(ctx, objkey.FirstSeen(id)); {
+	case err == nil:
+		deleted++
+	case errors.Is(err, store.ErrLegalHold):
+		held = append(held, objkey.FirstSeen(id))
+	case !errors.Is(err, store.ErrNotFound):
+		return deleted, fmt.Errorf("decommission %s: delete %s: %w", id, objkey.FirstSeen(id), err)
+	}
 	if len(held) > 0 {
 		return deleted, fmt.Errorf("decommission %s: %d objects kept: %w", id, len(held), ErrLegalHold)
 	}

@@ -66,11 +66,12 @@ overdue := [{
 	u.pending_since < cutoff
 ]
 
-overdue_wording(u, window) := sprintf("security update to %v (%v) pending %v days, since %v; the patch window is %v", [
+overdue_wording(u, window) := sprintf("security update to %v (%v) pending %v days, since %v%v; the patch window is %v", [
 	object.get(u, "candidate_version", "a newer version"),
 	concat(", ", array.concat(object.get(u, "advisories", []), [origin(u)])),
 	lib.days_ago(u.pending_since),
 	substring(u.pending_since, 0, 10),
+	since_source(u),
 	window,
 ]) if {
 	is_string(u.pending_since)
@@ -78,6 +79,13 @@ overdue_wording(u, window) := sprintf("security update to %v (%v) pending %v day
 	"security update pending since %v, which is not a timestamp; the patch window is %v",
 	[u.pending_since, window],
 )
+
+# since_source names where the pending date comes from, when the
+# collector or the host's record of earlier reports says.
+since_source(u) := sprintf(" (%v)", [u.pending_since_source]) if {
+	is_string(u.pending_since_source)
+	u.pending_since_source != ""
+} else := ""
 
 # unread has one evidence item per package index that decides the
 # pending updates but could not be read: the updates it lists are

@@ -64,6 +64,13 @@ test_overdue_update_fails if {
 	r.evidence[1].detail == "security update to 1.0-2 (from Debian-Security:12/stable-security) pending 62 days, since 2026-07-01; the patch window is 14 days"
 }
 
+test_overdue_names_where_its_date_comes_from if {
+	source := "first seen pending in report r1 collected 2026-07-01T00:00:00Z (the server's record)"
+	r := eval(patching([object.union(update("curl", "2026-07-01T00:00:00Z"), {"pending_since_source": source})]))
+	r.status == "fail"
+	r.evidence[0].detail == sprintf("security update to 1.0-2 (DSA-1234-1, from Debian-Security:12/stable-security) pending 62 days, since 2026-07-01 (%v); the patch window is 14 days", [source])
+}
+
 test_overdue_wins_over_warnings if {
 	facts := object.union(patching([update("curl", "2026-01-01T00:00:00Z")]), {"index_refreshed": null, "automatic_updates": {"enabled": false}})
 	eval(facts).status == "fail"
