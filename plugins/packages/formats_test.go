@@ -4,7 +4,6 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/auditfleet/auditfleet/internal/fixture"
 	"github.com/auditfleet/auditfleet/internal/policytest"
 	"github.com/auditfleet/auditfleet/plugins/internal/collectortest"
 	"github.com/auditfleet/auditfleet/plugins/internal/compressed"
@@ -17,7 +16,7 @@ import (
 // foreign is unknown and ICO-SEC-03 is not assessed, never a pass nor a
 // failure for packages only that list provides.
 func TestCompressedLists(t *testing.T) {
-	dropNode := func(dir string) { fixture.RemoveStanza(t, dir, status, "nodejs") }
+	dropNode := func(dir string) { uninstall(t, dir, "nodejs") }
 	want, _ := mustFacts(t, copyRoot(t, "bookworm", dropNode), eolOptions)
 	e := policytest.Engine(t, nil)
 	for _, ext := range compressed.Extensions {

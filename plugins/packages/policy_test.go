@@ -17,7 +17,7 @@ var testNow = time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
 // TestPolicyICOSEC03 runs the collector on fixture roots and evaluates
 // the real ICO-SEC-03 policy on its output.
 func TestPolicyICOSEC03(t *testing.T) {
-	dropNode := func(t *testing.T, dir string) { fixture.RemoveStanza(t, dir, status, "nodejs") }
+	dropNode := func(t *testing.T, dir string) { uninstall(t, dir, "nodejs") }
 	tests := []struct {
 		name    string
 		root    string
@@ -31,7 +31,7 @@ func TestPolicyICOSEC03(t *testing.T) {
 		{"no lifecycle data: runtimes not assessed", "bookworm", `{}`, nil, result.NotAssessed},
 		{"no runtimes, nothing foreign", "bookworm", `{}`, func(t *testing.T, dir string) {
 			dropNode(t, dir)
-			fixture.RemoveStanza(t, dir, status, "python3.11-minimal")
+			uninstall(t, dir, "python3.11-minimal")
 		}, result.Pass},
 		{"local build of sudo", "bookworm", eolOptions, func(t *testing.T, dir string) {
 			dropNode(t, dir)

@@ -62,7 +62,45 @@ func ReadStatus(root *hostroot.Root) ([]byte, error) {
 	if !bytes.Contains(data, []byte("Package:")) {
 		return nil, fmt.Errorf("installed packages unknown: %s lists no package (emptied or damaged)", StatusPath)
 	}
+	if err := checkInfo(root, data); err != nil {
+		return nil, err
+	}
 	return data, nil
+}
+
+// InfoDir is where dpkg keeps each package's file list (<name>.list, or
+// <name>:<arch>.list for multi-arch packages).
+const InfoDir = "/var/lib/dpkg/info"
+
+// checkInfo compares the status with dpkg's file lists: dpkg keeps a
+// <package>.list for every package whose files are on the system, so a
+// list whose package the status does not mention means the status lost
+// stanzas (cut at a stanza's end, which reads as a shorter, valid file).
+// A host without the info directory (some minimal images drop it) is not
+// checked.
+func checkInfo(root *hostroot.Root, data []byte) error {
+	ents, err := root.ReadDir(InfoDir)
+	if err != nil {
+		return nil
+	}
+	known := map[string]bool{}
+	deb822.EachStanza(data, []string{"Package"}, func(v []string) { known[v[0]] = true })
+	var missing []string
+	for _, e := range ents {
+		name, ok := strings.CutSuffix(e.Name(), ".list")
+		if !ok || e.IsDir() {
+			continue
+		}
+		name, _, _ = strings.Cut(name, ":")
+		if !known[name] {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("installed packages unknown: %s has no entry for %d packages whose files dpkg lists in %s (e.g. %s): the status file lost entries (cut short or damaged)",
+			StatusPath, len(missing), InfoDir, missing[0])
+	}
+	return nil
 }
 
 // ListLimit bounds one apt Packages list (after decompression); a larger
