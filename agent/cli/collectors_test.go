@@ -64,6 +64,9 @@ type scanCase struct {
 	// RemoveStanzas removes packages' stanzas from Debian control files
 	// (file: package names), keeping their times.
 	RemoveStanzas map[string][]string `yaml:"remove_stanzas"`
+	// Remove removes paths from the root (dpkg's file list of a package
+	// whose stanza was removed, say).
+	Remove []string `yaml:"remove"`
 	// TreeModes give, in order, every directory and file below a path
 	// (links not followed) a mode, in octal.
 	TreeModes []struct {
@@ -258,6 +261,11 @@ func runScanCase(t *testing.T, collector string, tc scanCase) {
 	for file, pkgs := range tc.RemoveStanzas {
 		for _, p := range pkgs {
 			fixture.RemoveStanza(t, root, file, p)
+		}
+	}
+	for _, p := range tc.Remove {
+		if err := os.RemoveAll(filepath.Join(root, filepath.FromSlash(p))); err != nil {
+			t.Fatal(err)
 		}
 	}
 	for _, m := range tc.TreeModes {

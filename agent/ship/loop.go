@@ -89,7 +89,8 @@ func (r *Runner) round(ctx context.Context, last *state.Cycle, jittered *string,
 		}
 		res, ferr := r.Spool.Flush(ctx, r.Server)
 		if ferr != nil {
-			return false, 0, deadline, ferr
+			r.log().Error("spool could not be read or updated; will retry after a backoff", "err", ferr)
+			return true, 0, deadline, nil
 		}
 		*pending = res.Pending
 		return r.judge(res.Stopped, deadline)
@@ -109,7 +110,13 @@ func (r *Runner) round(ctx context.Context, last *state.Cycle, jittered *string,
 			return false, 0, deadline, nil
 		}
 		if out.ReportID != "" {
-			return false, 0, deadline, err // the report exists but the spool or state failed: local trouble
+			// The report exists but could not be kept (spool disk full,
+			// state directory unwritable): the agent keeps running, the
+			// cycle is not marked reported, and the next round collects
+			// and delivers a new report once there is room.
+			r.log().Error("report collected but neither delivered nor kept; will collect again after a backoff",
+				"cycle_id", ci.CycleID, "report_id", out.ReportID, "err", err)
+			return true, 0, deadline, nil
 		}
 		r.log().Error("collection failed; will retry", "cycle_id", ci.CycleID, "err", err)
 		return true, 0, deadline, nil

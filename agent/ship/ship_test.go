@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -452,6 +453,24 @@ func TestLoop(t *testing.T) {
 			wantCollected: 1,
 		},
 		{
+			name: "spool cannot be written (disk full): the loop goes on and collects again",
+			setup: func(g *rig) {
+				g.srv.Fail(testserver.PathReports, down)
+				g.breakSpool(true)
+			},
+			onSleep: func(g *rig, n int, cancel func()) {
+				if n == 2 {
+					g.breakSpool(false)
+				}
+				if n >= 3 {
+					cancel()
+				}
+			},
+			wantSleeps:    []time.Duration{jitter, b1, hour},
+			wantStored:    1,
+			wantCollected: 2,
+		},
+		{
 			name:          "stopped during the jitter wait",
 			onSleep:       cancelAt(1),
 			wantSleeps:    []time.Duration{jitter},
@@ -492,6 +511,24 @@ func TestLoop(t *testing.T) {
 				t.Errorf("spool holds %d reports, want %d", len(p), tt.wantPending)
 			}
 		})
+	}
+}
+
+// breakSpool puts a file where the spool directory is, so that nothing
+// can be written there (as a full disk would), or puts the directory back.
+func (g *rig) breakSpool(broken bool) {
+	dir := g.spool.Dir()
+	if err := os.RemoveAll(dir); err != nil {
+		panic(err)
+	}
+	var err error
+	if broken {
+		err = os.WriteFile(dir, []byte("not a directory"), 0o600)
+	} else {
+		err = os.Mkdir(dir, 0o700)
+	}
+	if err != nil {
+		panic(err)
 	}
 }
 
