@@ -28,6 +28,7 @@ import (
 	"github.com/auditfleet/auditfleet/server"
 	"github.com/auditfleet/auditfleet/server/config"
 	"github.com/auditfleet/auditfleet/server/cycle"
+	"github.com/auditfleet/auditfleet/server/ingest"
 	"github.com/auditfleet/auditfleet/server/objkey"
 	"github.com/auditfleet/auditfleet/server/store"
 )
@@ -632,4 +633,195 @@ func TestFaultObjectStoreOutage(t *testing.T) {
 	closeRemaining(t, p, st)
 	n := countReports(t, st, hosts)
 	t.Logf("%d reports sent across a %s object store outage", n, outage)
+}
+
+// TestFaultServerKilled kills the real server with SIGKILL in the middle
+// of a burst of reports (some requests are cut between storing facts,
+// results and the host record), and in the middle of closing a cycle
+// (after the closing marker, before the scorecard), restarts it on the
+// same store each time, and counts.
+func TestFaultServerKilled(t *testing.T) {
+	for _, kind := range storeKinds {
+		t.Run(kind+"/mid-ingest", func(t *testing.T) { killMidIngest(t, kind) })
+		t.Run(kind+"/mid-close", func(t *testing.T) { killMidClose(t, kind) })
+	}
+}
+
+func killMidIngest(t *testing.T, kind string) {
+	fs := newFaultStore(t, kind, nil)
+	p := newServerProc(t, fs)
+	token := p.admin()
+	hosts := enrollHosts(t, p, 4)
+	for i := range 3 {
+		stop := make(chan struct{})
+		wait := burst(t, func() *serverProc { return p }, hosts, stop)
+		time.Sleep(time.Duration(700+300*i) * time.Millisecond)
+		p.kill()
+		close(stop)
+		wait()
+		p.start()
+		if i == 2 {
+			// The cycle closes before the agents send again: the reports
+			// cut off by the kill come back after the close.
+			closeCycle(t, p, token)
+		}
+	}
+	spooled := 0
+	for _, h := range hosts {
+		n, _ := h.spool.Pending()
+		spooled += len(n)
+		h.drain(t, p)
+	}
+	p.stop()
+	st := fs.open(t)
+	closeRemaining(t, p, st)
+	n := countReports(t, st, hosts)
+	t.Logf("%d reports sent across 3 kills, %d of them spooled and sent again", n, spooled)
+}
+
+func killMidClose(t *testing.T, kind string) {
+	fs := newFaultStore(t, kind, nil)
+	p := newServerProc(t, fs)
+	token := p.admin()
+	hosts := enrollHosts(t, p, 4)
+	st := fs.open(t)
+	ctx := context.Background()
+
+	stop := make(chan struct{})
+	wait := burst(t, func() *serverProc { return p }, hosts, stop)
+	time.Sleep(time.Second)
+	// A report of another replica still in flight keeps the close waiting
+	// (up to cycle.settle) after it wrote the closing marker.
+	var c objkey.CycleID
+	for o, err := range st.List(ctx, objkey.CyclesPrefix) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err = objkey.ParseCycle(o.Key); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hid, _ := objkey.ParseHostID(hosts[0].id)
+	rid, _ := objkey.ParseReportID(randomHex(16))
+	if _, err := store.PutBytes(ctx, st, objkey.InFlight(c, hid, rid), []byte("{}"), store.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	closing := make(chan error, 1)
+	go func() {
+		status, body, err := p.do("POST", "/api/v1/cycles/close", token)
+		if err == nil {
+			err = fmt.Errorf("close answered %d %s before the kill", status, body)
+		}
+		closing <- err
+	}()
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if _, err := st.Stat(ctx, objkey.Closing(c)); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no closing marker for %s after 10s", c)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	p.kill()
+	if err := <-closing; err != nil && strings.Contains(err.Error(), "before the kill") {
+		t.Fatal(err)
+	}
+	if _, err := st.Stat(ctx, objkey.FleetScorecard(c)); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("scorecard of %s after the kill: %v, want none yet", c, err)
+	}
+	p.start()
+	time.Sleep(time.Second) // reports go on, filed in the next cycle
+	closed := closeCycle(t, p, token)
+	if closed.Cycle != c.String() {
+		t.Fatalf("close after restart closed %s, want %s", closed.Cycle, c)
+	}
+	close(stop)
+	wait()
+	for _, h := range hosts {
+		h.drain(t, p)
+	}
+	p.stop()
+	closeRemaining(t, p, st)
+	n := countReports(t, st, hosts)
+	t.Logf("%d reports sent around a close killed after its closing marker", n)
+}
+
+// TestFaultInterruptedReportResent replays, deterministically, what a
+// server killed in the middle of storing a report leaves behind, a close
+// of the cycle before the agent sends the report again, and the resend:
+// the report ends up stored once and scored once.
+func TestFaultInterruptedReportResent(t *testing.T) {
+	tests := []struct {
+		name string
+		// results: the dead request had stored the results too (it died
+		// before recording the report on the host).
+		results bool
+		// boundary: the resend comes after the cycle's scheduled end
+		// rather than after an early close.
+		boundary bool
+	}{
+		{name: "facts only, early close"},
+		{name: "facts only, boundary", boundary: true},
+		{name: "facts and results, early close", results: true},
+		{name: "facts and results, boundary", results: true, boundary: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := newDirServer(t)
+			st := s.API.Store
+			c, _, err := s.API.Schedule.Current(time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			next, err := s.API.Schedule.Next(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := (&fleetHost{}).newReport(t)
+			hid := objkey.NewHostID()
+			rid, err := objkey.ParseReportID(h.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			host := ingest.Host{ID: hid, Name: "web-1"}
+			if tt.results {
+				// The whole report stored; the answer and the host record lost.
+				if _, err := s.API.Ingest.Ingest(ctx, host, c, h.Body); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				// Facts stored, then the process died: its in-flight mark stays.
+				if _, err := store.PutBytes(ctx, st, objkey.Facts(c, hid, rid), h.Body, store.PutOptions{WriteOnce: true}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s.Closer.Settle = 10 * time.Millisecond
+			if _, err := s.Closer.Close(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+			at := c
+			if tt.boundary {
+				at = next
+			}
+			rc, err := s.API.Ingest.Ingest(ctx, host, at, h.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := next
+			if tt.results {
+				want = c
+			}
+			if rc.CycleID != want.String() || rc.Duplicate != tt.results {
+				t.Errorf("resend filed in %s (duplicate %v), want %s (duplicate %v)", rc.CycleID, rc.Duplicate, want, tt.results)
+			}
+			for _, prefix := range []string{objkey.FactsPrefix, objkey.ResultsPrefix} {
+				locs := listReports(t, st, prefix)[h.ID]
+				if len(locs) != 1 || locs[0].cycle != want {
+					t.Errorf("%s of the report stored at %v, want once in %s", prefix, locs, want)
+				}
+			}
+		})
+	}
 }
