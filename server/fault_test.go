@@ -29,6 +29,7 @@ import (
 	"github.com/auditfleet/auditfleet/server/config"
 	"github.com/auditfleet/auditfleet/server/cycle"
 	"github.com/auditfleet/auditfleet/server/ingest"
+	"github.com/auditfleet/auditfleet/server/internal/tamper"
 	"github.com/auditfleet/auditfleet/server/objkey"
 	"github.com/auditfleet/auditfleet/server/store"
 )
@@ -821,6 +822,67 @@ func TestFaultInterruptedReportResent(t *testing.T) {
 				if len(locs) != 1 || locs[0].cycle != want {
 					t.Errorf("%s of the report stored at %v, want once in %s", prefix, locs, want)
 				}
+			}
+		})
+	}
+}
+
+// TestFaultCorruptObject alters the stored results of one host behind the
+// server's back (the checksum left stale): reading them answers a clear
+// error, never the altered bytes, and closing the cycle reports the host
+// as corrupt instead of failing or scoring it silently.
+func TestFaultCorruptObject(t *testing.T) {
+	for _, kind := range storeKinds {
+		t.Run(kind, func(t *testing.T) {
+			ctx := context.Background()
+			fs := newFaultStore(t, kind, nil)
+			p := newServerProc(t, fs)
+			token := p.admin()
+			hosts := enrollHosts(t, p, 2)
+			for _, h := range hosts {
+				if res := h.send(t, p); len(res.Delivered) != 1 {
+					t.Fatalf("%s: delivery %+v", h.name, res)
+				}
+			}
+			st := fs.open(t)
+			var key string
+			for o, err := range st.List(ctx, objkey.ResultsPrefix) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if strings.Contains(o.Key, "/"+hosts[0].id+"/") {
+					key = o.Key
+				}
+			}
+			good, _, err := store.GetBytes(ctx, st, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var tam tamper.Store = tamper.Dir(fs.dir)
+			if kind == "minio" {
+				if tam, err = tamper.S3(fs.minio.Endpoint, fs.minio.AccessKey, fs.minio.SecretKey, fs.bucket); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := tam.Rot(ctx, key); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := store.GetBytes(ctx, st, key); !errors.Is(err, store.ErrChecksum) {
+				t.Fatalf("Get of the altered object = %v, want store.ErrChecksum", err)
+			}
+			status, body, err := p.do("GET", "/api/v1/hosts/"+hosts[0].id+"/results", token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if status != http.StatusInternalServerError || !strings.Contains(string(body), "corrupt_object") || bytes.Contains(body, good[len(good)/2:]) {
+				t.Errorf("GET results of the altered object = %d %.300s; want 500 corrupt_object without the object", status, body)
+			}
+			if status, _, _ := p.do("GET", "/api/v1/hosts/"+hosts[1].id+"/results", token); status != http.StatusOK {
+				t.Errorf("GET results of the intact host = %d, want 200", status)
+			}
+			closed := closeCycle(t, p, token)
+			if closed.Reported != 1 || closed.Enrolled != 2 || len(closed.Corrupt) != 1 || !strings.Contains(closed.Corrupt[0].Host, hosts[0].id) || !strings.Contains(closed.Corrupt[0].Error, "checksum") {
+				t.Errorf("closed cycle: reported %d of %d, corrupt %+v; want 1 of 2 and %s corrupt", closed.Reported, closed.Enrolled, closed.Corrupt, hosts[0].id)
 			}
 		})
 	}
