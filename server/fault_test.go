@@ -887,3 +887,98 @@ func TestFaultCorruptObject(t *testing.T) {
 		})
 	}
 }
+
+// TestFaultClockSkew sends reports from agents whose clocks are hours off
+// the server's. The server files a report in the cycle open when it
+// receives it, whatever collected_at says, so a skewed clock never moves a
+// report into another cycle. A clock more than an hour ahead is refused
+// with a clear error (collected_at in the future), which the agent keeps
+// in rejected/ with the reason; a clock behind is accepted up to
+// limits.max_report_age (168h), filed in the server's current cycle.
+func TestFaultClockSkew(t *testing.T) {
+	for _, kind := range storeKinds {
+		t.Run(kind, func(t *testing.T) {
+			fs := newFaultStore(t, kind, nil)
+			p := newServerProc(t, fs)
+			hosts := enrollHosts(t, p, 4)
+			skews := []time.Duration{3 * time.Hour, -3 * time.Hour, 30 * time.Minute, -30 * time.Hour}
+			for i, h := range hosts {
+				h.skew = skews[i]
+				res := h.send(t, p)
+				refused := h.skew > time.Hour
+				if refused != (len(res.Rejected) == 1) || len(res.Delivered)+len(res.Rejected) != 1 {
+					t.Fatalf("clock %+v: delivery %+v, want refused %v", h.skew, res, refused)
+				}
+				if refused {
+					rej, err := h.spool.Rejected()
+					if err != nil || len(rej) != 1 {
+						t.Fatalf("rejected/ = %v, %v", rej, err)
+					}
+					reason, err := os.ReadFile(strings.TrimSuffix(rej[0].Path, ".json") + spool.ReasonExt)
+					if err != nil || !strings.Contains(string(reason), "collected_at") || !strings.Contains(string(reason), "future") {
+						t.Errorf("reason kept for the refused report: %q, %v", reason, err)
+					}
+					h.sent = nil // refused with a clear error: nothing stored
+				}
+			}
+			closed := closeCycle(t, p, p.admin())
+			if closed.Reported != 3 {
+				t.Errorf("closed cycle %s reported %d hosts, want the 3 accepted", closed.Cycle, closed.Reported)
+			}
+			p.stop()
+			st := fs.open(t)
+			countReports(t, st, hosts)
+			for id, locs := range listReports(t, st, objkey.ResultsPrefix) {
+				if locs[0].cycle.String() != closed.Cycle {
+					t.Errorf("report %s filed in %s, want the server's current cycle %s", id, locs[0].cycle, closed.Cycle)
+				}
+			}
+		})
+	}
+}
+
+// TestFaultReplicasCloseSameCycle runs two server replicas on one store,
+// each taking reports, and closes the same cycle on both at once: one
+// scorecard is written, both answer it, and every report is stored once
+// and scored once.
+func TestFaultReplicasCloseSameCycle(t *testing.T) {
+	for _, kind := range storeKinds {
+		t.Run(kind, func(t *testing.T) {
+			fs := newFaultStore(t, kind, nil)
+			a := newServerProc(t, fs)
+			token := a.admin()
+			b := newServerProc(t, fs)
+			hosts := enrollHosts(t, a, 4)
+			stop := make(chan struct{})
+			waitA := burst(t, func() *serverProc { return a }, hosts[:2], stop)
+			waitB := burst(t, func() *serverProc { return b }, hosts[2:], stop)
+			time.Sleep(time.Second)
+			var (
+				wg     sync.WaitGroup
+				closed [2]cycle.Closed
+			)
+			for i, p := range []*serverProc{a, b} {
+				wg.Add(1)
+				go func() { defer wg.Done(); closed[i] = closeCycle(t, p, token) }()
+			}
+			wg.Wait()
+			time.Sleep(500 * time.Millisecond)
+			close(stop)
+			waitA()
+			waitB()
+			if closed[0].Cycle != closed[1].Cycle || !closed[0].GeneratedAt.Equal(closed[1].GeneratedAt) || closed[0].Reported != closed[1].Reported {
+				t.Errorf("replicas answered different scorecards: %s at %s (%d hosts) and %s at %s (%d hosts)",
+					closed[0].Cycle, closed[0].GeneratedAt, closed[0].Reported, closed[1].Cycle, closed[1].GeneratedAt, closed[1].Reported)
+			}
+			for i, h := range hosts {
+				h.drain(t, []*serverProc{a, b}[i/2])
+			}
+			a.stop()
+			b.stop()
+			st := fs.open(t)
+			closeRemaining(t, a, st)
+			n := countReports(t, st, hosts)
+			t.Logf("%d reports sent to two replicas closing cycle %s together", n, closed[0].Cycle)
+		})
+	}
+}
