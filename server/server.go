@@ -109,7 +109,7 @@ func New(ctx context.Context, cfg *config.Config, st store.Backend, log *slog.Lo
 		Org: orgs,
 		Ingest: &ingest.Ingester{Store: st, Policies: orgs.Current, ValidateFacts: validateFacts,
 			Retain: time.Duration(cfg.Storage.S3.RetentionDays) * 24 * time.Hour,
-			Next:   sched.Next, MaxAge: time.Duration(cfg.Limits.MaxReportAge)},
+			Next:   sched.Next, Previous: sched.Previous, MaxAge: time.Duration(cfg.Limits.MaxReportAge), Log: log},
 		PolicyRevision: engine.Revision(),
 		Config: api.Config{
 			MaxReportBytes:         cfg.Limits.MaxReportBytes,

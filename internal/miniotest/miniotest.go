@@ -90,8 +90,11 @@ type Server struct {
 	cmd     *exec.Cmd
 	done    chan struct{} // closed when the process has exited
 	waitErr error         // set before done is closed
-	client  *minio.Client
-	buckets atomic.Int64
+	// What launch needs to start the process again (Resume).
+	bin, consoleAddr string
+	tlsConfig        *tls.Config
+	client           *minio.Client
+	buckets          atomic.Int64
 }
 
 // Start starts a MinIO server on free ports of 127.0.0.1 and waits until
@@ -135,7 +138,7 @@ func start(ctx context.Context, bin string, opts Options) (*Server, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("start minio: %w", err)
 	}
-	defer logf.Close() // the child has its own descriptor
+	logf.Close()
 	s := &Server{
 		Endpoint:  addr,
 		AccessKey: "af" + randomHex(8),
@@ -150,26 +153,11 @@ func start(ctx context.Context, bin string, opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
-	s.cmd = exec.Command(bin, "server", filepath.Join(dir, "data"),
-		"--address", addr, "--console-address", consoleAddr,
-		"--certs-dir", filepath.Join(dir, "certs"), "--quiet")
-	s.cmd.Env = []string{
-		"MINIO_ROOT_USER=" + s.AccessKey,
-		"MINIO_ROOT_PASSWORD=" + s.SecretKey,
-		"MINIO_BROWSER=off",
-		"MINIO_UPDATE=off",
-		"HOME=" + dir, // keep ~/.minio out of the real home
-	}
-	s.cmd.Stdout, s.cmd.Stderr = logf, logf
-	setProcAttr(s.cmd)
-	if err := s.cmd.Start(); err != nil {
+	s.bin, s.consoleAddr, s.tlsConfig = bin, consoleAddr, tlsConfig
+	if err := s.launch(); err != nil {
 		os.RemoveAll(dir)
-		return nil, fmt.Errorf("start minio %s: %w", bin, err)
+		return nil, err
 	}
-	go func() {
-		s.waitErr = s.cmd.Wait()
-		close(s.done)
-	}()
 	transport := &http.Transport{TLSClientConfig: tlsConfig}
 	defer transport.CloseIdleConnections()
 	if err := s.waitReady(ctx, &http.Client{Transport: transport}); err != nil {
@@ -215,6 +203,95 @@ func (s *Server) waitReady(ctx context.Context, client *http.Client) error {
 			return fmt.Errorf("minio not ready at %s: %w: %s", url, ctx.Err(), s.logTail())
 		case <-tick.C:
 		}
+	}
+}
+
+// launch starts the MinIO process on s's data directory and addresses,
+// appending to its log, and starts the goroutine that waits for it.
+func (s *Server) launch() error {
+	logf, err := os.OpenFile(filepath.Join(s.dir, "minio.log"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("start minio: %w", err)
+	}
+	defer logf.Close() // the child has its own descriptor
+	s.cmd = exec.Command(s.bin, "server", filepath.Join(s.dir, "data"),
+		"--address", s.Endpoint, "--console-address", s.consoleAddr,
+		"--certs-dir", filepath.Join(s.dir, "certs"), "--quiet")
+	s.cmd.Env = []string{
+		"MINIO_ROOT_USER=" + s.AccessKey,
+		"MINIO_ROOT_PASSWORD=" + s.SecretKey,
+		"MINIO_BROWSER=off",
+		"MINIO_UPDATE=off",
+		"HOME=" + s.dir, // keep ~/.minio out of the real home
+	}
+	s.cmd.Stdout, s.cmd.Stderr = logf, logf
+	setProcAttr(s.cmd)
+	if err := s.cmd.Start(); err != nil {
+		return fmt.Errorf("start minio %s: %w", s.bin, err)
+	}
+	done := make(chan struct{})
+	s.done = done
+	cmd := s.cmd
+	go func() {
+		s.waitErr = cmd.Wait()
+		close(done)
+	}()
+	return nil
+}
+
+// Halt stops the server process (as Stop does) but keeps its data, so
+// that Resume can start it again: an object store outage.
+func (s *Server) Halt() error {
+	s.halt()
+	return nil
+}
+
+// Resume starts a halted server again on the same data, address and
+// credentials, and waits until it is ready.
+func (s *Server) Resume(ctx context.Context) error {
+	select {
+	case <-s.done:
+	default:
+		return errors.New("resume minio: it is still running")
+	}
+	var err error
+	for range 20 { // the old process's port may take a moment to be free
+		if err = s.launch(); err != nil {
+			return err
+		}
+		transport := &http.Transport{TLSClientConfig: s.tlsConfig}
+		err = s.waitReady(ctx, &http.Client{Transport: transport})
+		transport.CloseIdleConnections()
+		if err == nil {
+			return nil
+		}
+		s.halt()
+		if ctx.Err() != nil || !strings.Contains(err.Error(), "address already in use") {
+			break
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	return fmt.Errorf("resume minio: %w", err)
+}
+
+// halt ends the process: SIGTERM, then a kill if it has not exited within
+// stopTimeout.
+func (s *Server) halt() {
+	select {
+	case <-s.done:
+		return
+	default:
+	}
+	if runtime.GOOS == "windows" {
+		_ = s.cmd.Process.Kill()
+	} else {
+		_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	}
+	select {
+	case <-s.done:
+	case <-time.After(stopTimeout):
+		_ = s.cmd.Process.Kill()
+		<-s.done
 	}
 }
 
@@ -277,21 +354,7 @@ func (s *Server) logTail() string {
 // Stop stops the server (SIGTERM, then a kill if it has not exited within
 // a few seconds), waits for it and removes its data directory.
 func (s *Server) Stop() error {
-	select {
-	case <-s.done:
-	default:
-		if runtime.GOOS == "windows" {
-			_ = s.cmd.Process.Kill()
-		} else {
-			_ = s.cmd.Process.Signal(syscall.SIGTERM)
-		}
-		select {
-		case <-s.done:
-		case <-time.After(stopTimeout):
-			_ = s.cmd.Process.Kill()
-			<-s.done
-		}
-	}
+	s.halt()
 	if err := os.RemoveAll(s.dir); err != nil {
 		return fmt.Errorf("remove minio data: %w", err)
 	}

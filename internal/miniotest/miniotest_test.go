@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/minio/minio-go/v7"
 )
@@ -130,5 +131,44 @@ func TestStopRemovesEverything(t *testing.T) {
 	}
 	if _, err := os.Stat(s.dir); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("data directory %s after Stop: %v, want it removed", s.dir, err)
+	}
+}
+
+// TestHaltResume: a halted server refuses requests; resumed, it serves
+// the objects written before on the same address.
+func TestHaltResume(t *testing.T) {
+	ctx := context.Background()
+	s, err := Start(ctx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	bucket := s.NewBucket(t, false, false)
+	body := []byte("kept across the outage")
+	if _, err := s.Client().PutObject(ctx, bucket, "k", bytes.NewReader(body), int64(len(body)), minio.PutObjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Resume(ctx); err == nil {
+		t.Fatal("Resume of a running server succeeded")
+	}
+	if err := s.Halt(); err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(ctx, 2*time.Second)
+	_, err = s.Client().StatObject(short, bucket, "k", minio.StatObjectOptions{})
+	cancel()
+	if err == nil {
+		t.Fatal("a halted server answered")
+	}
+	if err := s.Resume(ctx); err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.Client().GetObject(ctx, bucket, "k", minio.GetObjectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(o)
+	if err != nil || !bytes.Equal(got, body) {
+		t.Fatalf("after resume: %q, %v; want %q", got, err, body)
 	}
 }

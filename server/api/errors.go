@@ -8,6 +8,7 @@ import (
 	"github.com/auditfleet/auditfleet/server/auth"
 	"github.com/auditfleet/auditfleet/server/ingest"
 	"github.com/auditfleet/auditfleet/server/registry"
+	"github.com/auditfleet/auditfleet/server/store"
 )
 
 // Error is an error with an HTTP status and a stable code for clients.
@@ -55,6 +56,8 @@ func toError(err error) *Error {
 		return errorf(http.StatusUnprocessableEntity, "schema_violation", err.Error())
 	case errors.Is(err, ingest.ErrInvalid):
 		return errorf(http.StatusBadRequest, "invalid_report", err.Error())
+	case errors.Is(err, store.ErrChecksum):
+		return errorf(http.StatusInternalServerError, "corrupt_object", "a stored object failed its checksum check and is not served; an operator must restore it (the server log names it)")
 	}
 	return errorf(http.StatusInternalServerError, "internal", "internal error")
 }

@@ -71,6 +71,16 @@ type Closed struct {
 	// tried to enroll with (hosts cloned from one image): those clones are
 	// not audited until they get their own identity.
 	Cloned []ClonedHost `json:"cloned_hosts,omitempty"`
+	// Corrupt are the enrolled hosts whose stored results in the cycle
+	// failed their checksum: they are not scored (counted as missing),
+	// and the damage is reported here and in the log.
+	Corrupt []CorruptHost `json:"corrupt_hosts,omitempty"`
+}
+
+// CorruptHost is a host whose results could not be read intact.
+type CorruptHost struct {
+	Host  string `json:"host"`
+	Error string `json:"error"`
 }
 
 // ClonedHost is an enrolled host and the host names refused its machine
@@ -141,6 +151,16 @@ func (c *Closer) Close(ctx context.Context, id objkey.CycleID) (*Closed, error) 
 			out.Cloned = append(out.Cloned, ch)
 		}
 		rec, found, err := ingest.Latest(ctx, c.Store, id, h.ID)
+		if errors.Is(err, store.ErrChecksum) {
+			// Which report is the latest cannot be known from altered
+			// bytes: the host is not scored, and the damage is reported.
+			out.Corrupt = append(out.Corrupt, CorruptHost{Host: name, Error: err.Error()})
+			if c.Log != nil {
+				c.Log.Error("stored results fail their checksum; host not scored", "cycle", id.String(), "host", name, "err", err)
+			}
+			fleet.AddMissing(name)
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("close cycle %s: %w", id, err)
 		}

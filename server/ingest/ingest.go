@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/auditfleet/auditfleet/assess"
@@ -58,10 +59,16 @@ type Ingester struct {
 	// to close is filed there, so nothing is stored in a cycle that will
 	// not score it. Nil refuses such a report with ErrClosed.
 	Next func(c objkey.CycleID) (objkey.CycleID, error)
+	// Previous returns the cycle before c, where a report sent again
+	// after a boundary may have been partly stored by a request that died
+	// (see resume). Nil looks only in the cycle the report arrives in.
+	Previous func(c objkey.CycleID) (objkey.CycleID, error)
 	// MaxAge bounds how long before its arrival a report may have been
 	// collected (default DefaultMaxAge); older reports are refused.
 	MaxAge time.Duration
-	Now    func() time.Time
+	// Log receives warnings (nil: none).
+	Log *slog.Logger
+	Now func() time.Time
 }
 
 // DefaultMaxAge is how old a report may be by default: an agent's spool
@@ -117,11 +124,17 @@ func (in *Ingester) Ingest(ctx context.Context, h Host, c objkey.CycleID, body [
 	if prev, ok := h.Stored[rid.String()]; ok {
 		c = prev // sent again: answer from where it is stored
 	} else {
-		var done func()
-		if c, done, err = in.enter(ctx, c, h.ID, rid); err != nil {
+		var (
+			done func()
+			rc   *Receipt
+		)
+		if c, done, rc, err = in.resume(ctx, c, h.ID, rid, body); err != nil {
 			return Receipt{}, err
 		}
 		defer done()
+		if rc != nil {
+			return *rc, nil
+		}
 	}
 	if err := in.ensureCycle(ctx, c, now); err != nil {
 		return Receipt{}, err
@@ -211,6 +224,66 @@ func (in *Ingester) recordFirstSeen(ctx context.Context, h objkey.HostID, r *ass
 			return fmt.Errorf("first sightings of pending updates: %w", err)
 		}
 	}
+}
+
+// resume marks report rid of host h in flight (enter) in the cycle where
+// a request that died (server killed, store down) may have stored part of
+// it — c or the cycle before — else in c. When that cycle has started to
+// close meanwhile, the earlier attempt's objects there are settled first:
+// complete ones (facts and results) were scored by the close, so the
+// report is a duplicate answered from there (rc set); facts without
+// results were not scored, so they are deleted and the report is filed
+// in the open cycle, stored once and scored once.
+func (in *Ingester) resume(ctx context.Context, c objkey.CycleID, h objkey.HostID, rid objkey.ReportID, body []byte) (objkey.CycleID, func(), *Receipt, error) {
+	candidates := []objkey.CycleID{c}
+	if in.Previous != nil {
+		if p, err := in.Previous(c); err == nil {
+			candidates = append(candidates, p)
+		}
+	}
+	start := c
+	found := false
+	for _, cand := range candidates {
+		_, err := in.Store.Stat(ctx, objkey.Facts(cand, h, rid))
+		if err == nil {
+			start, found = cand, true
+			break
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return c, nil, nil, fmt.Errorf("ingest report %s of %s: %w", rid, h, err)
+		}
+	}
+	filed, done, err := in.enter(ctx, start, h, rid)
+	if err != nil || !found || filed == start {
+		return filed, done, nil, err
+	}
+	// An earlier attempt stored facts in start, which is closing.
+	var rec Record
+	_, err = store.GetJSON(ctx, in.Store, objkey.Results(start, h, rid), &rec)
+	switch {
+	case err == nil:
+		stored, _, err := store.GetBytes(ctx, in.Store, objkey.Facts(start, h, rid))
+		if err != nil {
+			done()
+			return c, nil, nil, fmt.Errorf("ingest report %s of %s: %w", rid, h, err)
+		}
+		if !bytes.Equal(stored, body) {
+			done()
+			return c, nil, nil, fmt.Errorf("%w: report %s was already stored with different content", ErrConflict, rid)
+		}
+		return start, done, &Receipt{ReportID: rid.String(), CycleID: start.String(), Duplicate: true, Summary: rec.Summary}, nil
+	case !errors.Is(err, store.ErrNotFound):
+		done()
+		return c, nil, nil, fmt.Errorf("ingest report %s of %s: %w", rid, h, err)
+	}
+	if err := in.Store.Delete(ctx, objkey.Facts(start, h, rid)); err != nil && !errors.Is(err, store.ErrNotFound) {
+		// Locked by retention: the facts stay, without results, so the
+		// closed cycle never scored them; the report is scored in filed.
+		if in.Log != nil {
+			in.Log.Warn("facts of an interrupted report kept in a closed cycle without results", "report_id", rid.String(), "host_id", h.String(), "cycle", start.String(), "filed_in", filed.String(), "err", err)
+		}
+	}
+	return filed, done, nil, nil
 }
 
 // maxRefile bounds how many closing cycles a report skips.
