@@ -66,7 +66,7 @@ overdue := [{
 	u.pending_since < cutoff
 ]
 
-overdue_wording(u, window) := sprintf("security update to %v (%v) pending %v days, since %v%v; the patch window is %v", [
+overdue_wording(u, window) := sprintf(overdue_format, [
 	object.get(u, "candidate_version", "a newer version"),
 	concat(", ", array.concat(object.get(u, "advisories", []), [origin(u)])),
 	lib.days_ago(u.pending_since),
@@ -79,6 +79,8 @@ overdue_wording(u, window) := sprintf("security update to %v (%v) pending %v day
 	"security update pending since %v, which is not a timestamp; the patch window is %v",
 	[u.pending_since, window],
 )
+
+overdue_format := "security update to %v (%v) pending %v days, since %v%v; the patch window is %v"
 
 # since_source names where the pending date comes from, when the
 # collector or the host's record of earlier reports says.
