@@ -39,9 +39,12 @@ type Server struct {
 }
 
 // OpenStore opens the configured object store and checks it is safe to
-// use: it exists and nobody anonymous can read or list it. It logs the
-// bucket's versioning and object-lock state, and a warning when neither
-// protects evidence from being overwritten or deleted.
+// use: it exists, nobody anonymous can read or list it, and (S3) the
+// endpoint has the features the server relies on, probed on scratch keys
+// (s3store.Store.Probe). It logs the bucket's versioning and object-lock
+// state, and a warning when neither protects evidence from being
+// overwritten or deleted or when the probe found an optional feature
+// missing.
 func OpenStore(ctx context.Context, c config.Storage, log *slog.Logger) (store.Backend, error) {
 	var (
 		st  store.Backend
