@@ -21,11 +21,12 @@ var ErrMissingFeature = errors.New("the S3 endpoint lacks a feature the server r
 // ProbePrefix is where Probe writes its scratch keys (and deletes them).
 const ProbePrefix = "probe/"
 
-// probeKeys are stored by Probe to learn the endpoint's listing order:
-// in byte order they are not in the order of a depth-first walk of
-// folders, nor in that of SeaweedFS's versioned buckets (which keep a key
-// k's versions in a folder "k.versions").
-var probeKeys = []string{"o/a", "o/a-b", "o/a.b", "o/a0", "o/ab/c", "o/b"}
+// probeKeys are stored by Probe to learn the endpoint's listing order.
+// They are in byte order, which is neither the order of a depth-first walk
+// of folders ("c/" before "c-d") nor that of SeaweedFS's versioned buckets
+// (which keep key k's versions in a folder "k.versions", so "a.b" and
+// "a-b" before "a").
+var probeKeys = []string{"o/a", "o/a-b", "o/a.b", "o/a0", "o/ab/c", "o/b", "o/c-d", "o/c/d"}
 
 // Probe checks, on scratch keys under ProbePrefix that it removes again,
 // that the endpoint does what the store relies on:
