@@ -25,7 +25,8 @@ const (
 	listWalk listMode = iota
 	// listFlat is one recursive listing, streamed in the endpoint's order,
 	// which Probe has seen to be byte order as S3 requires; a key out of
-	// order fails the listing rather than being yielded.
+	// order fails the listing rather than being yielded, and switches the
+	// store to listWalk.
 	listFlat
 )
 
@@ -74,7 +75,10 @@ func (s *Store) listFlat(ctx context.Context, prefix string, yield func(store.Ob
 			return info.Err
 		}
 		if prev != "" && info.Key <= prev {
-			return fmt.Errorf("endpoint listed %q after %q, not in the byte order S3 requires", info.Key, prev)
+			// What was yielded cannot be taken back, so this listing
+			// fails; every later one walks.
+			s.listing.Store(int32(listWalk))
+			return fmt.Errorf("endpoint listed %q after %q, not in the byte order S3 requires; later listings walk the bucket folder by folder", info.Key, prev)
 		}
 		prev = info.Key
 		if !yield(listed(info), nil) {

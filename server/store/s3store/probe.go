@@ -23,10 +23,13 @@ const ProbePrefix = "probe/"
 
 // probeKeys are stored by Probe to learn the endpoint's listing order.
 // They are in byte order, which is neither the order of a depth-first walk
-// of folders ("c/" before "c-d") nor that of SeaweedFS's versioned buckets
-// (which keep key k's versions in a folder "k.versions", so "a.b" and
-// "a-b" before "a").
-var probeKeys = []string{"o/a", "o/a-b", "o/a.b", "o/a0", "o/ab/c", "o/b", "o/c-d", "o/c/d"}
+// of folders ("c/" before "c-d"), nor a case-insensitive or locale order,
+// nor SeaweedFS's order in versioned buckets (where "é" lists first and
+// "a:b" before "a b").
+var probeKeys = []string{
+	"o/A", "o/a", "o/a b", "o/a%2f", "o/a-b", "o/a.b", "o/a0", "o/a:b",
+	"o/ab/c", "o/b", "o/c-d", "o/c/d", "o/z~", "o/é",
+}
 
 // Probe checks, on scratch keys under ProbePrefix that it removes again,
 // that the endpoint does what the store relies on:
