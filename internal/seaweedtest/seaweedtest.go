@@ -2,25 +2,19 @@ package seaweedtest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/auditfleet/auditfleet/internal/testserver"
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 )
@@ -41,12 +35,8 @@ const InstallCommand = "make seaweedfs"
 // gRPC port when none is given.
 const grpcOffset = 10000
 
-// How long Start waits for the server to accept a write, and Stop for it
-// to exit after SIGTERM before killing it.
-const (
-	readyTimeout = 90 * time.Second
-	stopTimeout  = 10 * time.Second
-)
+// readyTimeout is how long Start waits for the server to accept a write.
+const readyTimeout = 90 * time.Second
 
 // Binary returns the path of the weed binary: $AUDITFLEET_SEAWEEDFS_BIN if
 // set, else $HOME/.cache/auditfleet/bin/weed. The error says how to
@@ -80,12 +70,11 @@ type Server struct {
 	// that tests treat both S3 servers alike.
 	CAFile string
 
-	dir     string
-	cmd     *exec.Cmd
-	done    chan struct{} // closed when the process has exited
-	waitErr error         // set before done is closed
-	client  *minio.Client
-	buckets atomic.Int64
+	// Process is the server's process; its Stop stops the server and
+	// removes its data.
+	*testserver.Process
+	// Buckets makes buckets; its Client has the server's credentials.
+	*testserver.Buckets
 }
 
 // identity is the S3 identity file (-s3.config) of one admin identity.
@@ -140,10 +129,8 @@ func start(ctx context.Context, bin string) (*Server, error) {
 	}
 	s := &Server{
 		Endpoint:  net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[3])),
-		AccessKey: "af" + randomHex(8),
-		SecretKey: randomHex(20),
-		dir:       dir,
-		done:      make(chan struct{}),
+		AccessKey: "af" + testserver.RandomHex(8),
+		SecretKey: testserver.RandomHex(20),
 	}
 	id, err := json.Marshal(identity{Identities: []identityEntry{{
 		Name:        "auditfleet-test",
@@ -164,46 +151,34 @@ func start(ctx context.Context, bin string) (*Server, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("start seaweedfs: %w", err)
 	}
-	logf, err := os.Create(filepath.Join(dir, "weed.log"))
-	if err != nil {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("start seaweedfs: %w", err)
-	}
-	defer logf.Close() // the child has its own descriptor
 	port := func(p int) string { return strconv.Itoa(p) }
-	s.cmd = exec.Command(bin, "server",
-		"-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-dir="+data,
-		"-master.port="+port(ports[0]), "-master.dir="+data,
-		"-master.volumeSizeLimitMB=64", "-master.telemetry=false",
-		"-volume.port="+port(ports[1]), "-volume.max=0", "-volume.preStopSeconds=0",
-		"-filer", "-filer.port="+port(ports[2]), "-filer.localSocket="+filepath.Join(dir, "filer.sock"),
-		"-s3", "-s3.port="+port(ports[3]), "-s3.config="+idFile,
-		"-s3.port.iceberg=0", "-s3.port.lance=0", "-s3.localSocket="+filepath.Join(dir, "s3.sock"),
-	)
-	s.cmd.Dir = dir
-	s.cmd.Env = []string{
-		"HOME=" + dir, // keep configuration lookups out of the real home
-		// One volume per bucket (collection) instead of seven: every
-		// test makes its own bucket.
-		"WEED_MASTER_VOLUME_GROWTH_COPY_1=1",
+	s.Process, err = testserver.Start("seaweedfs", dir, "weed.log", bin,
+		[]string{"server",
+			"-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-dir=" + data,
+			"-master.port=" + port(ports[0]), "-master.dir=" + data,
+			"-master.volumeSizeLimitMB=64", "-master.telemetry=false",
+			"-volume.port=" + port(ports[1]), "-volume.max=0", "-volume.preStopSeconds=0",
+			"-filer", "-filer.port=" + port(ports[2]), "-filer.localSocket=" + filepath.Join(dir, "filer.sock"),
+			"-s3", "-s3.port=" + port(ports[3]), "-s3.config=" + idFile,
+			"-s3.port.iceberg=0", "-s3.port.lance=0", "-s3.localSocket=" + filepath.Join(dir, "s3.sock"),
+		},
+		[]string{
+			"HOME=" + dir, // keep configuration lookups out of the real home
+			// One volume per bucket (collection) instead of seven: every
+			// test makes its own bucket.
+			"WEED_MASTER_VOLUME_GROWTH_COPY_1=1",
+		})
+	if err != nil {
+		return nil, err
 	}
-	s.cmd.Stdout, s.cmd.Stderr = logf, logf
-	setProcAttr(s.cmd)
-	if err := s.cmd.Start(); err != nil {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("start seaweedfs %s: %w", bin, err)
-	}
-	go func() {
-		s.waitErr = s.cmd.Wait()
-		close(s.done)
-	}()
-	s.client, err = minio.New(s.Endpoint, &minio.Options{
+	client, err := minio.New(s.Endpoint, &minio.Options{
 		Creds:     credentials.NewStaticV4(s.AccessKey, s.SecretKey, ""),
 		Transport: &http.Transport{},
 	})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("seaweedfs client: %w", err), s.Stop())
 	}
+	s.Buckets = testserver.NewBuckets(client)
 	if err := s.waitReady(ctx); err != nil {
 		return nil, errors.Join(err, s.Stop())
 	}
@@ -221,86 +196,22 @@ func (s *Server) waitReady(ctx context.Context) error {
 	const bucket = "ready"
 	var lastErr error
 	for {
-		err := s.client.MakeBucket(ctx, bucket, minio.MakeBucketOptions{})
+		err := s.Client().MakeBucket(ctx, bucket, minio.MakeBucketOptions{})
 		if err == nil || minio.ToErrorResponse(err).Code == "BucketAlreadyOwnedByYou" || minio.ToErrorResponse(err).Code == "BucketAlreadyExists" {
-			_, err = s.client.PutObject(ctx, bucket, "k", strings.NewReader("ready"), 5, minio.PutObjectOptions{})
+			_, err = s.Client().PutObject(ctx, bucket, "k", strings.NewReader("ready"), 5, minio.PutObjectOptions{})
 			if err == nil {
 				return nil
 			}
 		}
 		lastErr = err
 		select {
-		case <-s.done:
-			return fmt.Errorf("seaweedfs exited before it was ready (%v): %s", s.waitErr, s.logTail())
+		case <-s.Done():
+			return s.Exited()
 		case <-ctx.Done():
-			return fmt.Errorf("seaweedfs not ready at %s: %w (last: %v): %s", s.Endpoint, ctx.Err(), lastErr, s.logTail())
+			return fmt.Errorf("seaweedfs not ready at %s: %w (last: %v): %s", s.Endpoint, ctx.Err(), lastErr, s.LogTail())
 		case <-tick.C:
 		}
 	}
-}
-
-// logTail returns the end of the server's log, for error messages.
-func (s *Server) logTail() string {
-	b, err := os.ReadFile(filepath.Join(s.dir, "weed.log"))
-	if err != nil {
-		return "(no log: " + err.Error() + ")"
-	}
-	const max = 2048
-	if len(b) > max {
-		b = b[len(b)-max:]
-	}
-	return strings.TrimSpace(string(b))
-}
-
-// Stop stops the server (SIGTERM, then a kill if it has not exited within
-// a few seconds), waits for it and removes its data directory.
-func (s *Server) Stop() error {
-	select {
-	case <-s.done:
-	default:
-		if runtime.GOOS == "windows" {
-			_ = s.cmd.Process.Kill()
-		} else {
-			_ = s.cmd.Process.Signal(syscall.SIGTERM)
-		}
-		select {
-		case <-s.done:
-		case <-time.After(stopTimeout):
-			_ = s.cmd.Process.Kill()
-			<-s.done
-		}
-	}
-	if err := os.RemoveAll(s.dir); err != nil {
-		return fmt.Errorf("remove seaweedfs data: %w", err)
-	}
-	return nil
-}
-
-// Client returns a client with the server's credentials.
-func (s *Server) Client() *minio.Client { return s.client }
-
-// CreateBucket creates a bucket, with versioning enabled if versioning is
-// set and with object lock (which implies versioning) if objectLock is.
-func (s *Server) CreateBucket(t testing.TB, name string, versioning, objectLock bool) {
-	t.Helper()
-	ctx := context.Background()
-	if err := s.client.MakeBucket(ctx, name, minio.MakeBucketOptions{ObjectLocking: objectLock}); err != nil {
-		t.Fatalf("create bucket %s: %v", name, err)
-	}
-	if versioning && !objectLock {
-		if err := s.client.EnableVersioning(ctx, name); err != nil {
-			t.Fatalf("enable versioning on %s: %v", name, err)
-		}
-	}
-}
-
-// NewBucket creates a bucket with a name no other test of this server
-// uses, as CreateBucket does, and returns the name.
-func (s *Server) NewBucket(t testing.TB, versioning, objectLock bool) string {
-	t.Helper()
-	name := fmt.Sprintf("test-%d-%s", s.buckets.Add(1), randomHex(4))
-	s.CreateBucket(t, name, versioning, objectLock)
-	return name
 }
 
 // Shared is one server for a whole test package, started by the first
@@ -317,36 +228,14 @@ func (s *Server) NewBucket(t testing.TB, versioning, objectLock bool) string {
 //		os.Exit(code)
 //	}
 type Shared struct {
-	mu  sync.Mutex
-	srv *Server
-	err error // why the server could not start; every later test fails with it
+	testserver.Shared[*Server]
 }
 
 // Server returns the package's server, starting it on first use. It fails
 // the test if the server cannot start (e.g. the binary is not installed).
 func (sh *Shared) Server(t testing.TB) *Server {
 	t.Helper()
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	if sh.srv == nil && sh.err == nil {
-		sh.srv, sh.err = Start(context.Background())
-	}
-	if sh.err != nil {
-		t.Fatalf("start seaweedfs: %v", sh.err)
-	}
-	return sh.srv
-}
-
-// Stop stops the server if one was started.
-func (sh *Shared) Stop() error {
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	if sh.srv == nil {
-		return nil
-	}
-	err := sh.srv.Stop()
-	sh.srv = nil
-	return err
+	return sh.Get(t, "seaweedfs", Start)
 }
 
 // freePorts returns n distinct ports p of 127.0.0.1 below 55535 that are
@@ -381,12 +270,4 @@ func freePorts(n int) ([]int, error) {
 		ports = append(ports, p)
 	}
 	return ports, nil
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		panic(err) // crypto/rand does not fail on supported systems
-	}
-	return hex.EncodeToString(b)
 }

@@ -118,11 +118,11 @@ func TestStopRemovesEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	select {
-	case <-s.done:
+	case <-s.Done():
 	default:
 		t.Fatal("Stop returned before the process exited")
 	}
-	if _, err := os.Stat(s.dir); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("data directory %s after Stop: %v, want it removed", s.dir, err)
+	if _, err := os.Stat(s.Dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("data directory %s after Stop: %v, want it removed", s.Dir, err)
 	}
 }

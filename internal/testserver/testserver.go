@@ -1,0 +1,205 @@
+package testserver
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+)
+
+// stopTimeout is how long Stop waits for the process to exit after SIGTERM
+// before killing it.
+const stopTimeout = 10 * time.Second
+
+// Process is a running server process and its directory.
+type Process struct {
+	// Dir is the process's temporary directory, removed by Stop.
+	Dir string
+
+	name    string
+	log     string
+	cmd     *exec.Cmd
+	done    chan struct{} // closed when the process has exited
+	waitErr error         // set before done is closed
+}
+
+// Start runs bin with args and exactly the environment env in dir (which
+// the caller created and Stop removes), its output going to the file
+// logName in dir. name names the server in errors. On error dir is
+// removed.
+func Start(name, dir, logName, bin string, args, env []string) (*Process, error) {
+	p := &Process{Dir: dir, name: name, log: filepath.Join(dir, logName), done: make(chan struct{})}
+	logf, err := os.Create(p.log)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	defer logf.Close() // the child has its own descriptor
+	p.cmd = exec.Command(bin, args...)
+	p.cmd.Dir = dir
+	p.cmd.Env = env
+	p.cmd.Stdout, p.cmd.Stderr = logf, logf
+	setProcAttr(p.cmd)
+	if err := p.cmd.Start(); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("start %s %s: %w", name, bin, err)
+	}
+	go func() {
+		p.waitErr = p.cmd.Wait()
+		close(p.done)
+	}()
+	return p, nil
+}
+
+// Done is closed when the process has exited.
+func (p *Process) Done() <-chan struct{} { return p.done }
+
+// Exited returns the error for a process that exited while it was
+// awaited: its exit status and the end of its log. Call it after Done is
+// closed.
+func (p *Process) Exited() error {
+	return fmt.Errorf("%s exited before it was ready (%v): %s", p.name, p.waitErr, p.LogTail())
+}
+
+// LogTail returns the end of the process's log, for error messages.
+func (p *Process) LogTail() string {
+	b, err := os.ReadFile(p.log)
+	if err != nil {
+		return "(no log: " + err.Error() + ")"
+	}
+	const max = 2048
+	if len(b) > max {
+		b = b[len(b)-max:]
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// Stop stops the process (SIGTERM, then a kill if it has not exited
+// within a few seconds), waits for it and removes its directory.
+func (p *Process) Stop() error {
+	select {
+	case <-p.done:
+	default:
+		if runtime.GOOS == "windows" {
+			_ = p.cmd.Process.Kill()
+		} else {
+			_ = p.cmd.Process.Signal(syscall.SIGTERM)
+		}
+		select {
+		case <-p.done:
+		case <-time.After(stopTimeout):
+			_ = p.cmd.Process.Kill()
+			<-p.done
+		}
+	}
+	if err := os.RemoveAll(p.Dir); err != nil {
+		return fmt.Errorf("remove %s data: %w", p.name, err)
+	}
+	return nil
+}
+
+// Buckets makes buckets on an S3 server.
+type Buckets struct {
+	client *minio.Client
+	n      atomic.Int64
+}
+
+// NewBuckets returns a Buckets that makes buckets with client.
+func NewBuckets(client *minio.Client) *Buckets { return &Buckets{client: client} }
+
+// Client returns the client with the server's credentials.
+func (b *Buckets) Client() *minio.Client { return b.client }
+
+// CreateBucket creates a bucket, with versioning enabled if versioning is
+// set and with object lock (which implies versioning) if objectLock is.
+func (b *Buckets) CreateBucket(t testing.TB, name string, versioning, objectLock bool) {
+	t.Helper()
+	ctx := context.Background()
+	if err := b.client.MakeBucket(ctx, name, minio.MakeBucketOptions{ObjectLocking: objectLock}); err != nil {
+		t.Fatalf("create bucket %s: %v", name, err)
+	}
+	if versioning && !objectLock {
+		if err := b.client.EnableVersioning(ctx, name); err != nil {
+			t.Fatalf("enable versioning on %s: %v", name, err)
+		}
+	}
+}
+
+// NewBucket creates a bucket with a name no other test of this server
+// uses, as CreateBucket does, and returns the name.
+func (b *Buckets) NewBucket(t testing.TB, versioning, objectLock bool) string {
+	t.Helper()
+	name := fmt.Sprintf("test-%d-%s", b.n.Add(1), RandomHex(4))
+	b.CreateBucket(t, name, versioning, objectLock)
+	return name
+}
+
+// Shared is one server of type S for a whole test package, started with
+// start by the first test that needs it and stopped by its owner, the
+// package's TestMain.
+type Shared[S interface{ Stop() error }] struct {
+	mu      sync.Mutex
+	srv     S
+	started bool
+	err     error // why the server could not start; every later test fails with it
+}
+
+// Get returns the package's server, starting it with start on first use.
+// It fails the test if the server cannot start (e.g. the binary is not
+// installed).
+func (sh *Shared[S]) Get(t testing.TB, name string, start func(context.Context) (S, error)) S {
+	t.Helper()
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if !sh.started && sh.err == nil {
+		sh.srv, sh.err = start(context.Background())
+		sh.started = sh.err == nil
+	}
+	if sh.err != nil {
+		t.Fatalf("start %s: %v", name, sh.err)
+	}
+	return sh.srv
+}
+
+// Stop stops the server if one was started.
+func (sh *Shared[S]) Stop() error {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if !sh.started {
+		return nil
+	}
+	var zero S
+	err := sh.srv.Stop()
+	sh.srv, sh.started = zero, false
+	return err
+}
+
+// FreeAddr returns a free address of 127.0.0.1, host:port.
+func FreeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("find a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+// RandomHex returns n random bytes in hex.
+func RandomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand does not fail on supported systems
+	return hex.EncodeToString(b)
+}
