@@ -16,7 +16,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -41,21 +40,7 @@ const readyTimeout = 60 * time.Second
 // if set, else $HOME/.cache/auditfleet/bin/minio. The error says how to
 // install it.
 func Binary() (string, error) {
-	if p := os.Getenv(BinEnv); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("minio binary from %s: %w; unset it or install MinIO with: %s", BinEnv, err, InstallCommand)
-		}
-		return p, nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("find minio binary: %w; set %s or install MinIO with: %s", err, BinEnv, InstallCommand)
-	}
-	p := filepath.Join(home, ".cache", "auditfleet", "bin", "minio")
-	if _, err := os.Stat(p); err != nil {
-		return "", fmt.Errorf("minio binary not found (%s unset, %s: %w); install it with: %s", BinEnv, p, err, InstallCommand)
-	}
-	return p, nil
+	return testserver.Binary("minio", BinEnv, "minio", InstallCommand)
 }
 
 // Options change how Start runs the server.
@@ -90,18 +75,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	var lastErr error
-	for range 3 { // a free port can be taken between choosing and binding it
-		s, err := start(ctx, bin, opts)
-		if err == nil {
-			return s, nil
-		}
-		lastErr = err
-		if ctx.Err() != nil || !strings.Contains(err.Error(), "address already in use") {
-			break
-		}
-	}
-	return nil, lastErr
+	return testserver.Retry(ctx, func() (*Server, error) { return start(ctx, bin, opts) })
 }
 
 func start(ctx context.Context, bin string, opts Options) (*Server, error) {

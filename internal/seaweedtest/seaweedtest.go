@@ -42,21 +42,7 @@ const readyTimeout = 90 * time.Second
 // set, else $HOME/.cache/auditfleet/bin/weed. The error says how to
 // install it.
 func Binary() (string, error) {
-	if p := os.Getenv(BinEnv); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("seaweedfs binary from %s: %w; unset it or build SeaweedFS with: %s", BinEnv, err, InstallCommand)
-		}
-		return p, nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("find seaweedfs binary: %w; set %s or build SeaweedFS with: %s", err, BinEnv, InstallCommand)
-	}
-	p := filepath.Join(home, ".cache", "auditfleet", "bin", "weed")
-	if _, err := os.Stat(p); err != nil {
-		return "", fmt.Errorf("seaweedfs binary not found (%s unset, %s: %w); build it with: %s", BinEnv, p, err, InstallCommand)
-	}
-	return p, nil
+	return testserver.Binary("seaweedfs", BinEnv, "weed", InstallCommand)
 }
 
 // Server is a running SeaweedFS server with its own data directory and an
@@ -101,18 +87,7 @@ func Start(ctx context.Context) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	var lastErr error
-	for range 3 { // a free port can be taken between choosing and binding it
-		s, err := start(ctx, bin)
-		if err == nil {
-			return s, nil
-		}
-		lastErr = err
-		if ctx.Err() != nil || !strings.Contains(err.Error(), "address already in use") {
-			break
-		}
-	}
-	return nil, lastErr
+	return testserver.Retry(ctx, func() (*Server, error) { return start(ctx, bin) })
 }
 
 func start(ctx context.Context, bin string) (*Server, error) {

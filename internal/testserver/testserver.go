@@ -203,3 +203,39 @@ func RandomHex(n int) string {
 	_, _ = rand.Read(b) // crypto/rand does not fail on supported systems
 	return hex.EncodeToString(b)
 }
+
+// Binary returns the path of a server binary: $env if set, else
+// $HOME/.cache/auditfleet/bin/<file>. The error names the server (name)
+// and says how to install it (install).
+func Binary(name, env, file, install string) (string, error) {
+	if p := os.Getenv(env); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return "", fmt.Errorf("%s binary from %s: %w; unset it or install it with: %s", name, env, err, install)
+		}
+		return p, nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("find %s binary: %w; set %s or install it with: %s", name, err, env, install)
+	}
+	p := filepath.Join(home, ".cache", "auditfleet", "bin", file)
+	if _, err := os.Stat(p); err != nil {
+		return "", fmt.Errorf("%s binary not found (%s unset, %s: %w); install it with: %s", name, env, p, err, install)
+	}
+	return p, nil
+}
+
+// Retry calls start up to three times while it fails because a port was
+// taken between choosing it and the server binding it.
+func Retry[S any](ctx context.Context, start func() (S, error)) (S, error) {
+	var (
+		s   S
+		err error
+	)
+	for range 3 {
+		if s, err = start(); err == nil || ctx.Err() != nil || !strings.Contains(err.Error(), "address already in use") {
+			break
+		}
+	}
+	return s, err
+}

@@ -63,3 +63,36 @@ func TestProcess(t *testing.T) {
 		t.Errorf("log after Stop: %v, want the directory removed", err)
 	}
 }
+
+func TestBinary(t *testing.T) {
+	const env, install = "TESTSERVER_BIN", "make thing"
+	missing := filepath.Join(t.TempDir(), "no-thing")
+	t.Setenv(env, missing)
+	if _, err := Binary("thing", env, "thing", install); err == nil || !strings.Contains(err.Error(), install) || !strings.Contains(err.Error(), env) {
+		t.Fatalf("Binary with %s=%s = %v, want an error naming %s and the install command", env, missing, err, env)
+	}
+	present := filepath.Join(t.TempDir(), "thing")
+	if err := os.WriteFile(present, nil, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(env, present)
+	if got, err := Binary("thing", env, "thing", install); err != nil || got != present {
+		t.Fatalf("Binary with %s=%s = %q, %v", env, present, got, err)
+	}
+	home := t.TempDir()
+	t.Setenv(env, "")
+	t.Setenv("HOME", home)
+	if _, err := Binary("thing", env, "thing", install); err == nil || !strings.Contains(err.Error(), install) {
+		t.Fatalf("Binary with an empty HOME = %v, want the install command", err)
+	}
+	want := filepath.Join(home, ".cache", "auditfleet", "bin", "thing")
+	if err := os.MkdirAll(filepath.Dir(want), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(want, nil, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Binary("thing", env, "thing", install); err != nil || got != want {
+		t.Fatalf("Binary() = %q, %v; want %q", got, err, want)
+	}
+}
