@@ -10,6 +10,14 @@ MINIO_MODULE := github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c
 MINIO_DIR    ?= $(HOME)/.cache/auditfleet/bin
 export AUDITFLEET_MINIO_BIN ?= $(MINIO_DIR)/minio
 
+# SeaweedFS, the second S3 server the storage and end-to-end tests run
+# against, pinned the same way. `go install` refuses its module (it has
+# replace directives), so the module is downloaded and ./weed is built
+# inside a writable copy of it, once, into the same cache.
+SEAWEEDFS_MODULE := github.com/seaweedfs/seaweedfs
+SEAWEEDFS_VERSION := v0.0.0-20261109003541-7506e5f91cd6
+export AUDITFLEET_SEAWEEDFS_BIN ?= $(MINIO_DIR)/weed
+
 # The upstream OPA CLI, at the version of the SDK in go.mod.
 OPA_VERSION := $(shell $(GO) list -m -f '{{.Version}}' github.com/open-policy-agent/opa)
 
@@ -29,7 +37,7 @@ FUZZTIME ?= 1m
 FUZZTIME_SHORT ?= 2s
 FUZZ ?= .
 
-.PHONY: help build demo deps minio test check cross opa-policies bench docs lifecycle proto clean fuzz fuzz-short
+.PHONY: help build demo deps minio test check cross opa-policies bench docs lifecycle proto clean fuzz fuzz-short seaweedfs
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -60,7 +68,16 @@ deps: ## Install the Debian packages the tests run for real (restic, borg), when
 minio: ## Install the MinIO server the tests use into $(MINIO_DIR) (cached)
 	@test -x $(AUDITFLEET_MINIO_BIN) || { echo "building MinIO into $(MINIO_DIR) (once)"; GOBIN=$(MINIO_DIR) $(GO) install $(MINIO_MODULE); }
 
-test: deps build opa-policies cross minio ## Run every test (what .ci/run runs)
+seaweedfs: ## Install the SeaweedFS server (weed) the tests use into $(MINIO_DIR) (cached)
+	@test -x $(AUDITFLEET_SEAWEEDFS_BIN) || { \
+		echo "building SeaweedFS into $(MINIO_DIR) (once)"; \
+		set -e; tmp=$$(mktemp -d); trap 'chmod -R u+w "$$tmp"; rm -rf "$$tmp"' EXIT; \
+		src=$$(cd "$$tmp" && GOFLAGS=-mod=mod $(GO) mod download -json $(SEAWEEDFS_MODULE)@$(SEAWEEDFS_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p'); \
+		test -n "$$src"; cp -R "$$src" "$$tmp/src"; chmod -R u+w "$$tmp/src"; \
+		install -d -m 0755 $(MINIO_DIR); \
+		cd "$$tmp/src" && CGO_ENABLED=0 $(GO) build -trimpath -o $(AUDITFLEET_SEAWEEDFS_BIN).tmp ./weed && mv $(AUDITFLEET_SEAWEEDFS_BIN).tmp $(AUDITFLEET_SEAWEEDFS_BIN); }
+
+test: deps build opa-policies cross minio seaweedfs ## Run every test (what .ci/run runs)
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(GO) test -race -count=1 ./...

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/auditfleet/auditfleet/internal/miniotest"
+	"github.com/auditfleet/auditfleet/internal/seaweedtest"
 	"github.com/auditfleet/auditfleet/internal/testbin"
 	"github.com/auditfleet/auditfleet/server"
 	"github.com/auditfleet/auditfleet/server/auth"
@@ -23,12 +25,12 @@ import (
 	"github.com/auditfleet/auditfleet/server/objkey"
 	"github.com/auditfleet/auditfleet/server/store"
 	"github.com/auditfleet/auditfleet/server/store/dirstore"
-	"github.com/auditfleet/auditfleet/server/store/s3store"
 )
 
 var (
-	binDir string            // the agent and its real plugins
-	minio  *miniotest.Server // one MinIO for the package
+	binDir  string              // the agent and its real plugins
+	minio   *miniotest.Server   // one MinIO for the package
+	seaweed *seaweedtest.Server // one SeaweedFS for the package
 )
 
 func TestMain(m *testing.M) {
@@ -55,8 +57,12 @@ func run(m *testing.M) (int, error) {
 	if minio, err = miniotest.Start(ctx, miniotest.Options{}); err != nil {
 		return 1, fmt.Errorf("start minio: %w", err)
 	}
+	defer minio.Stop()
+	if seaweed, err = seaweedtest.Start(ctx); err != nil {
+		return 1, fmt.Errorf("start seaweedfs: %w", err)
+	}
 	code := m.Run()
-	if err := minio.Stop(); err != nil {
+	if err := errors.Join(minio.Stop(), seaweed.Stop()); err != nil {
 		return 1, err
 	}
 	return code, nil
@@ -74,9 +80,20 @@ func agent(t *testing.T, args ...string) {
 }
 
 // TestFleetEndToEnd enrolls two real agents (real plugins, fixture host
-// roots) with a real server, runs a cycle and finds the facts, results and
-// fleet scorecard in storage, on the directory store and on MinIO.
+// roots) with a real server, runs a cycle, finds the facts, results and
+// fleet scorecard in storage, and decommissions both hosts, one with
+// evidence under legal hold: on the directory store, and on object-lock
+// buckets of MinIO and SeaweedFS, each opened and probed as the server
+// opens its storage.
 func TestFleetEndToEnd(t *testing.T) {
+	s3 := func(t *testing.T, endpoint, bucket, accessKey, secretKey string) store.Backend {
+		useTLS := false
+		st, err := server.OpenStore(context.Background(), config.Storage{Type: "s3", S3: config.S3{Endpoint: endpoint, Bucket: bucket, PathStyle: true, AccessKey: accessKey, SecretKey: secretKey, UseTLS: &useTLS}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
 	backends := map[string]func(t *testing.T) store.Backend{
 		"dir": func(t *testing.T) store.Backend {
 			st, err := dirstore.Open(filepath.Join(t.TempDir(), "store"))
@@ -86,12 +103,10 @@ func TestFleetEndToEnd(t *testing.T) {
 			return st
 		},
 		"minio": func(t *testing.T) store.Backend {
-			bucket := minio.NewBucket(t, true, false)
-			st, err := s3store.New(s3store.Config{Endpoint: minio.Endpoint, Bucket: bucket, PathStyle: true, AccessKey: minio.AccessKey, SecretKey: minio.SecretKey, CAFile: minio.CAFile, UseTLS: minio.CAFile != ""})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return st
+			return s3(t, minio.Endpoint, minio.NewBucket(t, true, true), minio.AccessKey, minio.SecretKey)
+		},
+		"seaweedfs": func(t *testing.T) store.Backend {
+			return s3(t, seaweed.Endpoint, seaweed.NewBucket(t, true, true), seaweed.AccessKey, seaweed.SecretKey)
 		},
 	}
 	for name, open := range backends {
@@ -228,6 +243,113 @@ func fleetEndToEnd(t *testing.T, st store.Backend) {
 	if got := statuses["uid0-empty"]["ICO-ACC-03"]; got != "waived" {
 		t.Errorf("uid0-empty ICO-ACC-03 = %q, want waived (it fails: extra UID 0, empty password; W-7 covers it)", got)
 	}
+	decommission(t, s, st, url, admin, cycle)
+}
+
+// decommission erases the hosts of the end-to-end test: debian12-lts at
+// once; uid0-empty with its facts under legal hold, which the erasure
+// keeps and reports (409) while deleting the rest, then again once the
+// hold is lifted. Erased evidence is gone with every version.
+func decommission(t *testing.T, s *server.Server, st store.Backend, url, admin string, cycle objkey.CycleID) {
+	ctx := context.Background()
+	hosts := map[string]objkey.HostID{}
+	for h, err := range s.Registry.List(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		hosts[h.Hostname] = h.ID
+	}
+	keysOf := func(host string) []string {
+		var keys []string
+		for _, prefix := range objkey.HostData(cycle, hosts[host]) {
+			for o, err := range st.List(ctx, prefix) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				keys = append(keys, o.Key)
+			}
+		}
+		return keys
+	}
+	erase := func(host string) (int, string) {
+		req, _ := http.NewRequest(http.MethodDelete, url+"/api/v1/hosts/"+hosts[host].String(), nil)
+		req.Header.Set("Authorization", "Bearer "+admin)
+		req.Header.Set("X-Justification", "end-to-end test: host retired")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	gone := func(key string) {
+		t.Helper()
+		if _, err := st.Stat(ctx, key); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("Stat(%s) after decommission = %v, want ErrNotFound", key, err)
+		}
+		if v, ok := st.(interface {
+			Versions(context.Context, string) ([]store.Object, error)
+		}); ok {
+			if vs, err := v.Versions(ctx, key); err != nil || len(vs) != 0 {
+				t.Errorf("versions of %s after decommission = %d, %v; want none", key, len(vs), err)
+			}
+		}
+	}
+
+	plain := keysOf("debian12-lts")
+	if len(plain) < 2 {
+		t.Fatalf("debian12-lts has %q in cycle %s, want its facts and results", plain, cycle)
+	}
+	code, body := erase("debian12-lts")
+	var erased struct {
+		Deleted int `json:"objects_deleted"`
+	}
+	if err := json.Unmarshal([]byte(body), &erased); code != http.StatusOK || err != nil || erased.Deleted != len(plain) {
+		t.Fatalf("decommission debian12-lts = %d %s, want 200 and %d objects deleted", code, body, len(plain))
+	}
+	for _, k := range plain {
+		gone(k)
+	}
+
+	holder, ok := st.(interface {
+		SetLegalHold(context.Context, string, bool) error
+	})
+	if !ok {
+		t.Fatalf("%T has no legal holds", st)
+	}
+	held := keysOf("uid0-empty")
+	facts := objkey.HostFacts(cycle, hosts["uid0-empty"])
+	var heldKey string
+	for _, k := range held {
+		if strings.HasPrefix(k, facts) {
+			heldKey = k
+		}
+	}
+	if heldKey == "" {
+		t.Fatalf("uid0-empty has no facts in %q", held)
+	}
+	if err := holder.SetLegalHold(ctx, heldKey, true); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := erase("uid0-empty"); code != http.StatusConflict || !strings.Contains(body, "1 objects kept") {
+		t.Fatalf("decommission of uid0-empty with held facts = %d %s, want 409 reporting 1 object kept", code, body)
+	}
+	if _, err := st.Stat(ctx, heldKey); err != nil {
+		t.Errorf("held facts %s after decommission = %v, want them kept", heldKey, err)
+	}
+	for _, k := range held {
+		if k != heldKey {
+			gone(k)
+		}
+	}
+	if err := holder.SetLegalHold(ctx, heldKey, false); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := erase("uid0-empty"); code != http.StatusOK {
+		t.Fatalf("decommission of uid0-empty after the hold was lifted = %d %s, want 200", code, body)
+	}
+	gone(heldKey)
 }
 
 // TestPublicStorageRefusedAtStart: the server will not start on a bucket

@@ -39,9 +39,12 @@ type Server struct {
 }
 
 // OpenStore opens the configured object store and checks it is safe to
-// use: it exists and nobody anonymous can read or list it. It logs the
-// bucket's versioning and object-lock state, and a warning when neither
-// protects evidence from being overwritten or deleted.
+// use: it exists, nobody anonymous can read or list it, and (S3) the
+// endpoint has the features the server relies on, probed on scratch keys
+// (s3store.Store.Probe). It logs the bucket's versioning and object-lock
+// state, and a warning when neither protects evidence from being
+// overwritten or deleted or when the probe found an optional feature
+// missing.
 func OpenStore(ctx context.Context, c config.Storage, log *slog.Logger) (store.Backend, error) {
 	var (
 		st  store.Backend
@@ -65,13 +68,28 @@ func OpenStore(ctx context.Context, c config.Storage, log *slog.Logger) (store.B
 	if err := state.Usable(); err != nil {
 		return nil, fmt.Errorf("refusing to start: %w", err)
 	}
+	warnings := state.Warnings()
+	if p, ok := st.(prober); ok {
+		w, err := p.Probe(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("refusing to start: probe storage: %w", err)
+		}
+		warnings = append(warnings, w...)
+	}
 	if log != nil {
 		log.Info("storage checked", "type", c.Type, "versioning", state.Versioning, "object_lock", state.ObjectLock)
-		for _, w := range state.Warnings() {
+		for _, w := range warnings {
 			log.Warn("storage", "warning", w)
 		}
 	}
 	return st, nil
+}
+
+// prober is a store that can check, on scratch keys, that its endpoint
+// has the features the server relies on (s3store.Store.Probe): an error
+// names a missing one and stops the server; warnings name optional ones.
+type prober interface {
+	Probe(ctx context.Context) (warnings []string, err error)
 }
 
 // New assembles a server over an open store.

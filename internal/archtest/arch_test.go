@@ -105,10 +105,10 @@ func TestCollectorsStandAlone(t *testing.T) {
 
 // TestOnlyPluginHostStartsProcesses confines os/exec to the plugin host,
 // the backup tool runner (restic and borg for the backups collector, restic
-// for the agent's restore-test), and the test harnesses that start MinIO and
-// build binaries.
+// for the agent's restore-test), and the test harnesses that start servers
+// (MinIO, SeaweedFS: internal/testserver) and build binaries.
 func TestOnlyPluginHostStartsProcesses(t *testing.T) {
-	allowed := []string{module + "/agent/pluginhost", module + "/plugins/backups/internal/tool", module + "/internal/miniotest", module + "/internal/testbin"}
+	allowed := []string{module + "/agent/pluginhost", module + "/plugins/backups/internal/tool", module + "/internal/testserver", module + "/internal/testbin"}
 	for _, p := range list(t, module+"/...") {
 		if slices.Contains(p.Imports, "os/exec") && !slices.Contains(allowed, p.ImportPath) {
 			t.Errorf("%s imports os/exec; only %v may start processes", p.ImportPath, allowed)

@@ -5,6 +5,6 @@
 //
 // Start one server per test package: declare a Shared in the package's
 // tests, take the server with Shared.Server(t) in each test, and stop it
-// in TestMain after m.Run. This package starts a process, so it imports
-// os/exec outside tests, with the plugin host.
+// in TestMain after m.Run. The process itself is run by package
+// testserver.
 package miniotest

@@ -1,6 +1,15 @@
 // Package s3store is the S3 storage backend: any S3-compatible endpoint
-// (AWS S3, MinIO, Ceph RGW) through minio-go. It implements the contract
-// of package store, checked by server/store/internal/storetest against a real MinIO.
+// (AWS S3, MinIO, SeaweedFS, Ceph RGW) through minio-go. It implements the
+// contract of package store, checked by server/store/internal/storetest
+// against a real MinIO and a real SeaweedFS.
+//
+// Probe checks on scratch keys that the endpoint has what the store
+// relies on (SHA-256 checksums, If-None-Match and If-Match on PUT,
+// versioning and legal holds where the bucket has them) and learns whether
+// it lists keys in byte order. List yields keys in byte order whatever the
+// endpoint does: one flat listing, checked as it streams, where the probe
+// saw byte order, otherwise a walk of one folder level at a time, each
+// level sorted.
 //
 // Writes are single PUTs (objects up to 5 GiB) that carry a SHA-256
 // trailing checksum (x-amz-checksum-sha256), which the endpoint verifies

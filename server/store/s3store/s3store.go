@@ -7,12 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"iter"
 	"log/slog"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/minio/minio-go/v7"
@@ -92,6 +93,8 @@ type Store struct {
 
 	mu     sync.Mutex
 	locked *bool // whether the bucket has object lock, once known
+
+	listing atomic.Int32 // how List reads the bucket: a listMode
 }
 
 // New returns a Store for the bucket cfg names. It does no I/O: Check
@@ -406,37 +409,6 @@ func (s *Store) Stat(ctx context.Context, key string) (store.Object, error) {
 	return obj, nil
 }
 
-// List yields the objects whose keys start with prefix, in key order, a
-// page of up to 1,000 at a time. The objects carry Key, Size,
-// LastModified and VersionID.
-func (s *Store) List(ctx context.Context, prefix string) iter.Seq2[store.Object, error] {
-	return func(yield func(store.Object, error) bool) {
-		if err := store.ValidPrefix(prefix); err != nil {
-			yield(store.Object{}, fmt.Errorf("list %q: %w", prefix, err))
-			return
-		}
-		if err := ctx.Err(); err != nil {
-			yield(store.Object{}, fmt.Errorf("list %q: %w", prefix, err))
-			return
-		}
-		lctx, cancel := context.WithCancel(ctx)
-		defer cancel() // stops the listing if the caller stops early
-		for info := range s.client.ListObjectsIter(lctx, s.bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
-			if info.Err != nil {
-				yield(store.Object{}, fmt.Errorf("list %q: %w", prefix, mapErr(ctx, info.Err)))
-				return
-			}
-			obj := store.Object{Key: info.Key, Size: info.Size, LastModified: info.LastModified.UTC(), VersionID: info.VersionID, ETag: unquote(info.ETag)}
-			if !yield(obj, nil) {
-				return
-			}
-		}
-		if err := ctx.Err(); err != nil {
-			yield(store.Object{}, fmt.Errorf("list %q: %w", prefix, err))
-		}
-	}
-}
-
 // version is one version of a key, or a delete marker.
 type version struct {
 	id           string
@@ -454,9 +426,9 @@ func (s *Store) versions(ctx context.Context, key string) ([]version, error) {
 			return nil, mapErr(ctx, info.Err)
 		}
 		if info.Key != key {
-			if info.Key > key {
-				break // listings are in key order: no more versions of key
-			}
+			// Another key with key as its prefix. Not a reason to stop:
+			// implementations differ in the order they list versions in
+			// (SeaweedFS lists "k2" before "k" in a versioned bucket).
 			continue
 		}
 		vs = append(vs, version{id: info.VersionID, deleteMarker: info.IsDeleteMarker, info: info})
@@ -531,6 +503,9 @@ func (s *Store) checkDeletable(ctx context.Context, key string, vs []version) er
 			continue
 		}
 		hold, err := s.client.GetObjectLegalHold(ctx, s.bucket, key, minio.GetObjectLegalHoldOptions{VersionID: v.id})
+		if isCode(err, "NoSuchVersion") || isCode(err, "NoSuchKey") {
+			continue // removed meanwhile: nothing left to hold
+		}
 		if err != nil && !noLockInfo(err) {
 			return fmt.Errorf("read legal hold of version %s: %w", v.id, mapErr(ctx, err))
 		}
@@ -548,10 +523,24 @@ func (s *Store) checkDeletable(ctx context.Context, key string, vs []version) er
 	return nil
 }
 
+// noLockInfoCodes are the answers S3 implementations give when asked for
+// the legal hold or retention of an object version that has none: AWS and
+// MinIO answer NoSuchObjectLockConfiguration, Ceph RGW and SeaweedFS (for
+// retention) ObjectLockConfigurationNotFoundError, SeaweedFS (for legal
+// hold) NoSuchObjectLegalHold; NoSuchObjectRetention is the retention
+// counterpart some implementations use.
+var noLockInfoCodes = []string{
+	"NoSuchObjectLockConfiguration",
+	"ObjectLockConfigurationNotFoundError",
+	"ObjectLockConfigurationNotFound",
+	"NoSuchObjectLegalHold",
+	"NoSuchObjectRetention",
+}
+
 // noLockInfo reports the errors of an object version that has no legal
 // hold or retention set.
 func noLockInfo(err error) bool {
-	return isCode(err, "NoSuchObjectLockConfiguration") || isCode(err, "ObjectLockConfigurationNotFoundError")
+	return slices.ContainsFunc(noLockInfoCodes, func(code string) bool { return isCode(err, code) })
 }
 
 // SetLegalHold places (on) or lifts (off) a legal hold on every version

@@ -17,53 +17,104 @@ import (
 	"github.com/minio/minio-go/v7"
 
 	"github.com/auditfleet/auditfleet/internal/miniotest"
+	"github.com/auditfleet/auditfleet/internal/seaweedtest"
 	"github.com/auditfleet/auditfleet/server/store"
 	"github.com/auditfleet/auditfleet/server/store/internal/storetest"
 )
 
-// minioServer is the one MinIO server of this package's tests.
-var minioServer miniotest.Shared
+// The S3 servers of this package's tests, one of each.
+var (
+	minioServer   miniotest.Shared
+	seaweedServer seaweedtest.Shared
+)
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if err := minioServer.Stop(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		code = 1
+	for _, stop := range []func() error{minioServer.Stop, seaweedServer.Stop} {
+		if err := stop(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			code = 1
+		}
 	}
 	os.Exit(code)
 }
 
-// newStore returns a Store on a new bucket of the shared server.
-func newStore(t *testing.T, versioning, objectLock bool, mode string) *Store {
+// endpoint is an S3 server of the tests: its address, credentials and a
+// way to make a new bucket on it.
+type endpoint struct {
+	addr, accessKey, secretKey string
+	newBucket                  func(t testing.TB, versioning, objectLock bool) string
+}
+
+// servers are the S3 implementations the conformance suite and the probe
+// run against.
+var servers = []struct {
+	name string
+	get  func(t *testing.T) endpoint
+}{
+	{"minio", func(t *testing.T) endpoint {
+		srv := minioServer.Server(t)
+		return endpoint{srv.Endpoint, srv.AccessKey, srv.SecretKey, srv.NewBucket}
+	}},
+	{"seaweedfs", func(t *testing.T) endpoint {
+		srv := seaweedServer.Server(t)
+		return endpoint{srv.Endpoint, srv.AccessKey, srv.SecretKey, srv.NewBucket}
+	}},
+}
+
+// bucketKinds are the bucket configurations the suite runs on.
+var bucketKinds = []struct {
+	name             string
+	versioning, lock bool
+}{
+	{"plain", false, false},
+	{"versioned", true, false},
+	{"object-lock", true, true},
+}
+
+// newStoreOn returns a Store on a new bucket of ep, wrapping its transport
+// with wrap if that is not nil.
+func newStoreOn(t *testing.T, ep endpoint, versioning, objectLock bool, mode string, wrap func(http.RoundTripper) http.RoundTripper) *Store {
 	t.Helper()
-	srv := minioServer.Server(t)
-	bucket := srv.NewBucket(t, versioning, objectLock)
-	s, err := New(Config{
-		Endpoint:      srv.Endpoint,
+	bucket := ep.newBucket(t, versioning, objectLock)
+	s, err := build(Config{
+		Endpoint:      ep.addr,
 		Bucket:        bucket,
 		PathStyle:     true,
-		AccessKey:     srv.AccessKey,
-		SecretKey:     srv.SecretKey,
+		AccessKey:     ep.accessKey,
+		SecretKey:     ep.secretKey,
 		RetentionMode: mode,
-	})
+	}, wrap)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
+// newStore returns a Store on a new bucket of the shared MinIO server.
+func newStore(t *testing.T, versioning, objectLock bool, mode string) *Store {
+	t.Helper()
+	srv := minioServer.Server(t)
+	return newStoreOn(t, endpoint{srv.Endpoint, srv.AccessKey, srv.SecretKey, srv.NewBucket}, versioning, objectLock, mode, nil)
+}
+
+// TestConformance runs the store contract on every server and bucket
+// kind, each store probed first as the server probes it at start.
 func TestConformance(t *testing.T) {
-	tests := []struct {
-		name             string
-		versioning, lock bool
-	}{
-		{"plain", false, false},
-		{"versioned", true, false},
-		{"object-lock", true, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			storetest.Run(t, func(t *testing.T) store.Backend { return newStore(t, tt.versioning, tt.lock, "") })
+	for _, srv := range servers {
+		t.Run(srv.name, func(t *testing.T) {
+			ep := srv.get(t)
+			for _, kind := range bucketKinds {
+				t.Run(kind.name, func(t *testing.T) {
+					storetest.Run(t, func(t *testing.T) store.Backend {
+						s := newStoreOn(t, ep, kind.versioning, kind.lock, "", nil)
+						if _, err := s.Probe(context.Background()); err != nil {
+							t.Fatalf("Probe = %v", err)
+						}
+						return s
+					})
+				})
+			}
 		})
 	}
 }

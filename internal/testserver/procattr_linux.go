@@ -1,4 +1,4 @@
-package miniotest
+package testserver
 
 import (
 	"os/exec"
@@ -6,7 +6,7 @@ import (
 )
 
 // setProcAttr has the kernel kill the server if the test binary dies
-// without stopping it (a panic, a timeout), so no MinIO outlives its tests.
+// without stopping it (a panic, a timeout), so no server outlives its tests.
 func setProcAttr(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }
