@@ -202,7 +202,8 @@ func (in *Ingester) firstSeen(ctx context.Context, h objkey.HostID) (firstseen.R
 
 // recordFirstSeen folds the report's pending updates into host h's
 // record, by compare-and-swap so that concurrent reports of one host
-// lose no sighting.
+// lose no sighting. A host with nothing pending and nothing recorded gets
+// no record (one write fewer per report).
 func (in *Ingester) recordFirstSeen(ctx context.Context, h objkey.HostID, r *assess.Report, rid objkey.ReportID) error {
 	key := objkey.FirstSeen(h)
 	for attempt := 1; ; attempt++ {
@@ -215,7 +216,11 @@ func (in *Ingester) recordFirstSeen(ctx context.Context, h objkey.HostID, r *ass
 		case err != nil:
 			return fmt.Errorf("first sightings of pending updates: %w", err)
 		}
-		next := cur.Apply(h.String(), r.PendingUpdates(), r.Doc.CollectedAt, rid.String())
+		pending := r.PendingUpdates()
+		if len(pending) == 0 && len(cur.Updates) == 0 {
+			return nil // nothing pending, nothing to forget: no write
+		}
+		next := cur.Apply(h.String(), pending, r.Doc.CollectedAt, rid.String())
 		_, err = store.PutJSON(ctx, in.Store, key, next, opts)
 		if err == nil {
 			return nil
