@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/auditfleet/auditfleet/scorecard"
@@ -39,20 +40,11 @@ func format(r *http.Request, allowed []scorecard.Format) (scorecard.Format, erro
 		if err != nil {
 			continue
 		}
-		if f, ok := acceptFormats[mt]; ok && containsFormat(allowed, f) {
+		if f, ok := acceptFormats[mt]; ok && slices.Contains(allowed, f) {
 			return f, nil
 		}
 	}
 	return scorecard.JSON, nil
-}
-
-func containsFormat(fs []scorecard.Format, f scorecard.Format) bool {
-	for _, x := range fs {
-		if x == f {
-			return true
-		}
-	}
-	return false
 }
 
 // writeFormatted answers the stored JSON document b as is when f is JSON,
