@@ -43,10 +43,10 @@ type Config struct {
 
 // Defaults of Limits: stricter than the host would notice.
 const (
-	DefaultMaxProcs        = 1
-	DefaultMemoryLimit     = 128 << 20
-	DefaultCollectorCPU    = 20 * time.Second
-	DefaultCollectorMemory = 256 << 20
+	DefaultMaxProcs        = 1                // the agent's GOMAXPROCS
+	DefaultMemoryLimit     = 128 << 20        // the agent's soft memory limit, bytes
+	DefaultCollectorCPU    = 20 * time.Second // CPU time per collector run
+	DefaultCollectorMemory = 256 << 20        // resident memory per collector, bytes
 )
 
 // Limits bounds the agent's own use of the host and each collector's.
