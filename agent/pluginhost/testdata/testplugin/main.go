@@ -47,9 +47,9 @@ func (c collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, 
 			}
 		}
 	case "hog":
-		// Grows its resident memory by 8 MiB every 20ms, up to 2 GiB.
+		// Grows its resident memory by 8 MiB every 20ms, up to 512 MiB.
 		var keep [][]byte
-		for range 256 {
+		for range 64 {
 			b := make([]byte, 8<<20)
 			for i := 0; i < len(b); i += 4096 {
 				b[i] = 1
