@@ -29,7 +29,7 @@ COLLECTORS := $(sort $(patsubst plugins/%/cmd/main.go,%,$(wildcard plugins/*/cmd
 .DEFAULT_GOAL := help
 # Programs the tests run for real, as command:Debian package: restic and
 # borg for the backups collector, restic for the restore test.
-DEBIAN_DEPS := restic:restic borg:borgbackup
+DEBIAN_DEPS := restic:restic borg:borgbackup systemd-analyze:systemd
 
 # How long each fuzz target runs: briefly in `make test`, as long as you
 # like with `make fuzz FUZZTIME=10m`; FUZZ=<regexp> picks targets.

@@ -57,6 +57,7 @@ const (
 	ErrCrash         ErrorKind = "crash"          // the process died or the connection broke mid-call
 	ErrInvalidOutput ErrorKind = "invalid_output" // returned something that is not a valid facts document
 	ErrCollector     ErrorKind = "collector"      // the collector itself reported an error
+	ErrBudget        ErrorKind = "budget"         // killed for using more CPU time or memory than its budget
 )
 
 // CollectorError records a collector that produced no facts.

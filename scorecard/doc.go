@@ -1,7 +1,7 @@
 // Package scorecard turns evaluated results into the answer the assurance
 // team needs. For one host: the per-status counts, a severity-weighted
-// Score with its coverage, and a readable or machine-readable report
-// (Host). For the fleet: a pass rate per control and, per ICO area and
+// Score with its coverage, and a report (Host) as a table, JSON, JUnit
+// XML, SARIF 2.1.0 or Markdown (Format). For the fleet: a pass rate per control and, per ICO area and
 // overall, an assurance rating in the ICO's words (High, Reasonable,
 // Limited, Very limited), with coverage reported beside the rating and
 // never counted as a pass. docs/scoring.md sets out the model with a

@@ -51,14 +51,17 @@ func (o *options) collect(cmd *cobra.Command, only []string, at time.Time) (*fac
 	if !at.IsZero() {
 		now = func() time.Time { return at }
 	}
+	cpu, mem := o.cfg.Limits.Collector()
 	a := &agent.Agent{
 		Collector: pluginhost.New(pluginhost.Config{
-			Dir:     o.pluginDir,
-			Now:     now,
-			Timeout: o.collectorTimeout,
-			Options: o.cfg.Collectors,
-			Only:    only,
-			Logger:  o.log,
+			Dir:          o.pluginDir,
+			Now:          now,
+			Timeout:      o.collectorTimeout,
+			Options:      o.cfg.Collectors,
+			Only:         only,
+			CPUBudget:    cpu,
+			MemoryBudget: mem,
+			Logger:       o.log,
 		}),
 		HostRoot: o.hostRoot,
 		Version:  version.String(),

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -125,12 +127,26 @@ func (o *options) setup(cmd *cobra.Command) error {
 		return &exitError{ExitError, err}
 	}
 	o.cfg = cfg
+	applyRuntimeLimits(cfg.Limits, o.log)
 	o.hostRoot = firstNonEmpty(o.hostRoot, os.Getenv(hostroot.Env), cfg.HostRoot, hostroot.DefaultDir)
 	o.pluginDir = firstNonEmpty(o.pluginDir, os.Getenv(EnvPluginDir), cfg.PluginDir, defaultPluginDir())
 	if o.collectorTimeout == 0 {
 		o.collectorTimeout = time.Duration(cfg.CollectorTimeout)
 	}
 	return nil
+}
+
+// applyRuntimeLimits sets the agent's GOMAXPROCS and soft memory limit
+// from the configuration, unless the environment set them.
+func applyRuntimeLimits(l config.Limits, log *slog.Logger) {
+	procs, mem := l.Runtime(os.Getenv)
+	if procs > 0 {
+		runtime.GOMAXPROCS(procs)
+	}
+	if mem > 0 {
+		debug.SetMemoryLimit(mem)
+	}
+	log.Debug("runtime limits", "gomaxprocs", runtime.GOMAXPROCS(0), "memory_limit", debug.SetMemoryLimit(-1))
 }
 
 // defaultPluginDir prefers a plugins directory beside the agent binary (a

@@ -14,6 +14,7 @@ import (
 	"github.com/auditfleet/auditfleet/firstseen"
 	"github.com/auditfleet/auditfleet/opa"
 	"github.com/auditfleet/auditfleet/orgdata"
+	"github.com/auditfleet/auditfleet/scorecard"
 )
 
 func newScan(o *options) *cobra.Command {
@@ -34,8 +35,9 @@ operational error (the scan could not run, or a control could not be
 evaluated because its collector failed); otherwise 0.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "table" && format != "json" {
-				return &exitError{ExitError, fmt.Errorf("--format %q: want table or json", format)}
+			f, err := scorecard.ParseFormat(format, scorecard.HostFormats)
+			if err != nil {
+				return &exitError{ExitError, fmt.Errorf("--%w", err)}
 			}
 			now := time.Now().UTC()
 			var collectAt time.Time // zero: the clock
@@ -73,12 +75,7 @@ evaluated because its collector failed); otherwise 0.`,
 			if err != nil {
 				return &exitError{ExitError, fmt.Errorf("evaluate policies: %w", err)}
 			}
-			if format == "json" {
-				err = card.WriteJSON(o.stdout)
-			} else {
-				err = card.WriteText(o.stdout)
-			}
-			if err != nil {
+			if err := card.Write(o.stdout, f); err != nil {
 				return &exitError{ExitError, err}
 			}
 			if card.Failed() {
@@ -90,7 +87,7 @@ evaluated because its collector failed); otherwise 0.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table, json, junit (JUnit XML), sarif (SARIF 2.1.0) or markdown")
 	cmd.Flags().StringVar(&at, "at", "", "evaluate as of this RFC 3339 time instead of now (reproducible audits and tests)")
 	cmd.Flags().StringSliceVar(&only, "collector", nil, "run only these collectors (repeatable)")
 	cmd.Flags().StringVar(&stateD, "state-dir", "", "state directory whose record of first sightings dates pending updates from the first scan that saw them (config state_dir, default "+state.DefaultDir+"; not used when it does not exist)")

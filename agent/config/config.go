@@ -37,6 +37,79 @@ type Config struct {
 	Server Server `json:"server,omitempty"`
 	// Spool bounds the reports kept while the server cannot take them.
 	Spool Spool `json:"spool,omitempty"`
+	// Limits bounds what the agent and its collectors may use of the host.
+	Limits Limits `json:"limits,omitempty"`
+}
+
+// Defaults of Limits: stricter than the host would notice.
+const (
+	DefaultMaxProcs        = 1                // the agent's GOMAXPROCS
+	DefaultMemoryLimit     = 128 << 20        // the agent's soft memory limit, bytes
+	DefaultCollectorCPU    = 20 * time.Second // CPU time per collector run
+	DefaultCollectorMemory = 256 << 20        // resident memory per collector, bytes
+)
+
+// Limits bounds the agent's own use of the host and each collector's.
+type Limits struct {
+	// MaxProcs is the agent's GOMAXPROCS (default 1); the GOMAXPROCS
+	// environment variable wins over it.
+	MaxProcs int `json:"max_procs,omitempty"`
+	// MemoryLimit is the agent's soft Go memory limit in bytes (default
+	// 128 MiB): past it the garbage collector works harder, nothing is
+	// killed. The GOMEMLIMIT environment variable wins over it.
+	MemoryLimit int64 `json:"memory_limit,omitempty"`
+	// CollectorCPU is the CPU time one collector run may use (default
+	// 20s); over it the collector is killed and reported.
+	CollectorCPU Duration `json:"collector_cpu,omitempty"`
+	// CollectorMemory is the resident memory in bytes one collector may
+	// use (default 256 MiB); over it the collector is killed and reported.
+	CollectorMemory int64 `json:"collector_memory,omitempty"`
+}
+
+// Runtime returns the GOMAXPROCS and soft memory limit the agent should
+// set, with defaults filled in; 0 means leave the runtime's value alone
+// because the operator set it in the environment getenv reads.
+func (l Limits) Runtime(getenv func(string) string) (maxProcs int, memoryLimit int64) {
+	if getenv("GOMAXPROCS") == "" {
+		maxProcs = l.MaxProcs
+		if maxProcs == 0 {
+			maxProcs = DefaultMaxProcs
+		}
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		memoryLimit = l.MemoryLimit
+		if memoryLimit == 0 {
+			memoryLimit = DefaultMemoryLimit
+		}
+	}
+	return maxProcs, memoryLimit
+}
+
+// Collector returns the CPU-time and memory budget of one collector run,
+// with defaults filled in.
+func (l Limits) Collector() (cpu time.Duration, memory int64) {
+	cpu, memory = time.Duration(l.CollectorCPU), l.CollectorMemory
+	if cpu == 0 {
+		cpu = DefaultCollectorCPU
+	}
+	if memory == 0 {
+		memory = DefaultCollectorMemory
+	}
+	return cpu, memory
+}
+
+func (l Limits) validate() []error {
+	var errs []error
+	if l.MaxProcs < 0 {
+		errs = append(errs, fmt.Errorf("limits.max_procs %d must not be negative", l.MaxProcs))
+	}
+	if l.MemoryLimit < 0 {
+		errs = append(errs, fmt.Errorf("limits.memory_limit %d must not be negative", l.MemoryLimit))
+	}
+	if l.CollectorMemory < 0 {
+		errs = append(errs, fmt.Errorf("limits.collector_memory %d must not be negative", l.CollectorMemory))
+	}
+	return errs
 }
 
 // Server says how the agent reaches the auditfleet server.
@@ -120,6 +193,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("policy.os_warn_days %d must not be negative", c.Policy.OSWarnDays))
 	}
 	errs = append(errs, c.Server.validate()...)
+	errs = append(errs, c.Limits.validate()...)
 	if c.Spool.MaxFiles < 0 {
 		errs = append(errs, fmt.Errorf("spool.max_files %d must not be negative", c.Spool.MaxFiles))
 	}

@@ -45,6 +45,44 @@ func TestLoadExample(t *testing.T) {
 	if c.Spool != (Spool{MaxFiles: 50, MaxBytes: 128 << 20}) {
 		t.Errorf("Spool = %+v", c.Spool)
 	}
+	wantLimits := Limits{MaxProcs: 2, MemoryLimit: 64 << 20, CollectorCPU: Duration(5 * time.Second), CollectorMemory: 100000000}
+	if c.Limits != wantLimits {
+		t.Errorf("Limits = %+v, want %+v", c.Limits, wantLimits)
+	}
+}
+
+func TestLimitsRuntime(t *testing.T) {
+	tests := []struct {
+		name      string
+		limits    Limits
+		env       map[string]string
+		wantProcs int
+		wantMem   int64
+	}{
+		{"defaults", Limits{}, nil, 1, 128 << 20},
+		{"configured", Limits{MaxProcs: 3, MemoryLimit: 1 << 30}, nil, 3, 1 << 30},
+		{"environment wins", Limits{MaxProcs: 3, MemoryLimit: 1 << 30}, map[string]string{"GOMAXPROCS": "4", "GOMEMLIMIT": "2GiB"}, 0, 0},
+		{"only GOMEMLIMIT set", Limits{}, map[string]string{"GOMEMLIMIT": "2GiB"}, 1, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			procs, mem := tt.limits.Runtime(func(k string) string { return tt.env[k] })
+			if procs != tt.wantProcs || mem != tt.wantMem {
+				t.Errorf("Runtime() = %d, %d; want %d, %d", procs, mem, tt.wantProcs, tt.wantMem)
+			}
+		})
+	}
+}
+
+func TestLimitsCollector(t *testing.T) {
+	cpu, mem := Limits{}.Collector()
+	if cpu != DefaultCollectorCPU || mem != DefaultCollectorMemory {
+		t.Errorf("Collector() defaults = %v, %d", cpu, mem)
+	}
+	cpu, mem = Limits{CollectorCPU: Duration(time.Second), CollectorMemory: 5 << 20}.Collector()
+	if cpu != time.Second || mem != 5<<20 {
+		t.Errorf("Collector() = %v, %d; want 1s, 5 MiB", cpu, mem)
+	}
 }
 
 func TestParseRejects(t *testing.T) {
@@ -55,6 +93,9 @@ func TestParseRejects(t *testing.T) {
 		{"bad duration", "collector_timeout: soon\n", "invalid duration"},
 		{"negative duration", "collector_timeout: -1s\n", "negative"},
 		{"negative days", "policy: {dormant_days: -3}\n", "dormant_days"},
+		{"negative max_procs", "limits: {max_procs: -1}\n", "limits.max_procs"},
+		{"negative memory limit", "limits: {memory_limit: -1}\n", "limits.memory_limit"},
+		{"negative collector memory", "limits: {collector_memory: -1}\n", "limits.collector_memory"},
 		{"options not a mapping", "collectors: {os: [1, 2]}\n", "collectors.os"},
 		{"not yaml", "{{{", "parse agent config"},
 		{"server url not a url", "server: {url: 'auditfleet'}\n", "server.url"},

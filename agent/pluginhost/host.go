@@ -46,6 +46,13 @@ type Config struct {
 	Only []string
 	// Parallel is how many collectors run at once (default 2).
 	Parallel int
+	// CPUBudget is the CPU time one collector run may use; over it the
+	// collector is killed and reported with kind budget. 0 is no budget.
+	CPUBudget time.Duration
+	// MemoryBudget is the resident memory in bytes one collector may use;
+	// over it the collector is killed and reported with kind budget. 0 is
+	// no budget. Both budgets are enforced on Linux only.
+	MemoryBudget int64
 	// Logger receives structured logs; nil discards them.
 	Logger *slog.Logger
 }
@@ -224,7 +231,7 @@ func (h *Host) run(ctx context.Context, m *manifest.Manifest, hostRoot string) (
 	stopWatch := context.AfterFunc(ctx, func() { forceKill(client) })
 	defer stopWatch()
 
-	rpc, err := startClient(ctx, client)
+	rpc, err := startClient(ctx, client, log)
 	if err != nil {
 		if errors.Is(err, plugin.ErrChecksumsDoNotMatch) {
 			return fail(facts.ErrRefused, fmt.Errorf("collector %s: binary %s changed after its manifest was written: %w", m.Name, bin, err))
@@ -233,6 +240,18 @@ func (h *Host) run(ctx context.Context, m *manifest.Manifest, hostRoot string) (
 			return fail(facts.ErrTimeout, fmt.Errorf("collector %s: did not start within %s", m.Name, timeout))
 		}
 		return fail(facts.ErrStart, fmt.Errorf("collector %s: start: %w%s", m.Name, err, stderr.suffix()))
+	}
+	b := &budget{cpu: h.cfg.CPUBudget, mem: h.cfg.MemoryBudget}
+	if budgetsEnforced && (b.cpu > 0 || b.mem > 0) {
+		if rc := client.ReattachConfig(); rc != nil && rc.Pid > 0 {
+			if b.cpu > 0 {
+				if err := setCPULimit(rc.Pid, b.cpu); err != nil {
+					return fail(facts.ErrStart, fmt.Errorf("collector %s: %w", m.Name, err))
+				}
+			}
+			stopBudget := b.watch(rc.Pid, func() { forceKill(client) })
+			defer stopBudget()
+		}
 	}
 	raw, err := rpc.Dispense(sdk.PluginName)
 	if err != nil {
@@ -243,6 +262,10 @@ func (h *Host) run(ctx context.Context, m *manifest.Manifest, hostRoot string) (
 		return fail(facts.ErrStart, fmt.Errorf("collector %s: unexpected client type %T", m.Name, raw))
 	}
 	classify := func(err error) Outcome {
+		if over := b.exceeded(); over != "" {
+			client.Kill()
+			return fail(facts.ErrBudget, fmt.Errorf("collector %s: killed: %s", m.Name, over))
+		}
 		switch {
 		// gRPC enforces the deadline with timers of its own (and sends it
 		// to the plugin), so its DeadlineExceeded can arrive a moment
@@ -310,14 +333,20 @@ func (h *Host) run(ctx context.Context, m *manifest.Manifest, hostRoot string) (
 	}
 }
 
-// startClient performs the handshake, giving up when ctx ends.
-func startClient(ctx context.Context, c *plugin.Client) (plugin.ClientProtocol, error) {
+// startClient starts the plugin process at low priority and performs the
+// handshake, giving up when ctx ends.
+func startClient(ctx context.Context, c *plugin.Client, log *slog.Logger) (plugin.ClientProtocol, error) {
 	type res struct {
 		p   plugin.ClientProtocol
 		err error
 	}
 	ch := make(chan res, 1)
 	go func() {
+		// The process inherits this thread's priorities; the thread ends
+		// with this goroutine.
+		if err := lowerThreadPriority(); err != nil {
+			log.Warn("collector runs at normal priority", "err", err)
+		}
 		p, err := c.Client()
 		ch <- res{p, err}
 	}()

@@ -1,9 +1,11 @@
 package api
 
 import (
+	"bytes"
 	"errors"
 	"net/http"
 
+	"github.com/auditfleet/auditfleet/scorecard"
 	"github.com/auditfleet/auditfleet/server/auth"
 	"github.com/auditfleet/auditfleet/server/objkey"
 	"github.com/auditfleet/auditfleet/server/store"
@@ -30,10 +32,16 @@ func (s *Server) listCycles(w http.ResponseWriter, r *http.Request, _ auth.Princ
 	return nil
 }
 
+// cycleScorecard answers the cycle's fleet scorecard as stored (JSON) or
+// as Markdown (?format=markdown or Accept: text/markdown).
 func (s *Server) cycleScorecard(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
 	c, err := objkey.ParseCycleID(r.PathValue("cycle_id"))
 	if err != nil {
 		return errorf(http.StatusBadRequest, "bad_request", err.Error())
+	}
+	f, err := format(r, scorecard.FleetFormats)
+	if err != nil {
+		return err
 	}
 	b, _, err := store.GetBytes(r.Context(), s.Store, objkey.FleetScorecard(c))
 	if errors.Is(err, store.ErrNotFound) {
@@ -42,10 +50,7 @@ func (s *Server) cycleScorecard(w http.ResponseWriter, r *http.Request, _ auth.P
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	_, err = w.Write(b)
-	return err
+	return writeFormatted(w, b, f, "fleet scorecard", func(card *scorecard.Fleet, buf *bytes.Buffer) error { return card.WriteMarkdown(buf) })
 }
 
 // closeCycle closes the current cycle now, writing its fleet scorecard

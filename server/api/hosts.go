@@ -1,10 +1,12 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
 
+	"github.com/auditfleet/auditfleet/scorecard"
 	"github.com/auditfleet/auditfleet/server/ingest"
 
 	"github.com/auditfleet/auditfleet/server/auditlog"
@@ -49,8 +51,9 @@ func (s *Server) getHost(w http.ResponseWriter, r *http.Request, _ auth.Principa
 
 // hostDoc answers the stored document of the host named in the path, in
 // the cycle asked for (default: the last it reported in), of the report
-// collected last there (ingest.Latest): key builds the document's key.
-func (s *Server) hostDoc(w http.ResponseWriter, r *http.Request, key func(objkey.CycleID, objkey.HostID, objkey.ReportID) string) error {
+// collected last there (ingest.Latest): key builds the document's key,
+// answer writes it.
+func (s *Server) hostDoc(w http.ResponseWriter, r *http.Request, key func(objkey.CycleID, objkey.HostID, objkey.ReportID) string, answer func(http.ResponseWriter, []byte) error) error {
 	id, err := s.hostID(r)
 	if err != nil {
 		return err
@@ -87,18 +90,32 @@ func (s *Server) hostDoc(w http.ResponseWriter, r *http.Request, key func(objkey
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	_, err = w.Write(b)
-	return err
+	return answer(w, b)
 }
 
+// hostResults answers the host's stored results: the stored JSON, or the
+// scorecard in the format asked for (?format= or Accept: junit, sarif,
+// markdown, table).
 func (s *Server) hostResults(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
-	return s.hostDoc(w, r, objkey.Results)
+	f, err := format(r, scorecard.HostFormats)
+	if err != nil {
+		return err
+	}
+	return s.hostDoc(w, r, objkey.Results, func(w http.ResponseWriter, b []byte) error {
+		return writeFormatted(w, b, f, "results", func(h *scorecard.Host, buf *bytes.Buffer) error { return h.Write(buf, f) })
+	})
 }
 
 func (s *Server) hostFacts(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
-	return s.hostDoc(w, r, objkey.Facts)
+	return s.hostDoc(w, r, objkey.Facts, writeJSONBytes)
+}
+
+// writeJSONBytes answers stored JSON as is.
+func writeJSONBytes(w http.ResponseWriter, b []byte) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, err := w.Write(b)
+	return err
 }
 
 // hostChange applies a registry change to the host named in the path and

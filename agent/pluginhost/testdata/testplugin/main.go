@@ -4,11 +4,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-plugin"
@@ -36,6 +39,27 @@ func (c collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, 
 		os.Exit(3)
 	case "hang":
 		time.Sleep(time.Hour)
+	case "spin":
+		// Burns CPU time until killed.
+		for n := 0; ; n++ {
+			if n < 0 {
+				return sdk.Response{}, nil
+			}
+		}
+	case "hog":
+		// Grows its resident memory by 8 MiB every 20ms, up to 512 MiB.
+		var keep [][]byte
+		for range 64 {
+			b := make([]byte, 8<<20)
+			for i := 0; i < len(b); i += 4096 {
+				b[i] = 1
+			}
+			keep = append(keep, b)
+			time.Sleep(20 * time.Millisecond)
+		}
+		return sdk.Response{Facts: map[string]any{"chunks": len(keep)}}, nil
+	case "priority":
+		return priority()
 	case "fail":
 		return sdk.Response{}, fmt.Errorf("cannot read the host")
 	case "not-applicable":
@@ -51,6 +75,26 @@ func (c collector) Collect(ctx context.Context, req sdk.Request) (sdk.Response, 
 		// The host starts plugins without its environment.
 		"saw_host_env": os.Getenv("AUDITFLEET_TEST_HOST_ENV") != "",
 	}}, nil
+}
+
+// priority reports the nice value (from /proc/self/stat) and I/O
+// priority the collector process runs with.
+func priority() (sdk.Response, error) {
+	stat, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return sdk.Response{}, err
+	}
+	f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+	nice, err := strconv.Atoi(f[16]) // field 19
+	if err != nil {
+		return sdk.Response{}, err
+	}
+	// ioprio_get(IOPRIO_WHO_PROCESS, 0): class in the top bits.
+	r, _, e := syscall.Syscall(syscall.SYS_IOPRIO_GET, 1, 0, 0)
+	if e != 0 {
+		return sdk.Response{}, e
+	}
+	return sdk.Response{Facts: map[string]any{"nice": nice, "io_class": int(r) >> 13}}, nil
 }
 
 // rawServer answers Collect with facts bytes of its choosing, bypassing
